@@ -1,0 +1,108 @@
+/// A decoded line ready to store: the record and the exact bytes it came from.
+public struct IngestedRecord: Sendable {
+    public var record: RequestRecord
+    /// The line without its newline, kept so unknown fields are never lost.
+    public var raw: [UInt8]
+
+    public init(record: RequestRecord, raw: [UInt8]) {
+        self.record = record
+        self.raw = raw
+    }
+}
+
+/// A line that could not be stored as a record, kept with where it came from.
+public struct DeadLetter: Sendable, Equatable {
+    /// Longest raw excerpt kept; a dead letter must not let one huge line fill the store.
+    public static let maxRawBytes = 4096
+
+    /// The path the line was read from.
+    public var source: String
+    /// The identity of the file (see ``FileCheckpoint/fingerprint``).
+    public var fingerprint: String
+    /// Byte offset of the first byte of the line in the (uncompressed) file.
+    public var offset: UInt64
+    /// Length of the whole line in bytes, which may exceed ``raw``.
+    public var length: UInt64
+    /// At most ``maxRawBytes`` of the line.
+    public var raw: [UInt8]
+    /// A short machine code, e.g. `invalid_json`, `missing_field`, `wrong_type`, `line_too_long`.
+    public var code: String
+    /// What was expected and where, e.g. `field "tools[2].status": expected one of ok, error, timeout`.
+    public var reason: String
+
+    public init(source: String, fingerprint: String, offset: UInt64, length: UInt64, raw: some Collection<UInt8>, code: String, reason: String) {
+        self.source = source
+        self.fingerprint = fingerprint
+        self.offset = offset
+        self.length = length
+        self.raw = Array(raw.prefix(Self.maxRawBytes))
+        self.code = code
+        self.reason = reason
+    }
+}
+
+/// How far one file has been read, committed together with the records it covers.
+public struct FileCheckpoint: Sendable, Equatable {
+    /// Identity of the file content: a hash of its first line, so it survives renames,
+    /// compression of the rotated file and inode reuse.
+    public var fingerprint: String
+    /// The path it was last read under.
+    public var path: String
+    /// Byte offset (in the uncompressed stream) up to which every line is stored.
+    public var offset: UInt64
+    public var device: UInt64
+    public var inode: UInt64
+    /// Lines read from this file so far (records plus dead letters).
+    public var lines: UInt64
+    /// Wall-clock time of the last commit, microseconds since the epoch.
+    public var updatedAtMicros: Int64
+
+    public init(fingerprint: String, path: String, offset: UInt64, device: UInt64, inode: UInt64, lines: UInt64, updatedAtMicros: Int64) {
+        self.fingerprint = fingerprint
+        self.path = path
+        self.offset = offset
+        self.device = device
+        self.inode = inode
+        self.lines = lines
+        self.updatedAtMicros = updatedAtMicros
+    }
+}
+
+/// What one commit writes: records, dead letters, and the offsets that cover exactly them.
+public struct IngestBatch: Sendable {
+    public var records: [IngestedRecord]
+    public var deadLetters: [DeadLetter]
+    public var checkpoints: [FileCheckpoint]
+
+    public init(records: [IngestedRecord] = [], deadLetters: [DeadLetter] = [], checkpoints: [FileCheckpoint] = []) {
+        self.records = records
+        self.deadLetters = deadLetters
+        self.checkpoints = checkpoints
+    }
+
+    public var isEmpty: Bool { records.isEmpty && deadLetters.isEmpty && checkpoints.isEmpty }
+}
+
+/// The result of committing a batch.
+public struct IngestCommitResult: Sendable, Equatable {
+    /// Records newly stored.
+    public var inserted: Int
+    /// Records whose `request_id` was already stored (re-ingestion is a no-op).
+    public var duplicates: Int
+    public var deadLettered: Int
+
+    public init(inserted: Int, duplicates: Int, deadLettered: Int) {
+        self.inserted = inserted
+        self.duplicates = duplicates
+        self.deadLettered = deadLettered
+    }
+}
+
+/// Where the ingester writes. The SQLite store implements it; a server database can later.
+///
+/// `commit` must be atomic: the checkpoints become visible together with the records and
+/// dead letters they cover, or not at all. That is what makes ingestion exactly once.
+public protocol IngestSink: Sendable {
+    func checkpoint(fingerprint: String) throws -> FileCheckpoint?
+    func commit(_ batch: IngestBatch) throws -> IngestCommitResult
+}
