@@ -143,6 +143,8 @@ public struct RecordEncoder: Sendable {
 package struct JSONValueWriter {
     package var out: [UInt8]
 
+    package init(out: [UInt8]) { self.out = out }
+
     package mutating func string(_ s: String) {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {

@@ -1,0 +1,164 @@
+public import DriftwatchCore
+
+extension SQLiteStore: IngestSink {
+    public func checkpoint(fingerprint: String) throws -> FileCheckpoint? {
+        try withConnection { connection in
+            let statement = try connection.prepare("""
+                SELECT fingerprint, path, offset, device, inode, lines, updated_at
+                FROM file_checkpoints WHERE fingerprint = ?
+                """)
+            statement.bind(1, fingerprint)
+            guard try statement.step() else { return nil }
+            return Self.checkpoint(from: statement)
+        }
+    }
+
+    /// Stores records (ignoring `request_id`s already stored), dead letters (ignoring ones already
+    /// stored for the same file and offset) and checkpoints in one transaction.
+    public func commit(_ batch: IngestBatch) throws -> IngestCommitResult {
+        if batch.isEmpty { return IngestCommitResult(inserted: 0, duplicates: 0, deadLettered: 0) }
+        return try withState { state in
+            let connection = state.connection
+            return try connection.transaction {
+                let now = WallClock.nowMicros()
+                var inserted = 0
+                var deadLettered = 0
+                if !batch.records.isEmpty {
+                    let statement = try state.insertRecord ?? connection.prepare(Self.insertRecordSQL)
+                    state.insertRecord = statement
+                    var scratch = RecordColumns()
+                    for item in batch.records {
+                        scratch.bind(item, ingestedAt: now, to: statement)
+                        try statement.step()
+                        statement.reset()
+                        inserted += connection.changes
+                    }
+                }
+                if !batch.deadLetters.isEmpty {
+                    let statement = try state.insertDeadLetter ?? connection.prepare("""
+                        INSERT OR IGNORE INTO dead_letters (source, fingerprint, offset, length, code, reason, raw, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                    state.insertDeadLetter = statement
+                    for letter in batch.deadLetters {
+                        statement.bind(1, letter.source)
+                        statement.bind(2, letter.fingerprint)
+                        statement.bind(3, Int64(letter.offset))
+                        statement.bind(4, Int64(letter.length))
+                        statement.bind(5, letter.code)
+                        statement.bind(6, letter.reason)
+                        statement.bindBlob(7, letter.raw)
+                        statement.bind(8, now)
+                        try statement.step()
+                        statement.reset()
+                        deadLettered += connection.changes
+                    }
+                }
+                if !batch.checkpoints.isEmpty {
+                    let statement = try state.upsertCheckpoint ?? connection.prepare("""
+                        INSERT INTO file_checkpoints (fingerprint, path, offset, device, inode, lines, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(fingerprint) DO UPDATE SET path = excluded.path, offset = excluded.offset,
+                            device = excluded.device, inode = excluded.inode, lines = excluded.lines,
+                            updated_at = excluded.updated_at
+                        """)
+                    state.upsertCheckpoint = statement
+                    for checkpoint in batch.checkpoints {
+                        statement.bind(1, checkpoint.fingerprint)
+                        statement.bind(2, checkpoint.path)
+                        statement.bind(3, Int64(checkpoint.offset))
+                        statement.bind(4, Int64(bitPattern: checkpoint.device))
+                        statement.bind(5, Int64(bitPattern: checkpoint.inode))
+                        statement.bind(6, Int64(checkpoint.lines))
+                        statement.bind(7, checkpoint.updatedAtMicros)
+                        try statement.run()
+                    }
+                }
+                let duplicates = batch.records.count - inserted
+                let totals = try state.addTotal ?? connection.prepare("""
+                    INSERT INTO ingest_totals (name, value) VALUES (?, ?)
+                    ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+                    """)
+                state.addTotal = totals
+                for (name, value) in [("duplicates", duplicates), ("dead_letters_seen", batch.deadLetters.count)] where value > 0 {
+                    totals.bind(1, name)
+                    totals.bind(2, Int64(value))
+                    try totals.run()
+                }
+                return IngestCommitResult(inserted: inserted, duplicates: duplicates, deadLettered: deadLettered)
+            }
+        }
+    }
+
+    static let insertRecordSQL = """
+        INSERT OR IGNORE INTO records (request_id, ts, service, task, route, model_name, model_version, model_tuned,
+            template_id, template_version, index_version, outcome, tools, slices, latency_ms, tokens_in, tokens_out,
+            cost_usd, feedback, ingested_at, raw)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    static func checkpoint(from statement: SQLiteStatement) -> FileCheckpoint {
+        FileCheckpoint(
+            fingerprint: statement.text(0) ?? "",
+            path: statement.text(1) ?? "",
+            offset: UInt64(max(0, statement.int64(2))),
+            device: UInt64(bitPattern: statement.int64(3)),
+            inode: UInt64(bitPattern: statement.int64(4)),
+            lines: UInt64(max(0, statement.int64(5))),
+            updatedAtMicros: statement.int64(6)
+        )
+    }
+}
+
+/// Reusable buffers for the derived JSON columns, so the hot loop does not allocate per record.
+struct RecordColumns {
+    private var tools = JSONValueWriter(out: [])
+    private var slices = JSONValueWriter(out: [])
+
+    mutating func bind(_ item: IngestedRecord, ingestedAt: Int64, to statement: SQLiteStatement) {
+        let r = item.record
+        statement.bind(1, r.requestID)
+        statement.bind(2, r.timestampMicros)
+        statement.bind(3, r.service)
+        statement.bind(4, r.task)
+        statement.bind(5, r.route)
+        statement.bind(6, r.model?.name)
+        statement.bind(7, r.model?.version)
+        statement.bind(8, r.model.map { Int64($0.tuned ? 1 : 0) })
+        statement.bind(9, r.template?.id)
+        statement.bind(10, r.template?.version)
+        statement.bind(11, r.retrieval?.indexVersion)
+        statement.bind(12, r.outcome?.rawValue)
+        if r.tools.isEmpty {
+            statement.bind(13, nil as String?)
+        } else {
+            tools.out.removeAll(keepingCapacity: true)
+            tools.array(r.tools) { $0.string($1.name) }
+            statement.bindTextBytes(13, tools.out)
+        }
+        if r.slices.isEmpty {
+            statement.bind(14, nil as String?)
+        } else {
+            slices.out.removeAll(keepingCapacity: true)
+            slices.object { o in
+                for s in r.slices {
+                    o.field(s.key) { v in
+                        switch s.value {
+                        case .string(let x): v.string(x)
+                        case .number(let x): v.double(x)
+                        case .bool(let x): v.bool(x)
+                        }
+                    }
+                }
+            }
+            statement.bindTextBytes(14, slices.out)
+        }
+        statement.bind(15, r.latency?.total)
+        statement.bind(16, r.tokens.map { Int64($0.input) })
+        statement.bind(17, r.tokens.map { Int64($0.output) })
+        statement.bind(18, r.costUSD)
+        statement.bind(19, r.feedback?.score)
+        statement.bind(20, ingestedAt)
+        statement.bindBlob(21, item.raw)
+    }
+}

@@ -1,0 +1,88 @@
+import DriftwatchCore
+import CSQLite
+public import Logging
+import Synchronization
+
+/// The one store type: a SQLite database in WAL mode holding records, dead letters and file
+/// checkpoints. Checkpoints commit in the same transaction as the rows they cover, which is
+/// what makes ingestion exactly once across crashes.
+///
+/// All access goes through one connection behind a mutex: SQLite serialises writers anyway,
+/// and the ingest path batches thousands of rows per lock.
+public final class SQLiteStore: Sendable {
+    public let path: String
+    private let state: Mutex<State>
+
+    final class State {
+        let connection: SQLiteConnection
+        var insertRecord: SQLiteStatement?
+        var insertDeadLetter: SQLiteStatement?
+        var upsertCheckpoint: SQLiteStatement?
+        var addTotal: SQLiteStatement?
+        init(connection: SQLiteConnection) { self.connection = connection }
+    }
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    /// `":memory:"` gives a private in-memory database for tests.
+    public init(path: String, logger: Logger = Logger(label: "driftwatch.store")) throws {
+        self.path = path
+        let connection = try SQLiteConnection(path: path)
+        // auto_vacuum must be chosen before the first table exists.
+        try connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        if path != ":memory:" {
+            let mode = try connection.scalarText("PRAGMA journal_mode = WAL")
+            if mode?.lowercased() != "wal" {
+                throw DriftwatchError(.storage, "cannot switch \(path) to WAL mode (got \(mode ?? "nothing"))")
+            }
+        }
+        // NORMAL is durable across process crashes in WAL mode; only power loss can drop the last commits.
+        try connection.execute("PRAGMA synchronous = NORMAL")
+        try connection.execute("PRAGMA foreign_keys = ON")
+        try connection.execute("PRAGMA cache_size = -65536")
+        try connection.execute("PRAGMA temp_store = MEMORY")
+        try Self.migrate(connection, logger: logger)
+        state = Mutex(State(connection: connection))
+    }
+
+    private static func migrate(_ connection: SQLiteConnection, logger: Logger) throws {
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
+            """)
+        let current = try connection.scalarInt("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        let latest = StoreMigration.all.last?.version ?? 0
+        if current > latest {
+            throw DriftwatchError(.storage, "database \(connection.path) has schema version \(current), newer than this driftwatch knows (\(latest)); upgrade driftwatch")
+        }
+        for migration in StoreMigration.all where migration.version > current {
+            try connection.transaction {
+                try connection.execute(migration.sql)
+                let insert = try connection.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+                insert.bind(1, Int64(migration.version))
+                insert.bind(2, migration.name)
+                insert.bind(3, WallClock.nowMicros())
+                try insert.run()
+            }
+            logger.debug("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+        }
+    }
+
+    /// The schema version after migrations.
+    public func schemaVersion() throws -> Int {
+        try withConnection { Int(try $0.scalarInt("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) }
+    }
+
+    /// Runs `body` with exclusive use of the connection.
+    package func withConnection<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try state.withLock { state in try body(state.connection) }
+    }
+
+    func withState<T: Sendable>(_ body: (State) throws -> T) throws -> T {
+        try state.withLock { state in try body(state) }
+    }
+
+    /// Writes the WAL back into the database file (e.g. before a backup or at shutdown).
+    public func checkpointWAL() throws {
+        try withConnection { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+}
