@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "DriftwatchStoreTests", dependencies: ["DriftwatchStore", "DriftwatchTesting"]),
         .testTarget(name: "DriftwatchIngestTests", dependencies: ["DriftwatchIngest", "DriftwatchTesting"]),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
-        .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchTesting"]),
+        .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting"]),
     ]
 )
 

@@ -1,0 +1,173 @@
+import DriftwatchCore
+import DriftwatchStore
+import Foundation
+import Yams
+
+/// Reads a ``DriftwatchConfiguration`` from YAML. Errors name the file, the key (as a dotted path),
+/// the line, and what was expected; unknown keys are errors too, since a typo silently ignored
+/// is a setting silently not applied.
+public struct ConfigurationLoader: Sendable {
+    public init() {}
+
+    public func load(path: String) throws -> DriftwatchConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DriftwatchError(.invalidConfig, "\(path): cannot read the configuration file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DriftwatchError(.invalidConfig, "\(path): the configuration file is not UTF-8 text")
+        }
+        return try load(yaml: text, file: path)
+    }
+
+    public func load(yaml: String, file: String = "<config>") throws -> DriftwatchConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw DriftwatchError(.invalidConfig, "\(file): not valid YAML: \(error)")
+        }
+        var config = DriftwatchConfiguration()
+        guard let root else { return config }
+        let reader = NodeReader(file: file)
+        let top = try reader.mapping(root, path: "")
+        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention"], path: "")
+        if let node = top["database"] { config.databasePath = try reader.string(node, path: "database") }
+        if let node = top["sources"] {
+            config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
+                let path = "sources[\(index)]"
+                let fields = try reader.mapping(item, path: path)
+                try reader.allowOnly(fields, keys: ["name", "paths"], path: path)
+                let name = try fields["name"].map { try reader.string($0, path: path + ".name") } ?? "source\(index + 1)"
+                guard let pathsNode = fields["paths"] else {
+                    throw reader.error(item, path: path + ".paths", "is required: a list of glob patterns of log files")
+                }
+                let paths = try reader.sequence(pathsNode, path: path + ".paths").enumerated().map {
+                    try reader.string($1, path: "\(path).paths[\($0)]")
+                }
+                if paths.isEmpty { throw reader.error(pathsNode, path: path + ".paths", "expected at least one glob pattern") }
+                return DriftwatchConfiguration.LogSource(name: name, paths: paths)
+            }
+        }
+        if let node = top["ingest"] {
+            let fields = try reader.mapping(node, path: "ingest")
+            try reader.allowOnly(fields, keys: ["max_line_bytes", "batch_records", "batch_bytes", "poll_interval", "discovery_interval"], path: "ingest")
+            if let n = fields["max_line_bytes"] { config.ingest.maxLineBytes = Int(try reader.bytes(n, path: "ingest.max_line_bytes", minimum: 1024)) }
+            if let n = fields["batch_records"] { config.ingest.batchRecords = try reader.int(n, path: "ingest.batch_records", minimum: 1) }
+            if let n = fields["batch_bytes"] { config.ingest.batchBytes = Int(try reader.bytes(n, path: "ingest.batch_bytes", minimum: 4096)) }
+            if let n = fields["poll_interval"] { config.ingest.pollIntervalMillis = Int(try reader.duration(n, path: "ingest.poll_interval") / 1000) }
+            if let n = fields["discovery_interval"] { config.ingest.discoveryIntervalMillis = Int(try reader.duration(n, path: "ingest.discovery_interval") / 1000) }
+        }
+        if let node = top["retention"] {
+            let fields = try reader.mapping(node, path: "retention")
+            try reader.allowOnly(fields, keys: ["max_age", "max_size", "interval"], path: "retention")
+            if let n = fields["max_age"] {
+                config.retention.policy.maxAgeMicros = try reader.isOff(n) ? nil : reader.duration(n, path: "retention.max_age")
+            }
+            if let n = fields["max_size"] {
+                config.retention.policy.maxBytes = try reader.isOff(n) ? nil : reader.bytes(n, path: "retention.max_size", minimum: 1 << 20)
+            }
+            if let n = fields["interval"] { config.retention.intervalMillis = Int(try reader.duration(n, path: "retention.interval") / 1000) }
+        }
+        return config
+    }
+}
+
+/// Typed access to YAML nodes with errors that point at the file, key and line.
+struct NodeReader {
+    let file: String
+
+    func error(_ node: Node, path: String, _ expectation: String) -> DriftwatchError {
+        let line = node.mark.map { ", line \($0.line)" } ?? ""
+        return DriftwatchError(.invalidConfig, "\(file)\(line): key \"\(path)\" \(expectation)")
+    }
+
+    func mapping(_ node: Node, path: String) throws -> [String: Node] {
+        guard case .mapping(let mapping) = node else {
+            throw error(node, path: path.isEmpty ? "(top level)" : path, "expected a mapping of keys to values")
+        }
+        var result: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else { throw error(key, path: path, "has a key that is not a string") }
+            result[name] = value
+        }
+        return result
+    }
+
+    func allowOnly(_ fields: [String: Node], keys: Set<String>, path: String) throws {
+        for (key, value) in fields where !keys.contains(key) {
+            let full = path.isEmpty ? key : path + "." + key
+            throw error(value, path: full, "is not a known setting; expected one of: \(keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func sequence(_ node: Node, path: String) throws -> [Node] {
+        guard case .sequence(let sequence) = node else { throw error(node, path: path, "expected a list") }
+        return Array(sequence)
+    }
+
+    func string(_ node: Node, path: String) throws -> String {
+        guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+            throw error(node, path: path, "expected a non-empty string")
+        }
+        return scalar.string
+    }
+
+    func int(_ node: Node, path: String, minimum: Int) throws -> Int {
+        guard case .scalar(let scalar) = node, let value = Int(scalar.string), value >= minimum else {
+            throw error(node, path: path, "expected a whole number of at least \(minimum), got \(describe(node))")
+        }
+        return value
+    }
+
+    func isOff(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return ["off", "none", "false", "null", "~"].contains(scalar.string.lowercased())
+    }
+
+    /// Durations like `250ms`, `10s`, `5m`, `2h`, `30d`; a bare number is seconds. Returns microseconds.
+    func duration(_ node: Node, path: String) throws -> Int64 {
+        guard case .scalar(let scalar) = node, let value = Self.parseDuration(scalar.string), value > 0 else {
+            throw error(node, path: path, "expected a positive duration such as 250ms, 10s, 5m, 2h or 30d, got \(describe(node))")
+        }
+        return value
+    }
+
+    /// Sizes like `512KiB`, `100MB`, `10GiB`; a bare number is bytes.
+    func bytes(_ node: Node, path: String, minimum: Int64) throws -> Int64 {
+        guard case .scalar(let scalar) = node, let value = Self.parseBytes(scalar.string), value >= minimum else {
+            throw error(node, path: path, "expected a size of at least \(minimum) bytes such as 512KiB, 100MB or 10GiB, got \(describe(node))")
+        }
+        return value
+    }
+
+    private func describe(_ node: Node) -> String {
+        if case .scalar(let scalar) = node { return "\"\(scalar.string)\"" }
+        if case .mapping = node { return "a mapping" }
+        return "a list"
+    }
+
+    static func parseDuration(_ text: String) -> Int64? {
+        let units: [(String, Double)] = [("ms", 1e3), ("s", 1e6), ("m", 60e6), ("h", 3600e6), ("d", 86_400e6), ("w", 604_800e6)]
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(trimmed) { return Int64(seconds * 1e6) }
+        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+            if let number = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number.isFinite {
+                return Int64(number * scale)
+            }
+        }
+        return nil
+    }
+
+    static func parseBytes(_ text: String) -> Int64? {
+        let units: [(String, Double)] = [("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("TiB", 1_099_511_627_776),
+                                         ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1)]
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let value = Int64(trimmed) { return value }
+        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
+            if let number = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number.isFinite, number >= 0 {
+                return Int64(number * scale)
+            }
+        }
+        return nil
+    }
+}
