@@ -1,0 +1,99 @@
+public import DriftwatchCore
+public import DriftwatchStore
+import Foundation
+
+/// What `driftwatch status` prints: watched files with their offsets and lag, and store totals.
+public struct StatusReport: Sendable, Codable, Equatable {
+    public struct File: Sendable, Codable, Equatable {
+        public var path: String
+        public var fingerprint: String
+        public var offset: UInt64
+        /// Current size of the path on disk, if it still exists (uncompressed size is not known for .gz).
+        public var size: UInt64?
+        /// Bytes written but not yet stored: size - offset, for files that still exist.
+        public var lagBytes: UInt64?
+        public var lines: UInt64
+        public var updatedAt: String
+    }
+
+    public var database: String
+    public var schemaVersion: Int
+    public var records: Int64
+    public var deadLetters: Int64
+    public var duplicates: Int64
+    public var oldestRecord: String?
+    public var newestRecord: String?
+    public var lastIngest: String?
+    /// Seconds between the newest record's timestamp and now.
+    public var recordLagSeconds: Double?
+    public var databaseBytes: Int64
+    public var files: [File]
+
+    enum CodingKeys: String, CodingKey {
+        case database, records, files
+        case schemaVersion = "schema_version"
+        case deadLetters = "dead_letters"
+        case duplicates
+        case oldestRecord = "oldest_record"
+        case newestRecord = "newest_record"
+        case lastIngest = "last_ingest"
+        case recordLagSeconds = "record_lag_seconds"
+        case databaseBytes = "database_bytes"
+    }
+
+    public static func make(store: SQLiteStore, nowMicros: Int64 = WallClock.nowMicros()) throws -> StatusReport {
+        let summary = try store.summary()
+        let files = summary.checkpoints.map { checkpoint -> File in
+            var size: UInt64?
+            if let attributes = try? FileManager.default.attributesOfItem(atPath: checkpoint.path),
+               let n = attributes[.size] as? NSNumber,
+               let inode = attributes[.systemFileNumber] as? NSNumber, inode.uint64Value == checkpoint.inode {
+                size = n.uint64Value
+            }
+            return File(
+                path: checkpoint.path,
+                fingerprint: checkpoint.fingerprint,
+                offset: checkpoint.offset,
+                size: size,
+                lagBytes: size.map { $0 > checkpoint.offset ? $0 - checkpoint.offset : 0 },
+                lines: checkpoint.lines,
+                updatedAt: RFC3339.format(micros: checkpoint.updatedAtMicros)
+            )
+        }
+        return StatusReport(
+            database: store.path,
+            schemaVersion: summary.schemaVersion,
+            records: summary.records,
+            deadLetters: summary.deadLetters,
+            duplicates: summary.duplicates,
+            oldestRecord: summary.oldestRecordMicros.map(RFC3339.format(micros:)),
+            newestRecord: summary.newestRecordMicros.map(RFC3339.format(micros:)),
+            lastIngest: summary.lastIngestMicros.map(RFC3339.format(micros:)),
+            recordLagSeconds: summary.newestRecordMicros.map { Double(nowMicros - $0) / 1e6 },
+            databaseBytes: summary.databaseBytes,
+            files: files
+        )
+    }
+
+    public func render(_ format: OutputFormat) throws -> String {
+        if format == .json { return try ReportJSON.encode(self) }
+        var lines = [
+            "database      \(database) (schema v\(schemaVersion), \(formatBytes(databaseBytes)))",
+            "records       \(formatCount(records))" + (newestRecord.map { "  newest \($0)" } ?? ""),
+            "dead letters  \(formatCount(deadLetters))",
+            "duplicates    \(formatCount(duplicates)) (already-stored request_ids skipped)",
+        ]
+        if let lastIngest { lines.append("last ingest   \(lastIngest)") }
+        lines.append("")
+        if files.isEmpty {
+            lines.append("no files read yet")
+        } else {
+            lines.append("files (\(files.count))")
+            for file in files {
+                let lag = file.lagBytes.map { " lag \(formatBytes(Int64($0)))" } ?? " (rotated away or compressed)"
+                lines.append("  \(file.path)  offset \(formatCount(Int64(file.offset)))  lines \(formatCount(Int64(file.lines)))\(lag)  updated \(file.updatedAt)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

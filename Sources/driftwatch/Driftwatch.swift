@@ -1,0 +1,13 @@
+import ArgumentParser
+
+@main
+struct Driftwatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "driftwatch",
+        abstract: "Watch LLM services' request logs: ingest exactly once, find regressions and drift, alert.",
+        subcommands: [
+            StatusCommand.self,
+            DeadLettersCommand.self,
+        ]
+    )
+}
