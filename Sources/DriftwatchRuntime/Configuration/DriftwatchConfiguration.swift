@@ -1,4 +1,3 @@
-public import DriftwatchCore
 public import DriftwatchStore
 
 /// Everything `driftwatch` reads from its YAML file. Every key has a default, so running
