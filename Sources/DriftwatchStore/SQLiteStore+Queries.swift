@@ -102,3 +102,25 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// A stored record's row id and raw line, for consumers that follow the table by row id
+    /// (the analyzer keeps the last id it processed, committed with its own state).
+    public struct RawRow: Sendable, Equatable {
+        public var id: Int64
+        public var raw: [UInt8]
+    }
+
+    /// Up to `limit` records with row id greater than `id`, in row id order.
+    public func records(afterID id: Int64, limit: Int) throws -> [RawRow] {
+        try withConnection { connection in
+            let statement = try connection.prepare("SELECT id, raw FROM records WHERE id > ? ORDER BY id LIMIT ?")
+            statement.bind(1, id)
+            statement.bind(2, Int64(limit))
+            var rows: [RawRow] = []
+            rows.reserveCapacity(limit)
+            while try statement.step() { rows.append(RawRow(id: statement.int64(0), raw: statement.blob(1))) }
+            return rows
+        }
+    }
+}
