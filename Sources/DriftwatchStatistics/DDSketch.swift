@@ -75,6 +75,19 @@ public struct DDSketch: Sendable, Equatable {
     /// that sign may exceed the relative-error bound.
     public var isCollapsed: Bool { positive.isCollapsed || negative.isCollapsed }
 
+    /// Occupied bins of positive values as (key, count), lowest key first; key `k` covers
+    /// magnitudes in `(gamma^(k-1), gamma^k]`.
+    public var positiveBins: [(key: Int, count: UInt64)] { Self.occupied(positive) }
+
+    /// Occupied bins of negative values by magnitude, as ``positiveBins``.
+    public var negativeBins: [(key: Int, count: UInt64)] { Self.occupied(negative) }
+
+    private static func occupied(_ store: DDSketchStore) -> [(key: Int, count: UInt64)] {
+        store.liveCounts.enumerated().compactMap { offset, count in
+            count == 0 ? nil : (key: store.minKey + offset, count: count)
+        }
+    }
+
     /// Adds one value; NaN is ignored, infinities are binned as the largest finite magnitude.
     public mutating func add(_ value: Double) {
         guard !value.isNaN else { return }
