@@ -3,7 +3,10 @@ import Testing
 
 @Suite struct ADWINTests {
     static func detector(for c: StreamFixtures.ADWINCase) -> ADWIN {
-        ADWIN(delta: c.delta, clock: c.clock, maxBuckets: c.maxBuckets, minWindowLength: c.minWindowLength, gracePeriod: c.gracePeriod)
+        ADWIN(
+            delta: c.params.delta, clock: c.params.clock, maxBuckets: c.params.maxBuckets,
+            minWindowLength: c.params.minWindowLength, gracePeriod: c.params.gracePeriod
+        )
     }
 
     @Test("reproduces River's detections, widths, estimates and variances", arguments: StreamFixtures.adwinCases)

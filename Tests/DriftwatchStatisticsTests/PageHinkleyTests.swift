@@ -3,8 +3,9 @@ import Testing
 
 @Suite struct PageHinkleyTests {
     static func detector(for c: StreamFixtures.PageHinkleyCase) throws -> PageHinkley {
-        let mode = try #require(PageHinkley.Mode(rawValue: c.mode))
-        return PageHinkley(minInstances: c.minInstances, delta: c.delta, threshold: c.threshold, alpha: c.alpha, mode: mode)
+        let p = c.params
+        let mode = try #require(PageHinkley.Mode(rawValue: p.mode))
+        return PageHinkley(minInstances: p.minInstances, delta: p.delta, threshold: p.threshold, alpha: p.alpha, mode: mode)
     }
 
     @Test("reproduces River's detections and running sums", arguments: StreamFixtures.pageHinkleyCases)

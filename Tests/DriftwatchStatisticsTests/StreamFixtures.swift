@@ -2,32 +2,41 @@ import Foundation
 import Testing
 
 /// Reference values written by `Fixtures/make_stream_fixtures.py` (River 0.26.1, ddsketch 3.0.1).
+/// Decoded with `JSONDecoder`, which parses doubles exactly; `JSONSerialization` on Linux can
+/// be off by a few ulps for 17-digit numbers.
 enum StreamFixtures {
-    struct ADWINCase: Sendable, CustomTestStringConvertible {
-        var stream: String
-        var config: String
+    struct ADWINParams: Decodable, Sendable {
         var delta: Double
         var clock: Int
         var maxBuckets: Int
         var minWindowLength: Int
         var gracePeriod: Int
+    }
+
+    struct ADWINCase: Decodable, Sendable, CustomTestStringConvertible {
+        var stream: String
+        var config: String
+        var params: ADWINParams
         var detections: [Int]
         var width: [Int]
         var estimation: [Double]
         var varianceEvery: Int
         var variance: [Double]
         var testDescription: String { "\(stream)/\(config)" }
-
     }
 
-    struct PageHinkleyCase: Sendable, CustomTestStringConvertible {
-        var stream: String
-        var config: String
+    struct PageHinkleyParams: Decodable, Sendable {
         var minInstances: Int
         var delta: Double
         var threshold: Double
         var alpha: Double
         var mode: String
+    }
+
+    struct PageHinkleyCase: Decodable, Sendable, CustomTestStringConvertible {
+        var stream: String
+        var config: String
+        var params: PageHinkleyParams
         var detections: [Int]
         var traceEvery: Int
         /// Per sample: n, mean, sumIncrease, sumDecrease, minIncrease, maxDecrease.
@@ -35,7 +44,7 @@ enum StreamFixtures {
         var testDescription: String { "\(stream)/\(config)" }
     }
 
-    struct SketchSummary: Sendable {
+    struct SketchSummary: Decodable, Sendable {
         var count: Double
         var sum: Double
         var min: Double
@@ -48,7 +57,7 @@ enum StreamFixtures {
         var negativeCollapsed: Bool
     }
 
-    struct SketchCase: Sendable, CustomTestStringConvertible {
+    struct SketchCase: Decodable, Sendable, CustomTestStringConvertible {
         var name: String
         var relativeAccuracy: Double
         var binLimit: Int
@@ -60,84 +69,25 @@ enum StreamFixtures {
         var testDescription: String { name }
     }
 
-    static let streams: [String: [Double]] = (try? loadStreams()) ?? [:]
-    static let adwinCases: [ADWINCase] = (try? loadADWIN()) ?? []
-    static let pageHinkleyCases: [PageHinkleyCase] = (try? loadPageHinkley()) ?? []
-    static let sketchQuantiles: [Double] = (try? load("stream_ddsketch")["quantiles"]).map(doubles) ?? []
-    static let sketchCases: [SketchCase] = (try? loadSketches()) ?? []
+    struct Inputs: Decodable { var streams: [String: [Double]] }
+    struct Cases<Case: Decodable>: Decodable { var cases: [Case] }
+    struct Sketches: Decodable {
+        var quantiles: [Double]
+        var cases: [SketchCase]
+    }
 
-    static func load(_ name: String) throws -> [String: Any] {
+    static let streams: [String: [Double]] = (try? load("stream_inputs", as: Inputs.self).streams) ?? [:]
+    static let adwinCases: [ADWINCase] = (try? load("stream_adwin", as: Cases<ADWINCase>.self).cases) ?? []
+    static let pageHinkleyCases: [PageHinkleyCase] = (try? load("stream_page_hinkley", as: Cases<PageHinkleyCase>.self).cases) ?? []
+    static let sketches = try? load("stream_ddsketch", as: Sketches.self)
+    static let sketchQuantiles: [Double] = sketches?.quantiles ?? []
+    static let sketchCases: [SketchCase] = sketches?.cases ?? []
+
+    static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
         let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"))
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
-        return try #require(object as? [String: Any])
-    }
-
-    static func doubles(_ any: Any?) -> [Double] {
-        (any as? [Any] ?? []).map { ($0 as? NSNumber)?.doubleValue ?? .nan }
-    }
-
-    static func ints(_ any: Any?) -> [Int] {
-        (any as? [Any] ?? []).map { ($0 as? NSNumber)?.intValue ?? Int.min }
-    }
-
-    private static func number(_ any: Any?) -> Double { (any as? NSNumber)?.doubleValue ?? .nan }
-
-    private static func loadStreams() throws -> [String: [Double]] {
-        let root = try load("stream_inputs")
-        let streams = try #require(root["streams"] as? [String: Any])
-        return streams.mapValues(doubles)
-    }
-
-    private static func loadADWIN() throws -> [ADWINCase] {
-        let cases = try #require(try load("stream_adwin")["cases"] as? [[String: Any]])
-        return try cases.map { c in
-            let p = try #require(c["params"] as? [String: Any])
-            return ADWINCase(
-                stream: c["stream"] as? String ?? "", config: c["config"] as? String ?? "",
-                delta: number(p["delta"]), clock: Int(number(p["clock"])), maxBuckets: Int(number(p["max_buckets"])),
-                minWindowLength: Int(number(p["min_window_length"])), gracePeriod: Int(number(p["grace_period"])),
-                detections: ints(c["detections"]), width: ints(c["width"]), estimation: doubles(c["estimation"]),
-                varianceEvery: Int(number(c["variance_every"])), variance: doubles(c["variance"])
-            )
-        }
-    }
-
-    private static func loadPageHinkley() throws -> [PageHinkleyCase] {
-        let cases = try #require(try load("stream_page_hinkley")["cases"] as? [[String: Any]])
-        return try cases.map { c in
-            let p = try #require(c["params"] as? [String: Any])
-            return PageHinkleyCase(
-                stream: c["stream"] as? String ?? "", config: c["config"] as? String ?? "",
-                minInstances: Int(number(p["min_instances"])), delta: number(p["delta"]),
-                threshold: number(p["threshold"]), alpha: number(p["alpha"]), mode: p["mode"] as? String ?? "",
-                detections: ints(c["detections"]), traceEvery: Int(number(c["trace_every"])),
-                trace: (c["trace"] as? [Any] ?? []).map(doubles)
-            )
-        }
-    }
-
-    private static func summary(_ any: Any?) throws -> SketchSummary {
-        let s = try #require(any as? [String: Any])
-        return SketchSummary(
-            count: number(s["count"]), sum: number(s["sum"]), min: number(s["min"]), max: number(s["max"]),
-            zeroCount: number(s["zero_count"]), quantiles: doubles(s["quantiles"]),
-            positiveBins: (s["positive_bins"] as? [Any] ?? []).map(ints),
-            negativeBins: (s["negative_bins"] as? [Any] ?? []).map(ints),
-            positiveCollapsed: s["positive_collapsed"] as? Bool ?? false,
-            negativeCollapsed: s["negative_collapsed"] as? Bool ?? false
-        )
-    }
-
-    private static func loadSketches() throws -> [SketchCase] {
-        let cases = try #require(try load("stream_ddsketch")["cases"] as? [[String: Any]])
-        return try cases.map { c in
-            SketchCase(
-                name: c["name"] as? String ?? "", relativeAccuracy: number(c["relative_accuracy"]),
-                binLimit: Int(number(c["bin_limit"])), values: doubles(c["values"]),
-                mergeSplit: Int(number(c["merge_split"])), whole: try summary(c["whole"]),
-                merged: try summary(c["merged"]), exactLowerQuantiles: doubles(c["exact_lower_quantiles"])
-            )
-        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(type, from: Data(contentsOf: url))
     }
 }
 
@@ -147,6 +97,8 @@ func isClose(_ a: Double, _ b: Double, relative: Double = 1e-9) -> Bool {
 }
 
 @Test func streamFixturesLoadAndParseExactly() throws {
+    // Loading again surfaces the decoding error that the cached properties swallow.
+    _ = try StreamFixtures.load("stream_adwin", as: StreamFixtures.Cases<StreamFixtures.ADWINCase>.self)
     #expect(StreamFixtures.streams.count == 6)
     #expect(StreamFixtures.adwinCases.count == 9)
     #expect(StreamFixtures.pageHinkleyCases.count == 12)
