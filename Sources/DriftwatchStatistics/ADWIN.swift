@@ -204,6 +204,8 @@ public struct ADWIN: Sendable, Equatable {
                 var n1 = widthValue
                 var u0 = 0.0
                 var u1 = total
+                let deltaPrime = log(2.0 * log(widthValue) / delta)
+                let meanVariance = squaredDeviations / widthValue
 
                 outer: for level in stride(from: levelCounts.count - 1, through: 0, by: -1) {
                     if exitFlag {
@@ -225,7 +227,9 @@ public struct ADWIN: Sendable, Equatable {
                         }
 
                         let deltaMean = (u0 / n0) - (u1 / n1)
-                        if n1 >= minLength && n0 >= minLength && evaluateCut(n0: n0, n1: n1, deltaMean: deltaMean) {
+                        if n1 >= minLength && n0 >= minLength && evaluateCut(
+                            n0: n0, n1: n1, deltaMean: deltaMean, deltaPrime: deltaPrime, meanVariance: meanVariance
+                        ) {
                             reduceWidth = true
                             changeDetected = true
                             if widthValue > 0 {
@@ -244,11 +248,12 @@ public struct ADWIN: Sendable, Equatable {
         return changeDetected
     }
 
-    private func evaluateCut(n0: Double, n1: Double, deltaMean: Double) -> Bool {
+    /// River's `evaluate_cut`, with the terms that depend only on the window (`delta'` and the
+    /// per-point variance) computed once per scan by the caller; the values are bit-identical.
+    private func evaluateCut(n0: Double, n1: Double, deltaMean: Double, deltaPrime: Double, meanVariance: Double) -> Bool {
         let minLength = Double(minWindowLength)
-        let deltaPrime = log(2.0 * log(widthValue) / delta)
         let mRecip = 1.0 / (n0 - minLength + 1.0) + 1.0 / (n1 - minLength + 1.0)
-        let epsilon = (2.0 * mRecip * (squaredDeviations / widthValue) * deltaPrime).squareRoot()
+        let epsilon = (2.0 * mRecip * meanVariance * deltaPrime).squareRoot()
             + 2.0 / 3.0 * deltaPrime * mRecip
         return abs(deltaMean) > epsilon
     }
