@@ -24,8 +24,8 @@ import Testing
             }
             #expect(adwin.driftDetected == detections.last.map { $0 == i } ?? false)
             if adwin.width != c.width[i] { widthMismatches.append(i) }
-            if !isClose(adwin.estimation, c.estimation[i]) { estimationMismatches.append(i) }
-            if i % c.varianceEvery == 0, !isClose(adwin.windowSquaredDeviations, c.variance[i / c.varianceEvery]) {
+            if !StreamFixtures.isClose(adwin.estimation, c.estimation[i]) { estimationMismatches.append(i) }
+            if i % c.varianceEvery == 0, !StreamFixtures.isClose(adwin.windowSquaredDeviations, c.variance[i / c.varianceEvery]) {
                 varianceMismatches.append(i)
             }
         }
@@ -68,7 +68,7 @@ import Testing
         #expect(state.bucketTotals.allSatisfy { $0.count <= 5 })
         let represented = state.bucketTotals.enumerated().reduce(0) { $0 + $1.element.count << $1.offset }
         #expect(represented == 1000)
-        #expect(isClose(state.bucketTotals.joined().reduce(0, +), state.total))
+        #expect(StreamFixtures.isClose(state.bucketTotals.joined().reduce(0, +), state.total))
         #expect(adwin.estimation == state.total / 1000)
     }
 

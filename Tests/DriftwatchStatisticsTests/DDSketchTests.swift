@@ -11,11 +11,11 @@ import Testing
     static func check(_ sketch: DDSketch, against expected: StreamFixtures.SketchSummary) {
         #expect(Double(sketch.count) == expected.count)
         #expect(Double(sketch.zeroCount) == expected.zeroCount)
-        #expect(isClose(sketch.sum, expected.sum))
+        #expect(StreamFixtures.isClose(sketch.sum, expected.sum))
         #expect(sketch.min == expected.min)
         #expect(sketch.max == expected.max)
         let quantiles = StreamFixtures.sketchQuantiles.map { sketch.quantile($0) ?? .nan }
-        #expect(zip(quantiles, expected.quantiles).allSatisfy { isClose($0, $1) }, "\(quantiles) vs \(expected.quantiles)")
+        #expect(zip(quantiles, expected.quantiles).allSatisfy { StreamFixtures.isClose($0, $1) }, "\(quantiles) vs \(expected.quantiles)")
         #expect(sketch.positiveBins.map { [$0.key, Int($0.count)] } == expected.positiveBins)
         #expect(sketch.negativeBins.map { [$0.key, Int($0.count)] } == expected.negativeBins)
         #expect(sketch.isCollapsed == (expected.positiveCollapsed || expected.negativeCollapsed))

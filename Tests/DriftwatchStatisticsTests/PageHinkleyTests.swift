@@ -24,7 +24,7 @@ import Testing
                     detector.count, detector.mean, detector.sumIncrease, detector.sumDecrease,
                     detector.minIncrease, detector.maxDecrease,
                 ]
-                if !zip(actual, expected).allSatisfy({ isClose($0, $1) }) {
+                if !zip(actual, expected).allSatisfy({ StreamFixtures.isClose($0, $1) }) {
                     traceMismatches.append(i)
                 }
             }

@@ -83,17 +83,17 @@ enum StreamFixtures {
     static let sketchQuantiles: [Double] = sketches?.quantiles ?? []
     static let sketchCases: [SketchCase] = sketches?.cases ?? []
 
+    /// Equal, or within `relative` of the larger magnitude (the fixtures' 1e-9 contract).
+    static func isClose(_ a: Double, _ b: Double, relative: Double = 1e-9) -> Bool {
+        a == b || abs(a - b) <= relative * Swift.max(abs(a), abs(b))
+    }
+
     static func load<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
         let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"))
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(type, from: Data(contentsOf: url))
     }
-}
-
-/// Equal, or within `relative` of the larger magnitude (the fixtures' 1e-9 contract).
-func isClose(_ a: Double, _ b: Double, relative: Double = 1e-9) -> Bool {
-    a == b || abs(a - b) <= relative * Swift.max(abs(a), abs(b))
 }
 
 @Test func streamFixturesLoadAndParseExactly() throws {
