@@ -125,10 +125,18 @@ public enum SpecialFunctions {
 
     /// Hypergeometric PMF: the probability of `k` successes in `draws` draws without replacement
     /// from a `population` holding `successes` successes (scipy `hypergeom.pmf(k, M, n, N)`).
+    /// Summed from PMF ratios while the support is below a million values (accurate to rounding),
+    /// from log-factorials beyond (about 1e-10 relative).
     public static func hypergeometricPMF(_ k: Int, population: Int, successes: Int, draws: Int) -> Double {
         let lower = max(0, draws - (population - successes))
         let upper = min(successes, draws)
         if k < lower || k > upper { return 0 }
+        if upper - lower < 1_000_000 {
+            let distribution = Hypergeometric(population: population, successes: successes, draws: draws)
+            var total = 0.0
+            distribution.forEachWeight { _, w in total += w }
+            return distribution.weight(k) / total
+        }
         return cExp(logBinomial(successes, k) + logBinomial(population - successes, draws - k)
             - logBinomial(population, draws))
     }
