@@ -26,14 +26,18 @@ enum JSONValue: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let b = try? container.decode(Bool.self) {
-            self = .bool(b)
-        } else if let d = try? container.decode(Double.self) {
+        // Most values are numbers and arrays of numbers: try those first, since every failed
+        // attempt costs a thrown error.
+        if let d = try? container.decode(Double.self) {
             self = .number(d)
+        } else if let numbers = try? container.decode([Double].self) {
+            self = .array(numbers.map { .number($0) })
+        } else if container.decodeNil() {
+            self = .null
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
+        } else if let b = try? container.decode(Bool.self) {
+            self = .bool(b)
         } else if let a = try? container.decode([JSONValue].self) {
             self = .array(a)
         } else {
