@@ -105,12 +105,7 @@ struct DriftStatisticsTests {
     @Test func psiUsesEpsilonForEmptyBins() {
         // Reference shares (0.5, 0.5, 0), current (0.5, 0.25, 0.25): the empty bin counts as 1e-4.
         let psi = PopulationStability.index(referenceCounts: [2, 2, 0], currentCounts: [2, 1, 1])
-        let expected = (0.5 - 0.25) * _log(0.5 / 0.25) + (1e-4 - 0.25) * _log(1e-4 / 0.25)
+        let expected = (0.5 - 0.25) * log(0.5 / 0.25) + (1e-4 - 0.25) * log(1e-4 / 0.25)
         expectClose(psi, expected, rel: 1e-12, "psi with an empty bin")
     }
-}
-
-private func _log(_ x: Double) -> Double {
-    // ln via the identity ln x = 2·atanh((x−1)/(x+1)) series would be overkill; Foundation's log is fine in tests.
-    Foundation.log(x)
 }

@@ -9,8 +9,11 @@ Swift tests read the JSON only; Python is needed just to regenerate.
     /tmp/evenv/bin/pip install statsmodels evidently "pandas<3"   # evidently 0.7 breaks on pandas 3
     /tmp/evenv/bin/python make_test_fixtures.py
 
-If Evidently does not import, its formulas are reproduced with scipy/numpy below (same code
-path as evidently/legacy/calculations/stattests/*.py) and the fixture records "evidently": false.
+Evidently installs in about a minute here, so its own functions produce the "evidently*" values.
+If it does not import, the chisquare p-value is computed with scipy exactly as Evidently's
+_chi_stat_test does, the other Evidently-only keys are left out (the Swift tests check them only
+when present), and the fixture records "evidently": false. Evidently's numeric binning is always
+reproduced with numpy (sturgesEdges/binned*) so the bins themselves are checked too.
 """
 import json
 import math
