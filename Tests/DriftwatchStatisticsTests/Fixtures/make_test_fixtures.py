@@ -7,7 +7,7 @@ Swift tests read the JSON only; Python is needed just to regenerate.
 
     python3 -m venv --system-site-packages /tmp/evenv
     /tmp/evenv/bin/pip install statsmodels evidently "pandas<3"   # evidently 0.7 breaks on pandas 3
-    /tmp/evenv/bin/python make_test_fixtures.py
+    PYTHONHASHSEED=0 /tmp/evenv/bin/python make_test_fixtures.py   # Evidently iterates a set of categories
 
 Evidently installs in about a minute here, so its own functions produce the "evidently*" values.
 If it does not import, the chisquare p-value is computed with scipy exactly as Evidently's
