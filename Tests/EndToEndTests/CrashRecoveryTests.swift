@@ -98,12 +98,12 @@ struct CrashRecoveryTests {
             """.write(to: config, atomically: true, encoding: .utf8)
 
         let writer = RotatingWriter(directory: logs, total: 30_000, rotateEvery: 4_000, malformedEvery: 1_000)
-        var kills = 0
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try writer.run() }
+        let kills = try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask { try writer.run(); return 0 }
             group.addTask {
                 // Start, let it ingest for a moment, SIGKILL it; repeat while the writer writes.
                 var generator = SystemRandomNumberGenerator()
+                var kills = 0
                 for _ in 0..<12 {
                     let child = try ChildProcess(executable: executable, arguments: ["run", "--config", config.path, "--log-level", "warning"], directory: dir)
                     usleep(UInt32.random(in: 150_000...450_000, using: &generator))
@@ -111,8 +111,11 @@ struct CrashRecoveryTests {
                     _ = child.wait(timeout: 10)
                     kills += 1
                 }
+                return kills
             }
-            try await group.waitForAll()
+            var total = 0
+            for try await n in group { total += n }
+            return total
         }
 
         // A final run catches up; then SIGTERM must exit 0.
