@@ -228,32 +228,29 @@ final class FileTailer {
                 continue
             }
             file.framer = nil
-            var lines: UInt64 = 0
             let path = file.path
             defer {
                 file.framer = framer
-                if var p = progress[fingerprint], p.reader == key {
-                    if p.offset != framer.consumedOffset || lines > 0 {
-                        p.offset = framer.consumedOffset
-                        p.lines += lines
-                        p.dirty = true
-                        progress[fingerprint] = p
-                    }
+                // Trailing empty lines advance the offset without an event.
+                if var p = progress[fingerprint], p.reader == key, p.offset != framer.consumedOffset {
+                    p.offset = framer.consumedOffset
+                    p.dirty = true
+                    progress[fingerprint] = p
                 }
+            }
+            // Progress moves with every line, so a commit made from inside `emit` covers exactly
+            // the lines handed out so far.
+            let deliver = { (event: LineEvent) throws in
+                self.progress[fingerprint]?.advance(to: event.end)
+                try emit(fingerprint, path, event)
             }
             if result.count > 0 {
                 bytesRead += UInt64(result.count)
                 if file.handle.kind == .plain { file.observedEnd = max(file.observedEnd, file.handle.position) }
-                try framer.feed(UnsafeRawBufferPointer(rebasing: buffer[..<result.count])) { event in
-                    lines += 1
-                    try emit(fingerprint, path, event)
-                }
+                try framer.feed(UnsafeRawBufferPointer(rebasing: buffer[..<result.count]), deliver)
             }
             if result.count == 0 && file.handle.complete {
-                try framer.finish { event in
-                    lines += 1
-                    try emit(fingerprint, path, event)
-                }
+                try framer.finish(deliver)
             }
             if result.progressed {
                 file.caughtUp = false

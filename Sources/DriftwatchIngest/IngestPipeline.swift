@@ -11,8 +11,8 @@ import Darwin
 ///
 /// Lines become ``IngestedRecord``s (the raw line kept) or ``DeadLetter``s (the decoder's code, or
 /// `line_too_long`). A batch holds at most ``IngestConfiguration/batchMaxRecords`` lines or
-/// ``IngestConfiguration/batchMaxBytes`` bytes (plus at most one read chunk); reading stops while it is
-/// committed, so memory does not grow with the backlog. Each checkpoint records, per fingerprint, the
+/// ``IngestConfiguration/batchMaxBytes`` bytes of lines; it is committed as soon as it is full, in the
+/// middle of a read chunk if need be, and reading stops meanwhile, so memory does not grow with the backlog. Each checkpoint records, per fingerprint, the
 /// offset just after the last line in the batch; offsets advance in memory as lines are handed out and
 /// become durable only through ``IngestSink/commit(_:)``.
 ///
@@ -59,7 +59,7 @@ public final class IngestPipeline {
         self.tailer = FileTailer(discovery: discovery, configuration: configuration, logger: logger) { fingerprint in
             try sink.checkpoint(fingerprint: fingerprint)
         }
-        buffer = .allocate(byteCount: max(4096, configuration.readChunkBytes), alignment: 16)
+        buffer = .allocate(byteCount: max(1, configuration.readChunkBytes), alignment: 16)
     }
 
     deinit { buffer.deallocate() }
@@ -95,9 +95,7 @@ public final class IngestPipeline {
         while !shouldStop() {
             let progressed = try tailer.readNext(into: buffer) { fingerprint, path, event in
                 add(event, fingerprint: fingerprint, path: path)
-            }
-            if batch.records.count + batch.deadLetters.count >= configuration.batchMaxRecords || batchBytes >= configuration.batchMaxBytes {
-                summary.commits += try commit()
+                if isBatchFull { summary.commits += try commit() }
             }
             if !progressed { break }
         }
@@ -131,10 +129,14 @@ public final class IngestPipeline {
         return 1
     }
 
+    private var isBatchFull: Bool {
+        batch.records.count + batch.deadLetters.count >= configuration.batchMaxRecords || batchBytes >= configuration.batchMaxBytes
+    }
+
     private func add(_ event: LineEvent, fingerprint: String, path: String) {
         counters.lines += 1
         switch event {
-        case .line(let offset, let bytes):
+        case .line(let offset, _, let bytes):
             batchBytes += bytes.count
             do {
                 let record = try decoder.decode(bytes)
@@ -147,7 +149,7 @@ public final class IngestPipeline {
                 ))
                 counters.deadLetters += 1
             }
-        case .oversized(let offset, let length, let prefix):
+        case .oversized(let offset, let length, _, let prefix):
             batchBytes += prefix.count
             batch.deadLetters.append(DeadLetter(
                 source: path, fingerprint: fingerprint, offset: offset, length: length, raw: prefix,

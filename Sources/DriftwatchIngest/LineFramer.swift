@@ -6,10 +6,18 @@ import Darwin
 
 /// One framed line, handed out while the bytes are still in the read buffer.
 package enum LineEvent {
-    /// A complete line without its `\n` (and without a trailing `\r`), starting at `offset`.
-    case line(offset: UInt64, bytes: UnsafeRawBufferPointer)
+    /// A complete line without its `\n` (and without a trailing `\r`), starting at `offset`;
+    /// `end` is the offset just after its newline.
+    case line(offset: UInt64, end: UInt64, bytes: UnsafeRawBufferPointer)
     /// A line longer than the limit: only its first bytes were kept; `length` excludes the newline.
-    case oversized(offset: UInt64, length: UInt64, prefix: [UInt8])
+    case oversized(offset: UInt64, length: UInt64, end: UInt64, prefix: [UInt8])
+
+    /// Offset just after the line (and its newline, if it had one).
+    package var end: UInt64 {
+        switch self {
+        case .line(_, let end, _), .oversized(_, _, let end, _): end
+        }
+    }
 }
 
 /// Splits a byte stream into lines without ever holding more than `maxLineBytes` of one line.
@@ -58,7 +66,7 @@ package struct LineFramer {
     /// The stream is complete (a fully written gzip file): its final unterminated line is a line too.
     package mutating func finish(_ emit: (LineEvent) throws -> Void) rethrows {
         if skipping {
-            let event = LineEvent.oversized(offset: consumedOffset, length: skipLength, prefix: skipPrefix)
+            let event = LineEvent.oversized(offset: consumedOffset, length: skipLength, end: consumedOffset + skipLength, prefix: skipPrefix)
             consumedOffset += skipLength
             resetSkip()
             try emit(event)
@@ -67,7 +75,7 @@ package struct LineFramer {
             carry.removeAll()
             let start = consumedOffset
             consumedOffset += UInt64(line.count)
-            try line.withUnsafeBytes { try emitLine(offset: start, $0, emit) }
+            try line.withUnsafeBytes { try emitLine(offset: start, end: consumedOffset, $0, emit) }
         }
     }
 
@@ -79,33 +87,33 @@ package struct LineFramer {
             let prefix = skipPrefix
             resetSkip()
             consumedOffset = start + length + 1
-            try emit(.oversized(offset: start, length: length, prefix: prefix))
+            try emit(.oversized(offset: start, length: length, end: consumedOffset, prefix: prefix))
         } else if carry.count + segment.count > maxLineBytes {
             var prefix = carry.prefix(Self.oversizedPrefixBytes)
             prefix.append(contentsOf: segment.prefix(Self.oversizedPrefixBytes - prefix.count))
             let length = UInt64(carry.count + segment.count)
             carry.removeAll()
             consumedOffset = start + length + 1
-            try emit(.oversized(offset: start, length: length, prefix: Array(prefix)))
+            try emit(.oversized(offset: start, length: length, end: consumedOffset, prefix: Array(prefix)))
         } else if carry.isEmpty {
             consumedOffset = start + UInt64(segment.count) + 1
-            try emitLine(offset: start, segment, emit)
+            try emitLine(offset: start, end: consumedOffset, segment, emit)
         } else {
             carry.append(contentsOf: segment)
             let line = carry
             carry.removeAll(keepingCapacity: true)
             consumedOffset = start + UInt64(line.count) + 1
-            try line.withUnsafeBytes { try emitLine(offset: start, $0, emit) }
+            try line.withUnsafeBytes { try emitLine(offset: start, end: consumedOffset, $0, emit) }
         }
     }
 
-    private func emitLine(offset: UInt64, _ bytes: UnsafeRawBufferPointer, _ emit: (LineEvent) throws -> Void) rethrows {
+    private func emitLine(offset: UInt64, end: UInt64, _ bytes: UnsafeRawBufferPointer, _ emit: (LineEvent) throws -> Void) rethrows {
         var line = bytes
         if let last = line.last, last == 0x0D {
             line = UnsafeRawBufferPointer(rebasing: line.dropLast())
         }
         if line.isEmpty { return }
-        try emit(.line(offset: offset, bytes: line))
+        try emit(.line(offset: offset, end: end, bytes: line))
     }
 
     /// Bytes with no newline after them: keep them, or start skipping once the line is too long.

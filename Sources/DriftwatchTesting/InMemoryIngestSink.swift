@@ -14,6 +14,7 @@ public final class InMemoryIngestSink: IngestSink {
         var commits = 0
         var duplicates = 0
         var failingCommits = 0
+        var failFromCommit: Int?
         var observers: [@Sendable (IngestBatch, IngestCommitResult) -> Void] = []
     }
 
@@ -30,6 +31,9 @@ public final class InMemoryIngestSink: IngestSink {
             if s.failingCommits > 0 {
                 s.failingCommits -= 1
                 throw DriftwatchError(.storage, "simulated commit failure")
+            }
+            if let limit = s.failFromCommit, s.commits >= limit {
+                throw DriftwatchError(.storage, "simulated crash before commit \(s.commits + 1)")
             }
             var inserted = 0
             var duplicates = 0
@@ -56,6 +60,11 @@ public final class InMemoryIngestSink: IngestSink {
     /// Makes the next `count` commits throw without changing anything.
     public func failNextCommits(_ count: Int) {
         state.withLock { $0.failingCommits = count }
+    }
+
+    /// Lets `successful` more commits through, then fails every one (a crash mid-ingest); nil heals it.
+    public func failAfter(successfulCommits successful: Int?) {
+        state.withLock { s in s.failFromCommit = successful.map { s.commits + $0 } }
     }
 
     /// Calls `observer` after every successful commit (outside the lock).
