@@ -88,7 +88,6 @@ final class FileTailer {
             file.unmatchedRounds += 1
         }
         parked = parked.filter { seen.contains($0.key) }
-        closeIdle()
     }
 
     private func open(_ found: DiscoveredFile) throws {
@@ -273,14 +272,14 @@ final class FileTailer {
         for file in files.values {
             if file.handle.complete, file.caughtUp, file.framer != nil {
                 close(file, park: true)  // a finished gzip stream
-            } else if !file.matched, file.unmatchedRounds >= configuration.goneFileGraceRounds, file.caughtUp || file.framer == nil {
+            } else if !file.matched, file.unmatchedRounds >= configuration.goneFileGraceRounds, file.framer == nil || isFullyRead(file) {
                 logger.debug("closing file that is gone and read", metadata: ["path": "\(file.path)"])
                 close(file, park: false)
             }
         }
         if files.count > configuration.maxOpenFiles {
             let idle = files.values
-                .filter { $0.matched && ($0.caughtUp || $0.framer == nil) }
+                .filter { $0.matched && ($0.framer == nil || isFullyRead($0)) }
                 .sorted { $0.lastActiveRound < $1.lastActiveRound }
             for file in idle.prefix(files.count - configuration.maxOpenFiles) {
                 close(file, park: true)
@@ -288,6 +287,15 @@ final class FileTailer {
         }
         // Committed progress without a reader can be reloaded from the sink when needed.
         progress = progress.filter { $0.value.reader != nil || $0.value.dirty }
+    }
+
+    /// Nothing left to read right now, checked against the file rather than the last read.
+    private func isFullyRead(_ file: TailedFile) -> Bool {
+        switch file.handle.kind {
+        case .gzip: return file.handle.complete && file.caughtUp
+        case .plain: return (try? file.handle.stat().size).map { $0 <= file.handle.position } ?? true
+        case nil: return true
+        }
     }
 
     private func close(_ file: TailedFile, park: Bool) {
