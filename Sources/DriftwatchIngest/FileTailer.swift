@@ -43,6 +43,8 @@ final class FileTailer {
     /// Files closed while still matched: not reopened until their size or mtime changes.
     private var parked: [FileKey: (size: UInt64, modified: Int64)] = [:]
     private var round = 0
+    /// Bytes on disk consumed from files closed since, for progress reports.
+    private var closedDiskBytes: UInt64 = 0
     private var queue: [FileKey] = []
     /// Set by a truncation: the rotated copy should be looked for before the next read.
     private(set) var needsDiscovery = true
@@ -300,6 +302,7 @@ final class FileTailer {
 
     private func close(_ file: TailedFile, park: Bool) {
         files[file.key] = nil
+        closedDiskBytes += min(file.handle.diskPosition, file.lastSize)
         if let fingerprint = file.identity?.fingerprint, progress[fingerprint]?.reader == file.key {
             progress[fingerprint]?.reader = nil
         }
@@ -337,9 +340,10 @@ final class FileTailer {
         }
     }
 
-    /// Bytes of the files on disk consumed so far (compressed for gzip), and their total size.
+    /// Bytes of the files on disk consumed so far (compressed for gzip; closed files included), and
+    /// the total size of the open files plus what was consumed of closed ones.
     var diskProgress: (done: UInt64, total: UInt64) {
-        files.values.reduce(into: (UInt64(0), UInt64(0))) { acc, file in
+        files.values.reduce(into: (closedDiskBytes, closedDiskBytes)) { acc, file in
             acc.0 += min(file.handle.diskPosition, file.lastSize)
             acc.1 += file.lastSize
         }

@@ -63,19 +63,18 @@ extension IngestPipeline {
         let files = pipeline.snapshot.filesWatched
         let total = pipeline.diskProgress.total
         var done: UInt64 = 0
-        var lastCommits: UInt64 = 0
-        while true {
-            let summary = try pipeline.pollOnce(discover: false) {
+        if let progress {
+            pipeline.afterCommit = { [unowned pipeline] in
                 let s = pipeline.snapshot
-                if let progress, s.commits != lastCommits {
-                    lastCommits = s.commits
-                    done = max(done, pipeline.diskProgress.done)
-                    progress(BackfillProgress(records: s.records, deadLetters: s.deadLetters, bytes: done, totalBytes: total, elapsed: clock.now - start))
-                }
-                return false
+                done = max(done, pipeline.diskProgress.done)
+                progress(BackfillProgress(records: s.records, deadLetters: s.deadLetters, bytes: done, totalBytes: total, elapsed: clock.now - start))
             }
+        }
+        while true {
+            let summary = try pipeline.pollOnce(discover: false)
             if summary.lines == 0 && summary.bytes == 0 { break }
         }
+        pipeline.afterCommit = nil
         let s = pipeline.snapshot
         progress?(BackfillProgress(records: s.records, deadLetters: s.deadLetters, bytes: total, totalBytes: total, elapsed: clock.now - start))
         return BackfillResult(

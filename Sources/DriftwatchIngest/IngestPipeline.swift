@@ -83,6 +83,7 @@ public final class IngestPipeline {
     @discardableResult
     public func pollOnce(discover: Bool = true, shouldStop: () -> Bool = { false }) throws -> PollSummary {
         let before = counters
+        let bytesBefore = tailer.bytesRead
         var summary = PollSummary()
         if !batch.isEmpty { summary.commits += try commit() }  // left over by a failed commit
         if discover || tailer.needsDiscovery { try tailer.discover() }
@@ -103,7 +104,7 @@ public final class IngestPipeline {
         tailer.closeIdle()
         publish()
         summary.lines = counters.lines - before.lines
-        summary.bytes = tailer.bytesRead - before.bytesRead
+        summary.bytes = tailer.bytesRead - bytesBefore
         return summary
     }
 
@@ -123,6 +124,8 @@ public final class IngestPipeline {
         batch = IngestBatch()
         batch.records.reserveCapacity(min(configuration.batchMaxRecords, 1 << 16))
         batchBytes = 0
+        publish()
+        afterCommit?()
         logger.trace("committed batch", metadata: [
             "inserted": "\(result.inserted)", "duplicates": "\(result.duplicates)", "dead_letters": "\(result.deadLettered)",
         ])
@@ -179,6 +182,9 @@ public final class IngestPipeline {
     public func closeFiles() {
         tailer.closeAll()
     }
+
+    /// Called after every successful commit (backfill progress reports).
+    package var afterCommit: (() -> Void)?
 
     package var diskProgress: (done: UInt64, total: UInt64) { tailer.diskProgress }
     package var filesWithPartialLine: [String] { tailer.filesWithPartialLine }
