@@ -73,7 +73,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
-        .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting"]),
+        .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting"]),
         // Runs the real `driftwatch` process (built by `swift build`).
         .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),
     ]
