@@ -58,3 +58,9 @@ public struct RecordDecoder: Sendable {
         return try result.get()
     }
 }
+
+extension RecordDecoder {
+    /// The top-level field names the decoder understands, in format-table order; the shipped JSON
+    /// Schema must list the same ones.
+    package static var topLevelFieldNames: [String] { RecordReader.topLevelFieldNames }
+}

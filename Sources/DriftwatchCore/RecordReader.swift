@@ -2,7 +2,7 @@
 enum RecordReader {
     /// The top-level fields the decoder understands, in format-table order. The shipped JSON Schema
     /// lists the same names (checked by a test).
-    package static let topLevelFieldNames: [String] = [
+    static let topLevelFieldNames: [String] = [
         "request_id", "timestamp", "service", "task", "route", "model", "template", "release", "retrieval",
         "tools_expected", "tools", "validation", "outcome", "feedback", "latency_ms", "tokens", "cost_usd",
         "retries", "slices",
