@@ -14,9 +14,16 @@ extension JSONScanner {
         let start = pos
         var escaped = false
         while true {
-            // Eight plain ASCII bytes at a time, then one byte at a time around anything special.
-            while pos + 8 <= count, !Self.needsAttention(UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)) {
-                pos += 8
+            // Eight bytes at a time: skip plain ASCII and land on the first byte that needs a look.
+            while pos + 8 <= count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
+                let flags = Self.attentionFlags(word)
+                if flags == 0 {
+                    pos += 8
+                } else {
+                    pos += flags.trailingZeroBitCount >> 3
+                    break
+                }
             }
             guard pos < count else { throw unterminatedString(start - 1, path) }
             let b = base[pos]
@@ -46,14 +53,16 @@ extension JSONScanner {
         error(DecodingErrorCode.invalidJSON, path, "unescaped control character 0x\(String(base[pos], radix: 16)) in string at byte \(pos)")
     }
 
-    /// True if any of the eight bytes is `"`, `\`, a control character or non-ASCII.
+    /// The high bit of each byte of `x` that is `"`, `\`, a control character or non-ASCII. Bits above
+    /// the lowest one may be spurious (borrows), but the lowest one is exact: it marks the first such byte
+    /// in little-endian order.
     @inline(__always)
-    static func needsAttention(_ x: UInt64) -> Bool {
+    static func attentionFlags(_ x: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = x ^ (ones &* 0x22)
         let backslash = x ^ (ones &* 0x5C)
         let t = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (x &- ones &* 0x20) | x
-        return t & (ones &* 0x80) != 0
+        return t & (ones &* 0x80)
     }
 
     mutating func skipEscape(at path: FieldPath) throws(RecordDecodingError) {
