@@ -1,0 +1,123 @@
+import DriftwatchCore
+
+/// Values the simulator would otherwise rebuild per record: document IDs and ages, slice and validation arrays,
+/// version strings. Sharing them keeps generation allocation-light (records share the arrays copy-on-write).
+struct SimulatorTables: Sendable {
+    let documentIDs: [[String]]
+    /// Each document's last update, microseconds since the epoch: up to about 400 days before the workload start.
+    let documentUpdatedAt: [[Int64]]
+    let templateVersions: [String]
+    let modelVersions: [String]
+    let indexVersions: [String]
+    let toolVersions: [String]
+    let toolsExpected: [[String]]
+    /// By task, then by failure mask (1 schema, 2 grounded, 4 policy).
+    let validation: [[[ValidationCheck]]]
+    /// By ((language * 2 + channel) * 3 + tier) * 2 + long_context.
+    let slices: [[Slice]]
+    /// Long-context weights by channel.
+    let longContextWeights: [[Double]]
+    private let releases: [ReleaseInfo]
+    private let idPrefix: [UInt8]
+
+    init(seed: UInt64, startMicros: Int64) {
+        let catalog = WorkloadCatalog.self
+        let startSeconds = startMicros >= 0 ? startMicros / 1_000_000 : (startMicros - 999_999) / 1_000_000
+        documentIDs = catalog.indexes.map { index in
+            (0..<index.documentCount).map { i in
+                let digits = String(i)
+                return index.documentPrefix + String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+            }
+        }
+        // Document ages are fixed properties of the corpus, not of the seed.
+        documentUpdatedAt = catalog.indexes.enumerated().map { pool, index in
+            (0..<index.documentCount).map { i in
+                var rng = SplitMix64(keys: 0xD0C5, UInt64(pool), UInt64(i))
+                let u = rng.unit()
+                let ageSeconds = Int64(u * u.squareRoot() * 400 * 86_400) + 3600
+                return (startSeconds - ageSeconds) * 1_000_000
+            }
+        }
+        templateVersions = catalog.tasks.map { String($0.templateVersion) }
+        modelVersions = catalog.models.map(\.version)
+        indexVersions = catalog.indexes.map(\.version)
+        toolVersions = catalog.tools.map(\.version)
+        toolsExpected = catalog.tasks.map { $0.toolsExpected.map { catalog.tools[$0].name } }
+        validation = catalog.tasks.map { task in
+            (0..<8).map { mask in
+                var checks = [ValidationCheck(check: "schema", passed: mask & 1 == 0, reason: mask & 1 == 0 ? nil : task.schemaReason)]
+                if task.pool != nil {
+                    checks.append(ValidationCheck(check: "grounded", passed: mask & 2 == 0, reason: mask & 2 == 0 ? nil : task.groundedReason))
+                }
+                checks.append(ValidationCheck(check: "policy", passed: mask & 4 == 0, reason: mask & 4 == 0 ? nil : task.policyReason))
+                return checks
+            }
+        }
+        var slices: [[Slice]] = []
+        let dims = catalog.sliceDimensions
+        for language in dims[0].values {
+            for channel in dims[1].values {
+                for tier in dims[2].values {
+                    for long in [false, true] {
+                        slices.append([
+                            Slice(key: dims[0].key, value: .string(language)),
+                            Slice(key: dims[1].key, value: .string(channel)),
+                            Slice(key: dims[2].key, value: .string(tier)),
+                            Slice(key: dims[3].key, value: .bool(long)),
+                        ])
+                    }
+                }
+            }
+        }
+        self.slices = slices
+        longContextWeights = [
+            [dims[3].weights[0], dims[3].weights[1]],
+            [1 - catalog.emailLongContext, catalog.emailLongContext],
+        ]
+        // Release unit per service; the dataset belongs to the tuned checkpoint.
+        releases = [
+            ReleaseInfo(dataset: "sft-2024-11", validator: "val-3", evalSuite: "copilot-e7"),
+            ReleaseInfo(dataset: "sft-2025-01", validator: "val-3", evalSuite: "copilot-e7"),
+            ReleaseInfo(dataset: nil, validator: "val-3", evalSuite: "copilot-e7"),
+            ReleaseInfo(dataset: nil, validator: "val-2", evalSuite: "claims-e2"),
+            ReleaseInfo(dataset: nil, validator: "val-5", evalSuite: "invoice-e4"),
+        ]
+        var prefix = Array("dw-".utf8)
+        let hex = Array("0123456789abcdef".utf8)
+        let tag = SplitMix64.mix(seed)
+        for shift in stride(from: 28, through: 0, by: -4) { prefix.append(hex[Int((tag >> UInt64(shift)) & 0xF)]) }
+        prefix.append(UInt8(ascii: "-"))
+        idPrefix = prefix
+    }
+
+    func release(task: Int, role: Int, baseVersion: Bool) -> ReleaseInfo {
+        switch WorkloadCatalog.tasks[task].service {
+        case "support-copilot": return role == 0 ? releases[baseVersion ? 0 : 1] : releases[2]
+        case "claims-triage": return releases[3]
+        default: return releases[4]
+        }
+    }
+
+    /// `dw-<8 hex digits of the seed's hash>-<index>`: unique per record and, with high probability, per seed.
+    func requestID(_ index: Int) -> String {
+        String(unsafeUninitializedCapacity: idPrefix.count + 20) { buffer in
+            var n = 0
+            for b in idPrefix { buffer[n] = b; n += 1 }
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            let count = withUnsafeMutableBytes(of: &digits) { raw -> Int in
+                var v = UInt64(index)
+                var i = 0
+                repeat {
+                    raw[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                    i += 1
+                } while v > 0
+                return i
+            }
+            withUnsafeBytes(of: &digits) { raw in
+                for i in stride(from: count - 1, through: 0, by: -1) { buffer[n] = raw[i]; n += 1 }
+            }
+            return n
+        }
+    }
+}
