@@ -25,7 +25,7 @@ struct RequestSimulator: Sendable {
 
     init(seed: UInt64, startMicros: Int64, changes: [ScheduledChange], noise: Double, feedbackRate: Double) {
         self.seed = seed
-        self.changes = changes
+        self.changes = changes.map { var change = $0; change.label = nil; return change }
         self.noise = noise
         self.feedbackRate = feedbackRate
         self.tables = SimulatorTables(seed: seed, startMicros: startMicros)
@@ -68,7 +68,7 @@ struct RequestSimulator: Sendable {
             }
         }
         let taskIndex = pick(catalog.taskCumulativeWeights, rng.unit())
-        let task = catalog.tasks[taskIndex]
+        let task = tables.tasks[taskIndex]
         let noiseFactor = noiseFactor(task: taskIndex, at: t)
         let isLong = long == 1
 
@@ -90,7 +90,7 @@ struct RequestSimulator: Sendable {
 
         // Model: version overrides, transient errors, fallback route.
         rng = SplitMix64(keys: seed, key, 2)
-        var role = task.model.rawValue
+        var role = task.value.model.rawValue
         var modelRetries = 0
         var failedAttemptMs = 0.0
         if rng.chance(0.02 * noiseFactor) {
@@ -113,14 +113,14 @@ struct RequestSimulator: Sendable {
                 regression = nil
             }
         }
-        let modelProfile = catalog.models[role]
+        let modelProfile = tables.models[role]
 
         // Retrieval: latent relevance drives grounding; observed scores add the index's calibration.
         var retrieval: RetrievalInfo?
         var relevance = 1.0
         var evidenceCount = 0
         var retrievalMs = 0.0
-        if let pool = task.pool?.rawValue {
+        if let pool = task.value.pool?.rawValue {
             rng = SplitMix64(keys: seed, key, 3)
             var indexVersion = tables.indexVersions[pool]
             var scoreShift = 0.0
@@ -154,7 +154,7 @@ struct RequestSimulator: Sendable {
             }
             var evidence: [Evidence] = []
             if !empty {
-                evidenceCount = task.topK
+                evidenceCount = task.value.topK
                 evidence.reserveCapacity(evidenceCount)
                 var score = min(0.999, max(0.01, relevance + scoreShift + 0.03 * rng.normal()))
                 let docs = tables.documentIDs[pool]
@@ -169,7 +169,7 @@ struct RequestSimulator: Sendable {
                     score = max(0.01, score - rng.uniform(0.005, 0.06))
                 }
             }
-            retrieval = RetrievalInfo(indexVersion: indexVersion, topK: task.topK, evidence: evidence)
+            retrieval = RetrievalInfo(indexVersion: indexVersion, topK: task.value.topK, evidence: evidence)
             retrievalMs = quantize(rng.logNormal(median: 60, sigma: 0.35), 10)
         }
 
@@ -181,7 +181,7 @@ struct RequestSimulator: Sendable {
         var requiredToolFailed = false
         var requiredToolSkipped = false
         var skipFailure = 0.0
-        for toolIndex in task.toolsExpected {
+        for toolIndex in task.value.toolsExpected {
             // A skipped required tool usually means an answer made up without its data.
             var skipped = rng.chance(0.003)
             var failure = skipped ? 0.7 : 0
@@ -201,18 +201,18 @@ struct RequestSimulator: Sendable {
                 if status != .ok { requiredToolFailed = true }
             }
         }
-        if let optional = task.optionalTool, rng.chance(optional.probability) {
+        if let optional = task.value.optionalTool, rng.chance(optional.probability) {
             _ = callTool(optional.tool, rng: &rng, change: &change, noise: noiseFactor, t: t, into: &tools, ms: &toolsMs)
         }
 
         // Generation and validation.
         rng = SplitMix64(keys: seed, key, 5)
-        let inputTokens = Int(task.promptTokens * tokenInflation + Double(evidenceCount) * rng.uniform(120, 200)
+        let inputTokens = Int(task.value.promptTokens * tokenInflation + Double(evidenceCount) * rng.uniform(120, 200)
             + rng.logNormal(median: 120, sigma: 0.6) + (isLong ? rng.uniform(5000, 15000) : 0))
-        let outputTokens = max(5, Int(rng.logNormal(median: task.outputTokens, sigma: 0.35)))
-        let schemaFailed = rng.unit() < task.schemaFailure * noiseFactor + (isLong ? 0.004 : 0) + schemaExtra
+        let outputTokens = max(5, Int(rng.logNormal(median: task.value.outputTokens, sigma: 0.35)))
+        let schemaFailed = rng.unit() < task.value.schemaFailure * noiseFactor + (isLong ? 0.004 : 0) + schemaExtra
         var groundedFailed = false
-        if task.pool != nil {
+        if task.value.pool != nil {
             let u = rng.unit()
             if evidenceCount == 0 {
                 groundedFailed = u < 0.9
@@ -220,8 +220,8 @@ struct RequestSimulator: Sendable {
                 groundedFailed = u < 0.012 * noiseFactor + 0.93 / (1 + exp((relevance - 0.5) / 0.04))
             }
         }
-        var policy = modelProfile.policyFailure[taskIndex]
-        for penalty in modelProfile.slicePenalty where sliceValue(penalty.key) == penalty.value { policy += penalty.penalty }
+        var policy = modelProfile.value.policyFailure[taskIndex]
+        for penalty in modelProfile.value.slicePenalty where sliceValue(penalty.key) == penalty.value { policy += penalty.penalty }
         policy *= noiseFactor
         if let regression, sliceValue(regression.key) == regression.value { policy += regression.effect }
         let policyFailed = rng.unit() < policy
@@ -257,15 +257,15 @@ struct RequestSimulator: Sendable {
                 feedback = Feedback(score: quantize(good ? rng.uniform(0.7, 1) : rng.uniform(0, 0.45), 100), source: "reviewer")
             }
         }
-        let decodeMs: Double = Double(outputTokens) * modelProfile.msPerToken
+        let decodeMs: Double = Double(outputTokens) * modelProfile.value.msPerToken
         let prefillMs: Double = Double(inputTokens) * 0.02
         let jitter: Double = rng.logNormal(median: 1, sigma: 0.15)
         let generationMs = quantize(failedAttemptMs + (250 + decodeMs + prefillMs) * jitter, 10)
         let validationMs = quantize(rng.uniform(8, 35), 10)
         let stagesMs: Double = retrievalMs + toolsMs + generationMs + validationMs
         let totalMs = quantize(stagesMs + rng.uniform(3, 12), 10)
-        let inputCost: Double = Double(inputTokens) * modelProfile.inputPricePerMillion
-        let outputCost: Double = Double(outputTokens) * modelProfile.outputPricePerMillion
+        let inputCost: Double = Double(inputTokens) * modelProfile.value.inputPricePerMillion
+        let outputCost: Double = Double(outputTokens) * modelProfile.value.outputPricePerMillion
         let cost = quantize((inputCost + outputCost) * Double(1 + modelRetries) / 1_000_000, 1_000_000)
 
         let mask = (schemaFailed ? 1 : 0) | (groundedFailed ? 2 : 0) | (policyFailed ? 4 : 0)
@@ -273,12 +273,12 @@ struct RequestSimulator: Sendable {
         return RequestRecord(
             requestID: tables.requestID(index),
             timestampMicros: t,
-            service: task.service,
-            task: task.name,
+            service: task.value.service,
+            task: task.value.name,
             route: role == WorkloadCatalog.ModelRole.fallback.rawValue ? "fallback" : "primary",
-            model: ModelInfo(name: modelProfile.name, version: modelVersion, provider: modelProfile.provider,
-                             base: modelProfile.base, tuned: modelProfile.tuned),
-            template: TemplateInfo(id: task.templateID, version: templateVersion),
+            model: ModelInfo(name: modelProfile.value.name, version: modelVersion, provider: modelProfile.value.provider,
+                             base: modelProfile.value.base, tuned: modelProfile.value.tuned),
+            template: TemplateInfo(id: task.value.templateID, version: templateVersion),
             release: tables.release(task: taskIndex, role: role, baseVersion: modelVersion == tables.modelVersions[role]),
             retrieval: retrieval,
             toolsExpected: tables.toolsExpected[taskIndex],
@@ -286,7 +286,7 @@ struct RequestSimulator: Sendable {
             validation: tables.validation[taskIndex][mask],
             outcome: outcome,
             feedback: feedback,
-            latency: StageLatency(total: totalMs, retrieval: task.pool == nil ? nil : retrievalMs,
+            latency: StageLatency(total: totalMs, retrieval: task.value.pool == nil ? nil : retrievalMs,
                                   tools: tools.isEmpty ? nil : quantize(toolsMs, 10), generation: generationMs,
                                   validation: validationMs),
             tokens: TokenUsage(input: inputTokens, output: outputTokens),
@@ -302,10 +302,10 @@ struct RequestSimulator: Sendable {
         _ toolIndex: Int, rng: inout SplitMix64, change: inout SplitMix64, noise: Double, t: Int64,
         into tools: inout [ToolCall], ms: inout Double
     ) -> ToolStatus {
-        let profile = WorkloadCatalog.tools[toolIndex]
+        let profile = tables.tools[toolIndex]
         let u = rng.unit()
-        var status: ToolStatus = u < profile.errorRate * noise ? .error
-            : u < (profile.errorRate + profile.timeoutRate) * noise ? .timeout : .ok
+        var status: ToolStatus = u < profile.value.errorRate * noise ? .error
+            : u < (profile.value.errorRate + profile.value.timeoutRate) * noise ? .timeout : .ok
         var version = tables.toolVersions[toolIndex]
         for c in changes where c.tool == toolIndex && c.isActive(at: t) {
             if c.action == .toolOutage, change.chance(c.effect * c.intensity(at: t)) {
@@ -320,13 +320,13 @@ struct RequestSimulator: Sendable {
         }
         let latency: Double
         switch status {
-        case .ok: latency = rng.logNormal(median: profile.medianLatencyMs, sigma: 0.4)
+        case .ok: latency = rng.logNormal(median: profile.value.medianLatencyMs, sigma: 0.4)
         case .error: latency = rng.uniform(20, 90)
         case .timeout: latency = WorkloadCatalog.toolTimeoutMs + rng.uniform(0, 40)
         }
         let rounded = quantize(latency, 10)
         ms += rounded
-        tools.append(ToolCall(name: profile.name, version: version, status: status, latencyMs: rounded))
+        tools.append(ToolCall(name: profile.value.name, version: version, status: status, latencyMs: rounded))
         return status
     }
 

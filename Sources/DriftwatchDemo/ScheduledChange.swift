@@ -26,7 +26,9 @@ struct ScheduledChange: Sendable {
     var mode = ToolFailureMode.mixed
     var days = 0.0
     var failure = 0.0
-    var label: GroundTruthLabel
+    /// Always set by the initialisers; the simulator clears it so copying a change in its hot loops
+    /// retains nothing.
+    var label: GroundTruthLabel?
 
     /// How strongly the change acts at `t`: 0 outside its window, ramping up to 1.
     @inline(__always)

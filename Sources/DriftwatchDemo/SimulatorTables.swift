@@ -3,6 +3,10 @@ import DriftwatchCore
 /// Values the simulator would otherwise rebuild per record: document IDs and ages, slice and validation arrays,
 /// version strings. Sharing them keeps generation allocation-light (records share the arrays copy-on-write).
 struct SimulatorTables: Sendable {
+    /// Catalog profiles behind references: reading a field then retains one object, not every string of a struct.
+    let tasks: [Ref<WorkloadCatalog.TaskProfile>]
+    let models: [Ref<WorkloadCatalog.ModelProfile>]
+    let tools: [Ref<WorkloadCatalog.ToolProfile>]
     let documentIDs: [[String]]
     /// Each document's last update, microseconds since the epoch: up to about 400 days before the workload start.
     let documentUpdatedAt: [[Int64]]
@@ -22,6 +26,9 @@ struct SimulatorTables: Sendable {
 
     init(seed: UInt64, startMicros: Int64) {
         let catalog = WorkloadCatalog.self
+        tasks = catalog.tasks.map(Ref.init)
+        models = catalog.models.map(Ref.init)
+        tools = catalog.tools.map(Ref.init)
         let startSeconds = startMicros >= 0 ? startMicros / 1_000_000 : (startMicros - 999_999) / 1_000_000
         documentIDs = catalog.indexes.map { index in
             (0..<index.documentCount).map { i in
@@ -120,4 +127,10 @@ struct SimulatorTables: Sendable {
             return n
         }
     }
+}
+
+/// An immutable reference to a value, shared instead of copied.
+final class Ref<Value: Sendable>: Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -17,10 +17,10 @@ public enum WorkloadCatalog {
 
     // MARK: - Tasks
 
-    enum ModelRole: Int { case tuned = 0, general = 1, fallback = 2 }
-    enum Pool: Int { case support = 0, claims = 1 }
+    enum ModelRole: Int, Sendable { case tuned = 0, general = 1, fallback = 2 }
+    enum Pool: Int, Sendable { case support = 0, claims = 1 }
 
-    struct TaskProfile {
+    struct TaskProfile: Sendable {
         var name: String
         var service: String
         var weight: Double
@@ -75,7 +75,7 @@ public enum WorkloadCatalog {
 
     // MARK: - Models
 
-    struct ModelProfile {
+    struct ModelProfile: Sendable {
         var name: String
         var version: String
         var provider: String
@@ -108,7 +108,7 @@ public enum WorkloadCatalog {
 
     // MARK: - Retrieval
 
-    struct IndexProfile {
+    struct IndexProfile: Sendable {
         var version: String
         var documentPrefix: String
         var documentCount: Int
@@ -129,7 +129,7 @@ public enum WorkloadCatalog {
 
     // MARK: - Tools
 
-    struct ToolProfile {
+    struct ToolProfile: Sendable {
         var name: String
         var version: String
         var medianLatencyMs: Double
@@ -149,7 +149,7 @@ public enum WorkloadCatalog {
 
     // MARK: - Slices
 
-    struct SliceDimension {
+    struct SliceDimension: Sendable {
         var key: String
         var values: [String]
         var weights: [Double]

@@ -61,7 +61,7 @@ public struct WorkloadConfiguration: Sendable, Equatable {
 
     /// The labels of everything injected, in start order: what an analyzer should find (and not find).
     public func groundTruth() throws(DriftwatchError) -> [GroundTruthLabel] {
-        try scheduledChanges().map(\.label).sorted { $0.startMicros < $1.startMicros }
+        try scheduledChanges().compactMap(\.label).sorted { $0.startMicros < $1.startMicros }
     }
 
     /// Checks the numbers and resolves every change against the catalog.

@@ -26,7 +26,7 @@ public struct WorkloadGenerator: Sequence, IteratorProtocol, Sendable {
     public init(_ configuration: WorkloadConfiguration) throws(DriftwatchError) {
         let changes = try configuration.scheduledChanges()
         self.configuration = configuration
-        self.groundTruth = changes.map(\.label).sorted { $0.startMicros < $1.startMicros }
+        self.groundTruth = changes.compactMap(\.label).sorted { $0.startMicros < $1.startMicros }
         self.simulator = RequestSimulator(
             seed: configuration.seed, startMicros: configuration.startMicros, changes: changes,
             noise: configuration.noise, feedbackRate: configuration.feedbackRate)
