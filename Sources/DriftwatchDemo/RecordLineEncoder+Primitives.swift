@@ -71,21 +71,26 @@ extension RecordLineEncoder {
         unsigned(value.magnitude, minimumDigits: 1)
     }
 
-    /// Writes `value` in decimal, left-padded with zeros to `minimumDigits`.
+    /// Writes `value` in decimal, left-padded with zeros to `minimumDigits`, straight into the buffer.
     @inline(__always)
     func unsigned(_ value: UInt64, minimumDigits: Int) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        let b = buffer
-        withUnsafeMutableBytes(of: &digits) { raw in
-            var v = value
-            var i = 0
-            repeat {
-                raw[23 - i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
-                v /= 10
-                i += 1
-            } while v > 0 || i < minimumDigits
-            b.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(raw)[(24 - i)...]))
+        var width = 1
+        var limit: UInt64 = 10
+        while width < 20, value >= limit {
+            width += 1
+            limit = limit &* 10
         }
+        if width < minimumDigits { width = minimumDigits }
+        let b = buffer
+        b.reserve(width)
+        var p = b.base + b.count + width
+        var v = value
+        for _ in 0..<width {
+            p -= 1
+            p.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v % 10)
+            v /= 10
+        }
+        b.count += width
     }
 
     /// Integers as integers; short decimals by hand when their shortest round-trip form is provably the
@@ -133,11 +138,18 @@ extension RecordLineEncoder {
             text.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
             return
         }
-        b.reserve(20)
+        b.reserve(16)
+        let p = b.base + b.count
         let hour = rem / 3600, minute = (rem % 3600) / 60, second = rem % 60
-        twoDigits(hour); b.append(UInt8(ascii: ":"))
-        twoDigits(minute); b.append(UInt8(ascii: ":"))
-        twoDigits(second)
+        p[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: hour / 10)
+        p[1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: hour % 10)
+        p[2] = UInt8(ascii: ":")
+        p[3] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: minute / 10)
+        p[4] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: minute % 10)
+        p[5] = UInt8(ascii: ":")
+        p[6] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: second / 10)
+        p[7] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: second % 10)
+        b.count += 8
         if frac != 0 {
             b.append(UInt8(ascii: "."))
             if frac % 1000 == 0 { unsigned(UInt64(frac / 1000), minimumDigits: 3) } else { unsigned(UInt64(frac), minimumDigits: 6) }
@@ -145,11 +157,6 @@ extension RecordLineEncoder {
         b.append(UInt8(ascii: "Z"))
     }
 
-    @inline(__always)
-    private func twoDigits(_ v: Int64) {
-        buffer.append(UInt8(ascii: "0") + UInt8(v / 10))
-        buffer.append(UInt8(ascii: "0") + UInt8(v % 10))
-    }
 }
 
 /// A direct-mapped cache of formatted dates, so a timestamp costs a lookup rather than a calendar computation.

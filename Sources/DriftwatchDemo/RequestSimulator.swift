@@ -48,8 +48,10 @@ struct RequestSimulator: Sendable {
         return noiseFactors[task]
     }
 
-    mutating func makeRecord(index: Int, timestamp t: Int64) -> RequestRecord {
+    mutating func simulate(index: Int, timestamp t: Int64, into r: inout SimulatedRequest) {
         let catalog = WorkloadCatalog.self
+        r.index = index
+        r.timestamp = t
         let key = UInt64(index)
         var change = SplitMix64(keys: seed, key, 100)
 
@@ -116,16 +118,16 @@ struct RequestSimulator: Sendable {
         let modelProfile = tables.models[role]
 
         // Retrieval: latent relevance drives grounding; observed scores add the index's calibration.
-        var retrieval: RetrievalInfo?
         var relevance = 1.0
         var evidenceCount = 0
         var retrievalMs = 0.0
+        r.pool = -1
+        r.staleMicros = 0
         if let pool = task.value.pool?.rawValue {
             rng = SplitMix64(keys: seed, key, 3)
             var indexVersion = tables.indexVersions[pool]
             var scoreShift = 0.0
             var degrade = 0.0
-            var staleMicros: Int64 = 0
             for c in changes where c.pool == pool && c.isActive(at: t) {
                 switch c.action {
                 case .indexChange:
@@ -141,7 +143,7 @@ struct RequestSimulator: Sendable {
                     scoreShift = -c.effect * c.intensity(at: t)
                     degrade = 0
                 case .staleEvidence:
-                    if change.chance(c.share * c.intensity(at: t)) { staleMicros = Int64(c.days * 86_400) * 1_000_000 }
+                    if change.chance(c.share * c.intensity(at: t)) { r.staleMicros = Int64(c.days * 86_400) * 1_000_000 }
                 default: break
                 }
             }
@@ -152,30 +154,33 @@ struct RequestSimulator: Sendable {
                 degraded = true
                 if change.chance(0.3) { empty = true } else { relevance = min(0.99, max(0.02, 0.35 + 0.08 * change.normal())) }
             }
-            var evidence: [Evidence] = []
             if !empty {
                 evidenceCount = task.value.topK
-                evidence.reserveCapacity(evidenceCount)
                 var score = min(0.999, max(0.01, relevance + scoreShift + 0.03 * rng.normal()))
-                let docs = tables.documentIDs[pool]
-                let ages = tables.documentUpdatedAt[pool]
-                for _ in 0..<evidenceCount {
-                    var doc = 0
-                    repeat {
+                let documentCount = Double(tables.documentIDs[pool].count)
+                for i in 0..<evidenceCount {
+                    var doc: Int32 = 0
+                    var duplicate = true
+                    while duplicate {
                         let u = rng.unit()
-                        doc = Int(Double(docs.count) * (degraded ? u : u * u * u))
-                    } while evidence.contains { $0.id == docs[doc] }
-                    evidence.append(Evidence(id: docs[doc], score: quantize(score, 10_000), updatedAtMicros: ages[doc] - staleMicros))
+                        doc = Int32(documentCount * (degraded ? u : u * u * u))
+                        duplicate = false
+                        for j in 0..<i where r.documents[j] == doc { duplicate = true }
+                    }
+                    r.documents[i] = doc
+                    r.scores[i] = quantize(score, 10_000)
                     score = max(0.01, score - rng.uniform(0.005, 0.06))
                 }
             }
-            retrieval = RetrievalInfo(indexVersion: indexVersion, topK: task.value.topK, evidence: evidence)
             retrievalMs = quantize(rng.logNormal(median: 60, sigma: 0.35), 10)
+            r.pool = pool
+            r.indexVersion = indexVersion
         }
+        r.evidenceCount = evidenceCount
 
         // Tools: required calls (maybe skipped), one retry on failure, occasional unrequired calls.
         rng = SplitMix64(keys: seed, key, 4)
-        var tools: [ToolCall] = []
+        r.toolCount = 0
         var toolsMs = 0.0
         var toolRetries = 0
         var requiredToolFailed = false
@@ -193,16 +198,15 @@ struct RequestSimulator: Sendable {
                 skipFailure = max(skipFailure, failure)
                 continue
             }
-            if tools.isEmpty { tools.reserveCapacity(4) }
-            var status = callTool(toolIndex, rng: &rng, change: &change, noise: noiseFactor, t: t, into: &tools, ms: &toolsMs)
+            var status = callTool(toolIndex, rng: &rng, change: &change, noise: noiseFactor, t: t, into: &r, ms: &toolsMs)
             if status != .ok {
                 toolRetries += 1
-                status = callTool(toolIndex, rng: &rng, change: &change, noise: noiseFactor, t: t, into: &tools, ms: &toolsMs)
+                status = callTool(toolIndex, rng: &rng, change: &change, noise: noiseFactor, t: t, into: &r, ms: &toolsMs)
                 if status != .ok { requiredToolFailed = true }
             }
         }
         if let optional = task.value.optionalTool, rng.chance(optional.probability) {
-            _ = callTool(optional.tool, rng: &rng, change: &change, noise: noiseFactor, t: t, into: &tools, ms: &toolsMs)
+            _ = callTool(optional.tool, rng: &rng, change: &change, noise: noiseFactor, t: t, into: &r, ms: &toolsMs)
         }
 
         // Generation and validation.
@@ -247,14 +251,16 @@ struct RequestSimulator: Sendable {
 
         // Feedback, latency, cost.
         rng = SplitMix64(keys: seed, key, 6)
-        var feedback: Feedback?
+        r.feedbackSource = 0
         if rng.chance(feedbackRate) {
             let good = outcome == .success
             if channel == 0 && rng.chance(0.8) {
                 let positive = good ? rng.chance(0.88) : rng.chance(0.25)
-                feedback = Feedback(score: positive ? 1 : -1, source: "user")
+                r.feedbackSource = 1
+                r.feedbackScore = positive ? 1 : -1
             } else {
-                feedback = Feedback(score: quantize(good ? rng.uniform(0.7, 1) : rng.uniform(0, 0.45), 100), source: "reviewer")
+                r.feedbackSource = 2
+                r.feedbackScore = quantize(good ? rng.uniform(0.7, 1) : rng.uniform(0, 0.45), 100)
             }
         }
         let decodeMs: Double = Double(outputTokens) * modelProfile.value.msPerToken
@@ -268,39 +274,30 @@ struct RequestSimulator: Sendable {
         let outputCost: Double = Double(outputTokens) * modelProfile.value.outputPricePerMillion
         let cost = quantize((inputCost + outputCost) * Double(1 + modelRetries) / 1_000_000, 1_000_000)
 
-        let mask = (schemaFailed ? 1 : 0) | (groundedFailed ? 2 : 0) | (policyFailed ? 4 : 0)
-        let sliceCombination = ((language * 2 + channel) * 3 + tier) * 2 + long
-        return RequestRecord(
-            requestID: tables.requestID(index),
-            timestampMicros: t,
-            service: task.value.service,
-            task: task.value.name,
-            route: role == WorkloadCatalog.ModelRole.fallback.rawValue ? "fallback" : "primary",
-            model: ModelInfo(name: modelProfile.value.name, version: modelVersion, provider: modelProfile.value.provider,
-                             base: modelProfile.value.base, tuned: modelProfile.value.tuned),
-            template: TemplateInfo(id: task.value.templateID, version: templateVersion),
-            release: tables.release(task: taskIndex, role: role, baseVersion: modelVersion == tables.modelVersions[role]),
-            retrieval: retrieval,
-            toolsExpected: tables.toolsExpected[taskIndex],
-            tools: tools,
-            validation: tables.validation[taskIndex][mask],
-            outcome: outcome,
-            feedback: feedback,
-            latency: StageLatency(total: totalMs, retrieval: task.value.pool == nil ? nil : retrievalMs,
-                                  tools: tools.isEmpty ? nil : quantize(toolsMs, 10), generation: generationMs,
-                                  validation: validationMs),
-            tokens: TokenUsage(input: inputTokens, output: outputTokens),
-            costUSD: cost,
-            retries: modelRetries + toolRetries,
-            slices: tables.slices[sliceCombination]
-        )
+        r.task = taskIndex
+        r.role = role
+        r.modelVersion = modelVersion
+        r.templateVersion = templateVersion
+        r.release = tables.releaseIndex(task: taskIndex, role: role, baseVersion: modelVersion == tables.modelVersions[role])
+        r.validationMask = (schemaFailed ? 1 : 0) | (groundedFailed ? 2 : 0) | (policyFailed ? 4 : 0)
+        r.outcome = outcome
+        r.totalMs = totalMs
+        r.retrievalMs = retrievalMs
+        r.toolsMs = quantize(toolsMs, 10)
+        r.generationMs = generationMs
+        r.validationMs = validationMs
+        r.inputTokens = inputTokens
+        r.outputTokens = outputTokens
+        r.cost = cost
+        r.retries = modelRetries + toolRetries
+        r.sliceCombination = ((language * 2 + channel) * 3 + tier) * 2 + long
     }
 
     /// One tool call: baseline health from `rng`, an active outage from `change`.
     @inline(__always)
     private func callTool(
         _ toolIndex: Int, rng: inout SplitMix64, change: inout SplitMix64, noise: Double, t: Int64,
-        into tools: inout [ToolCall], ms: inout Double
+        into r: inout SimulatedRequest, ms: inout Double
     ) -> ToolStatus {
         let profile = tables.tools[toolIndex]
         let u = rng.unit()
@@ -326,7 +323,14 @@ struct RequestSimulator: Sendable {
         }
         let rounded = quantize(latency, 10)
         ms += rounded
-        tools.append(ToolCall(name: profile.value.name, version: version, status: status, latencyMs: rounded))
+        let n = r.toolCount
+        if n < Fixed8<Int8>.capacity {
+            r.toolIndexes[n] = Int8(toolIndex)
+            r.toolStatuses[n] = status
+            r.toolLatencies[n] = rounded
+            r.toolVersions[n] = version
+            r.toolCount = n + 1
+        }
         return status
     }
 

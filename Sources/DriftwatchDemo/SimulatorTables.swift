@@ -21,8 +21,8 @@ struct SimulatorTables: Sendable {
     let slices: [[Slice]]
     /// Long-context weights by channel.
     let longContextWeights: [[Double]]
-    private let releases: [ReleaseInfo]
-    private let idPrefix: [UInt8]
+    let releases: [ReleaseInfo]
+    let idPrefix: [UInt8]
 
     init(seed: UInt64, startMicros: Int64) {
         let catalog = WorkloadCatalog.self
@@ -97,12 +97,64 @@ struct SimulatorTables: Sendable {
         idPrefix = prefix
     }
 
-    func release(task: Int, role: Int, baseVersion: Bool) -> ReleaseInfo {
-        switch WorkloadCatalog.tasks[task].service {
-        case "support-copilot": return role == 0 ? releases[baseVersion ? 0 : 1] : releases[2]
-        case "claims-triage": return releases[3]
-        default: return releases[4]
+    func releaseIndex(task: Int, role: Int, baseVersion: Bool) -> Int {
+        switch tasks[task].value.service {
+        case "support-copilot": return role == 0 ? (baseVersion ? 0 : 1) : 2
+        case "claims-triage": return 3
+        default: return 4
         }
+    }
+
+    /// The public form of a simulated request.
+    func record(_ r: SimulatedRequest) -> RequestRecord {
+        let task = tasks[r.task].value
+        let model = models[r.role].value
+        var retrieval: RetrievalInfo?
+        if r.pool >= 0 {
+            var evidence: [Evidence] = []
+            evidence.reserveCapacity(r.evidenceCount)
+            for i in 0..<r.evidenceCount {
+                let doc = Int(r.documents[i])
+                evidence.append(Evidence(id: documentIDs[r.pool][doc], score: r.scores[i],
+                                         updatedAtMicros: documentUpdatedAt[r.pool][doc] - r.staleMicros))
+            }
+            retrieval = RetrievalInfo(indexVersion: r.indexVersion, topK: task.topK, evidence: evidence)
+        }
+        var tools: [ToolCall] = []
+        if r.toolCount > 0 {
+            tools.reserveCapacity(r.toolCount)
+            for i in 0..<r.toolCount {
+                tools.append(ToolCall(name: self.tools[Int(r.toolIndexes[i])].value.name, version: r.toolVersions[i],
+                                      status: r.toolStatuses[i], latencyMs: r.toolLatencies[i]))
+            }
+        }
+        let feedback: Feedback? = switch r.feedbackSource {
+        case 1: Feedback(score: r.feedbackScore, source: "user")
+        case 2: Feedback(score: r.feedbackScore, source: "reviewer")
+        default: nil
+        }
+        return RequestRecord(
+            requestID: requestID(r.index),
+            timestampMicros: r.timestamp,
+            service: task.service,
+            task: task.name,
+            route: r.isFallback ? "fallback" : "primary",
+            model: ModelInfo(name: model.name, version: r.modelVersion, provider: model.provider, base: model.base, tuned: model.tuned),
+            template: TemplateInfo(id: task.templateID, version: r.templateVersion),
+            release: releases[r.release],
+            retrieval: retrieval,
+            toolsExpected: toolsExpected[r.task],
+            tools: tools,
+            validation: validation[r.task][r.validationMask],
+            outcome: r.outcome,
+            feedback: feedback,
+            latency: StageLatency(total: r.totalMs, retrieval: r.pool >= 0 ? r.retrievalMs : nil,
+                                  tools: r.toolCount > 0 ? r.toolsMs : nil, generation: r.generationMs, validation: r.validationMs),
+            tokens: TokenUsage(input: r.inputTokens, output: r.outputTokens),
+            costUSD: r.cost,
+            retries: r.retries,
+            slices: slices[r.sliceCombination]
+        )
     }
 
     /// `dw-<8 hex digits of the seed's hash>-<index>`: unique per record and, with high probability, per seed.

@@ -15,6 +15,8 @@ public struct WorkloadGenerator: Sequence, IteratorProtocol, Sendable {
     /// What the configuration injects, for checking an analyzer's verdicts against.
     public let groundTruth: [GroundTruthLabel]
     private var simulator: RequestSimulator
+    private var scratch = SimulatedRequest()
+    private let renderer: LineRenderer
     private var arrivals: Xoshiro256StarStar
     private var clockMicros: Double = 0
     private var index = 0
@@ -30,6 +32,7 @@ public struct WorkloadGenerator: Sequence, IteratorProtocol, Sendable {
         self.simulator = RequestSimulator(
             seed: configuration.seed, startMicros: configuration.startMicros, changes: changes,
             noise: configuration.noise, feedbackRate: configuration.feedbackRate)
+        self.renderer = LineRenderer(tables: simulator.tables)
         self.arrivals = Xoshiro256StarStar(seed: configuration.seed ^ 0xA77A_17A1)
         switch configuration.length {
         case .duration(let micros):
@@ -46,9 +49,38 @@ public struct WorkloadGenerator: Sequence, IteratorProtocol, Sendable {
 
     public mutating func next() -> RequestRecord? {
         guard let t = nextTimestamp() else { return nil }
-        let record = simulator.makeRecord(index: index, timestamp: t)
+        simulator.simulate(index: index, timestamp: t, into: &scratch)
         index += 1
-        return record
+        return simulator.tables.record(scratch)
+    }
+
+    /// Appends up to `maxCount` next records as JSON lines, each followed by a newline, exactly as
+    /// `RecordEncoder` would encode the records ``next()`` returns, without building them. Returns how many
+    /// lines were appended; fewer than `maxCount` means the workload is exhausted.
+    ///
+    /// This is the fast path for benchmarks that need lines in memory; ``WorkloadWriter`` uses it for files.
+    public mutating func appendLines(_ maxCount: Int, to bytes: inout [UInt8]) -> Int {
+        let encoder = RecordLineEncoder()
+        var n = 0
+        while n < maxCount, appendNextLine(with: encoder) {
+            n += 1
+            if encoder.buffer.count >= 1 << 16 {
+                bytes.append(contentsOf: encoder.buffer.bytes)
+                encoder.buffer.count = 0
+            }
+        }
+        bytes.append(contentsOf: encoder.buffer.bytes)
+        return n
+    }
+
+    /// Renders the next record into `encoder`'s buffer, followed by a newline.
+    mutating func appendNextLine(with encoder: RecordLineEncoder) -> Bool {
+        guard let t = nextTimestamp() else { return false }
+        simulator.simulate(index: index, timestamp: t, into: &scratch)
+        index += 1
+        renderer.render(scratch, with: encoder)
+        encoder.buffer.append(UInt8(ascii: "\n"))
+        return true
     }
 
     /// Advances the arrival clock; the timestamp is truncated to milliseconds, which keeps it non-decreasing.

@@ -53,13 +53,11 @@ public struct WorkloadWriter: Sendable {
             descriptors.append(fd)
         }
         let threshold = max(bufferSize, 4096)
-        var encoders = paths.map { _ in RecordLineEncoder(buffer: ByteBuffer(capacity: threshold + 8192)) }
+        let encoders = paths.map { _ in RecordLineEncoder(buffer: ByteBuffer(capacity: threshold + 8192)) }
         var files = paths.map { WorkloadWriteSummary.File(path: $0, records: 0, bytes: 0) }
         var next = 0
-        while let record = generator.next() {
-            encoders[next].append(record)
+        while generator.appendNextLine(with: encoders[next]) {
             let buffer = encoders[next].buffer
-            buffer.append(UInt8(ascii: "\n"))
             files[next].records += 1
             if buffer.count >= threshold {
                 files[next].bytes += buffer.count
