@@ -52,6 +52,12 @@ import Testing
         #expect(lines.count == 20)
     }
 
+    @Test func rejectsBadFileCounts() {
+        #expect(throws: DriftwatchError.self) {
+            try WorkloadWriter(path: "/tmp/never.jsonl", fileCount: 0).write(try WorkloadGenerator(WorkloadConfiguration(length: .records(1))))
+        }
+    }
+
     @Test func reportsUnwritablePaths() {
         let writer = WorkloadWriter(path: "/nonexistent-dir/x.jsonl")
         do {
