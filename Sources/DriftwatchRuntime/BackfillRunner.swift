@@ -1,4 +1,4 @@
-public import DriftwatchCore
+import DriftwatchCore
 import DriftwatchIngest
 import DriftwatchStore
 import Foundation

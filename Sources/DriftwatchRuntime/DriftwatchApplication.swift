@@ -3,6 +3,7 @@ public import DriftwatchIngest
 public import DriftwatchStore
 public import Logging
 public import ServiceLifecycle
+import UnixSignals
 
 /// Builds what `driftwatch run` runs: one ``ServiceGroup`` with the tailer and the retention pass
 /// over one store, shut down gracefully on SIGTERM or SIGINT (the tailer finishes and commits the
@@ -27,17 +28,21 @@ public struct DriftwatchApplication: Sendable {
         guard !patterns.isEmpty else {
             throw DriftwatchError(.invalidConfig, "no log sources to tail: add `sources:` with `paths:` globs to the configuration, or pass --path GLOB")
         }
-        var services: [any Service] = [
+        let services: [any Service] = [
             TailerService(patterns: patterns, sink: store, configuration: configuration.ingest, logger: logger, stats: ingestStats),
             RetentionService(
                 store: store, policy: configuration.retention.policy,
                 interval: .milliseconds(configuration.retention.intervalMillis), clock: ContinuousClock(), logger: logger),
         ]
-        services = services.filter { _ in true }
         return ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
+    }
+
+    /// Runs the service group until a shutdown signal; returns after every service has stopped.
+    public func run() async throws {
+        try await makeServiceGroup().run()
     }
 }

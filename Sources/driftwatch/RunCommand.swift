@@ -17,6 +17,6 @@ struct RunCommand: AsyncParsableCommand {
         if !path.isEmpty { config.sources.append(.init(name: "command-line", paths: path)) }
         let logger = options.makeLogger()
         let application = try DriftwatchApplication(configuration: config, logger: logger)
-        try await application.makeServiceGroup().run()
+        try await application.run()
     }
 }

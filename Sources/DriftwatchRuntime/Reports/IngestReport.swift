@@ -1,4 +1,4 @@
-import DriftwatchIngest
+public import DriftwatchIngest
 import Foundation
 
 /// What `driftwatch ingest` prints when a backfill ends.
@@ -64,10 +64,11 @@ public enum ProcessStatistics {
     /// Peak resident set size of this process so far.
     public static func peakRSSBytes() -> Int64 {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
         #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Int64(usage.ru_maxrss) * 1024
         #else
+        getrusage(RUSAGE_SELF, &usage)
         return Int64(usage.ru_maxrss)
         #endif
     }
