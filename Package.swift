@@ -92,8 +92,12 @@ let package = Package(
         .testTarget(name: "DriftwatchOTLPTests", dependencies: ["DriftwatchOTLP", "DriftwatchCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "DriftwatchServerTests",
-            dependencies: ["DriftwatchServer", "DriftwatchOTLP", "DriftwatchMetrics", "DriftwatchStore", "DriftwatchCore", "DriftwatchTesting"],
-            resources: [.copy("Scripts")]
+            dependencies: [
+                "DriftwatchServer", "DriftwatchOTLP", "DriftwatchMetrics", "DriftwatchStore", "DriftwatchCore", "DriftwatchTesting", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Scripts"]
         ),
     ]
 )
