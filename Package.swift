@@ -67,9 +67,15 @@ let package = Package(
         .testTarget(name: "DriftwatchCoreTests", dependencies: ["DriftwatchCore", "DriftwatchTesting"]),
         .testTarget(name: "DriftwatchStatisticsTests", dependencies: ["DriftwatchStatistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftwatchStoreTests", dependencies: ["DriftwatchStore", "DriftwatchTesting"]),
-        .testTarget(name: "DriftwatchIngestTests", dependencies: ["DriftwatchIngest", "DriftwatchTesting"]),
+        .testTarget(
+            name: "DriftwatchIngestTests",
+            dependencies: [
+                "DriftwatchIngest", "DriftwatchTesting",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
-        .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting"]),
+        .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting"]),
         // Runs the real `driftwatch` process (built by `swift build`).
         .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),
 
