@@ -54,6 +54,10 @@ import Testing
         let ingested = try decoder.decodeIngested(lines[0])
         #expect(ingested.count == 1)
         #expect(ingested[0].raw == RecordEncoder().encode(ExpectedRecords.genAI))
+        // The stored raw line decodes back to the same record, so columns and raw agree.
+        for record in ExpectedRecords.all {
+            #expect(try RecordDecoder().decode(RecordEncoder().encode(record)) == record)
+        }
         #expect(String(decoding: ingested[0].raw, as: UTF8.self).hasPrefix("{\"request_id\":\"0af7651916cd43dd8448eb211c80319c\""))
     }
 
