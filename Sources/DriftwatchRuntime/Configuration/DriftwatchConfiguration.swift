@@ -11,6 +11,8 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     /// Tailing limits and intervals.
     public var ingest = IngestConfiguration()
     public var retention = RetentionSettings()
+    /// The HTTP listener: OTLP/HTTP traces in, `/metrics` and `/healthz` out. Off unless configured.
+    public var server = ServerSettings()
 
     public init() {}
 
@@ -30,6 +32,20 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public var policy = RetentionPolicy(maxAgeMicros: 30 * 86_400_000_000)
         /// How often the retention pass runs under `run`.
         public var intervalMillis: Int = 600_000
+
+        public init() {}
+    }
+
+    public struct ServerSettings: Sendable, Equatable {
+        /// `host:port` to listen on (loopback by default when enabled); nil turns the listener off.
+        public var listen: String?
+        /// Bearer token OTLP clients must send; read from `bearer_token` or the variable named by `bearer_token_env`.
+        public var bearerToken: String?
+        public var maxRequestBytes: Int = 4 << 20
+        /// How long to wait for more spans of a trace after its root span arrived.
+        public var traceWaitMillis: Int = 2_000
+        /// Longest a trace is held waiting for its root span.
+        public var traceMaxWaitMillis: Int = 30_000
 
         public init() {}
     }
