@@ -39,13 +39,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Rollups, regression detection, attribution and recommendations.
+        .target(name: "DriftwatchAnalysis", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
         // Synthetic workload generator with injectable incidents.
         .target(name: "DriftwatchDemo", dependencies: ["DriftwatchCore"]),
         // Config loading and service wiring.
         .target(
             name: "DriftwatchRuntime",
             dependencies: [
-                "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo",
+                "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -66,6 +68,10 @@ let package = Package(
         .testTarget(name: "DriftwatchStatisticsTests", dependencies: ["DriftwatchStatistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftwatchStoreTests", dependencies: ["DriftwatchStore", "DriftwatchTesting"]),
         .testTarget(name: "DriftwatchIngestTests", dependencies: ["DriftwatchIngest", "DriftwatchTesting"]),
+        .testTarget(
+            name: "DriftwatchAnalysisTests",
+            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"]
+        ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
         .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting"]),
         // Runs the real `driftwatch` process (built by `swift build`).
