@@ -62,6 +62,17 @@ public struct AnalysisEngine: Sendable {
         if t > (watermarkMicros ?? .min) { watermarkMicros = t }
     }
 
+    /// Moves the checkpoint past a stored row that could not be decoded.
+    public mutating func skip(rowID: Int64) {
+        lastRowID = max(lastRowID, rowID)
+    }
+
+    /// Adds details to an incident's recommendation (e.g. the path of an export written by the owner),
+    /// without raising an event: the owner stores them with the step that opened it.
+    public mutating func annotate(incidentID: String, details: [String: String]) {
+        incidents[incidentID]?.recommendation.details.merge(details) { $1 }
+    }
+
     /// Evaluates at every boundary up to and including `t` (e.g. on a wall-clock tick when traffic stops).
     public mutating func advance(to t: Int64) {
         guard var next = nextEvaluationMicros else {

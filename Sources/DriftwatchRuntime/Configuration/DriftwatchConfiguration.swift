@@ -1,3 +1,4 @@
+public import DriftwatchAnalysis
 public import DriftwatchStore
 
 /// Everything `driftwatch` reads from its YAML file. Every key has a default, so running
@@ -9,6 +10,7 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var sources: [LogSource] = []
     public var ingest = IngestSettings()
     public var retention = RetentionSettings()
+    public var analysis = AnalysisSettings()
 
     public init() {}
 
@@ -43,6 +45,24 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public var policy = RetentionPolicy(maxAgeMicros: 30 * 86_400_000_000)
         /// How often the retention pass runs under `run`.
         public var intervalMillis: Int = 600_000
+
+        public init() {}
+    }
+
+    public struct AnalysisSettings: Sendable, Equatable {
+        /// Whether `run` keeps rollups and incidents current.
+        public var enabled = true
+        /// Windows, buckets and statistical thresholds of the analyzer.
+        public var engine = AnalysisConfiguration()
+        /// How often a caught-up analyzer looks for new records.
+        public var intervalMillis: Int = 5_000
+        /// Records analysed and committed per transaction.
+        public var batchRecords: Int = 20_000
+        /// Where `targeted_retraining` incidents write their request ID files; nil disables exports.
+        public var exportDirectory: String? = "./driftwatch-exports"
+        /// Fine and coarse rollups older than these are deleted from the store.
+        public var fineRetentionMicros: Int64 = 7 * 86_400_000_000
+        public var coarseRetentionMicros: Int64 = 90 * 86_400_000_000
 
         public init() {}
     }
