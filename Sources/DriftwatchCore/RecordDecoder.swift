@@ -1,5 +1,3 @@
-import Foundation
-
 /// Why a line could not be decoded into a ``RequestRecord``.
 public struct RecordDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `invalid_json`, `invalid_utf8`, `missing_field`, `wrong_type`, `invalid_value`, `too_deep`.
@@ -15,31 +13,54 @@ public struct RecordDecodingError: Error, Sendable, Equatable, CustomStringConve
     public var description: String { "\(code): \(reason)" }
 }
 
-/// Decodes one line of format v1 JSON into a ``RequestRecord``.
+/// Decodes one line of format v1 JSON into a ``RequestRecord``, straight from its bytes.
 ///
-/// TEMPORARY STUB: decodes only `request_id` and integer-millisecond `timestamp` through
-/// JSONSerialization. It is being replaced by a byte-level decoder.
+/// Log content is untrusted, so the decoder is bounds-checked throughout, limits nesting, validates
+/// UTF-8 and the full JSON grammar (unknown fields are skipped but must still be valid JSON), and
+/// never traps: every problem is a ``RecordDecodingError`` whose reason names the field path.
+/// Duplicate keys: the last one wins. `null` for an optional field means absent.
+///
+/// When a line is valid JSON but not a valid record the code is `missing_field`, `wrong_type` or
+/// `invalid_value`; when it is not valid JSON it is `invalid_json`, `invalid_utf8` or `too_deep`,
+/// even if a record-level problem appears earlier in the line.
 public struct RecordDecoder: Sendable {
-    public init() {}
+    /// Deepest nesting accepted; the line's own object is level 1. Records need 4 levels.
+    let maxDepth: Int
+
+    /// - Parameter maxDepth: nesting limit against hostile input, clamped to `1...512` so skipping
+    ///   deep unknown values can never exhaust the stack.
+    public init(maxDepth: Int = 64) {
+        self.maxDepth = min(max(maxDepth, 1), 512)
+    }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> RequestRecord {
-        let data = Data(bytes)
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw RecordDecodingError(code: "invalid_json", reason: "not a JSON object")
+        guard let raw = bytes.baseAddress, bytes.count > 0 else {
+            throw RecordDecodingError(code: DecodingErrorCode.invalidJSON, reason: "empty line")
         }
-        guard let id = object["request_id"] as? String else {
-            throw RecordDecodingError(code: "missing_field", reason: "field \"request_id\": expected a string")
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        var scanner = JSONScanner(base: base, count: bytes.count, maxDepth: maxDepth)
+        do {
+            return try RecordReader.read(&scanner)
+        } catch {
+            if !DecodingErrorCode.isSyntax(error.code) {
+                // Report broken JSON as such, even past a record-level problem found earlier.
+                var validator = JSONScanner(base: base, count: bytes.count, maxDepth: maxDepth)
+                try validator.validateDocument()
+            }
+            throw error
         }
-        guard let ts = object["timestamp"] as? NSNumber else {
-            throw RecordDecodingError(code: "missing_field", reason: "field \"timestamp\": expected a number")
-        }
-        return RequestRecord(requestID: id, timestampMicros: ts.int64Value * 1000, task: object["task"] as? String)
     }
 
     public func decode(_ bytes: [UInt8]) throws(RecordDecodingError) -> RequestRecord {
-        let result: Result<RequestRecord, RecordDecodingError> = bytes.withUnsafeBytes { buf in
-            do throws(RecordDecodingError) { return .success(try decode(buf)) } catch { return .failure(error) }
+        let result: Result<RequestRecord, RecordDecodingError> = bytes.withUnsafeBytes { buffer in
+            do throws(RecordDecodingError) { return .success(try decode(buffer)) } catch { return .failure(error) }
         }
         return try result.get()
     }
+}
+
+extension RecordDecoder {
+    /// The top-level field names the decoder understands, in format-table order; the shipped JSON
+    /// Schema must list the same ones.
+    package static var topLevelFieldNames: [String] { RecordReader.topLevelFieldNames }
 }

@@ -1,0 +1,148 @@
+/// Typed reads of one value at `pos`, each naming its field path in errors.
+extension JSONScanner {
+    @inline(__always)
+    mutating func readStringSpan(at path: FieldPath) throws(RecordDecodingError) -> StringSpan {
+        guard pos < count, base[pos] == UInt8(ascii: "\"") else { throw typeMismatch("a string", path) }
+        return try scanString(at: path)
+    }
+
+    @inline(__always)
+    mutating func readString(at path: FieldPath) throws(RecordDecodingError) -> String {
+        makeString(try readStringSpan(at: path))
+    }
+
+    /// A string, or nil for `null` (absent and null mean the same for optional fields).
+    @inline(__always)
+    mutating func readOptionalString(at path: FieldPath) throws(RecordDecodingError) -> String? {
+        if consumeNull() { return nil }
+        return try readString(at: path)
+    }
+
+    @inline(__always)
+    mutating func readBool(at path: FieldPath) throws(RecordDecodingError) -> Bool {
+        if pos + 4 <= count, base[pos] == UInt8(ascii: "t"), base[pos + 1] == UInt8(ascii: "r"),
+           base[pos + 2] == UInt8(ascii: "u"), base[pos + 3] == UInt8(ascii: "e") {
+            pos += 4
+            return true
+        }
+        if pos + 5 <= count, base[pos] == UInt8(ascii: "f"), base[pos + 1] == UInt8(ascii: "a"),
+           base[pos + 2] == UInt8(ascii: "l"), base[pos + 3] == UInt8(ascii: "s"), base[pos + 4] == UInt8(ascii: "e") {
+            pos += 5
+            return false
+        }
+        throw typeMismatch("a boolean", path)
+    }
+
+    @inline(__always)
+    mutating func readNumber(at path: FieldPath) throws(RecordDecodingError) -> NumberToken {
+        guard pos < count else { throw typeMismatch("a number", path) }
+        let b = base[pos]
+        guard b == UInt8(ascii: "-") || Self.isDigit(b) else { throw typeMismatch("a number", path) }
+        return try scanNumber(at: path)
+    }
+
+    /// A finite double; numbers too large for a double are `invalid_value`.
+    @inline(__always)
+    mutating func readDouble(at path: FieldPath) throws(RecordDecodingError) -> Double {
+        let token = try readNumber(at: path)
+        let d = doubleValue(token)
+        guard d.isFinite else {
+            throw numberError(DecodingErrorCode.invalidValue, path, "number out of range", token)
+        }
+        return d
+    }
+
+    @inline(__always)
+    mutating func readOptionalDouble(at path: FieldPath) throws(RecordDecodingError) -> Double? {
+        if consumeNull() { return nil }
+        return try readDouble(at: path)
+    }
+
+    /// An integer of at least `minimum`; fractions are `wrong_type`, values outside Int64 or below
+    /// the minimum `invalid_value`.
+    @inline(__always)
+    mutating func readInteger(at path: FieldPath, minimum: Int64 = 0) throws(RecordDecodingError) -> Int64 {
+        let token = try readNumber(at: path)
+        switch integerValue(token) {
+        case .value(let v):
+            guard v >= minimum else {
+                throw belowMinimum(v, minimum, path)
+            }
+            return v
+        case .notInteger:
+            throw numberError(DecodingErrorCode.wrongType, path, "expected an integer", token)
+        case .outOfRange:
+            throw numberError(DecodingErrorCode.invalidValue, path, "integer out of range", token)
+        }
+    }
+
+    /// An Int field: the same as ``readInteger(at:minimum:)``, narrowed (Int is 64-bit on our platforms).
+    @inline(__always)
+    mutating func readInt(at path: FieldPath) throws(RecordDecodingError) -> Int {
+        Int(truncatingIfNeeded: try readInteger(at: path))
+    }
+
+    @inline(__always)
+    mutating func readOptionalInt(at path: FieldPath) throws(RecordDecodingError) -> Int? {
+        if consumeNull() { return nil }
+        return try readInt(at: path)
+    }
+
+    /// An RFC 3339 string or integer epoch milliseconds, as microseconds since the epoch.
+    mutating func readTimestamp(at path: FieldPath) throws(RecordDecodingError) -> Int64 {
+        guard pos < count else { throw typeMismatch("an RFC 3339 string or epoch milliseconds", path) }
+        if base[pos] == UInt8(ascii: "\"") {
+            let span = try scanString(at: path)
+            guard let micros = RFC3339.parse(bytes(of: span)) else {
+                throw invalidEnum(path, expected: "an RFC 3339 timestamp", span)
+            }
+            return micros
+        }
+        let b = base[pos]
+        guard b == UInt8(ascii: "-") || Self.isDigit(b) else {
+            throw typeMismatch("an RFC 3339 string or epoch milliseconds", path)
+        }
+        let token = try scanNumber(at: path)
+        switch integerValue(token) {
+        case .value(let millis):
+            let (micros, overflow) = millis.multipliedReportingOverflow(by: 1000)
+            guard !overflow else {
+                throw numberError(DecodingErrorCode.invalidValue, path, "epoch milliseconds out of range", token)
+            }
+            return micros
+        case .notInteger:
+            throw numberError(DecodingErrorCode.wrongType, path, "expected integer epoch milliseconds", token)
+        case .outOfRange:
+            throw numberError(DecodingErrorCode.invalidValue, path, "epoch milliseconds out of range", token)
+        }
+    }
+
+    @inline(__always)
+    mutating func readOptionalTimestamp(at path: FieldPath) throws(RecordDecodingError) -> Int64? {
+        if consumeNull() { return nil }
+        return try readTimestamp(at: path)
+    }
+
+    @inline(never)
+    func numberError(_ code: String, _ path: FieldPath, _ message: StaticString, _ token: NumberToken) -> RecordDecodingError {
+        error(code, path, "\(message), got \(text(of: token))")
+    }
+
+    @inline(never)
+    func belowMinimum(_ v: Int64, _ minimum: Int64, _ path: FieldPath) -> RecordDecodingError {
+        error(DecodingErrorCode.invalidValue, path, "expected an integer >= \(minimum), got \(v)")
+    }
+
+    /// A string that is not one of the allowed values.
+    @inline(never)
+    func invalidEnum(_ path: FieldPath, expected: StaticString, _ span: StringSpan) -> RecordDecodingError {
+        error(DecodingErrorCode.invalidValue, path, "expected \(expected), got \(Self.quoted(makeString(span)))")
+    }
+
+    /// A value quoted for an error message, shortened so one huge value cannot bloat a dead letter.
+    static func quoted(_ s: String) -> String {
+        let limit = 64
+        if s.count <= limit { return s.debugDescription }
+        return String(s.prefix(limit)).debugDescription + "…"
+    }
+}

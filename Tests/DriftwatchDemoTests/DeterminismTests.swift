@@ -1,0 +1,3 @@
+import DriftwatchCore
+import DriftwatchDemo
+import Testing
