@@ -39,13 +39,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Drift detection: feature histograms per time bucket, drift statistics, streaming detectors, recommendations.
+        .target(name: "DriftwatchDrift", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
         // Synthetic workload generator with injectable incidents.
         .target(name: "DriftwatchDemo", dependencies: ["DriftwatchCore"]),
         // Config loading and service wiring.
         .target(
             name: "DriftwatchRuntime",
             dependencies: [
-                "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo",
+                "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchDrift",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -67,6 +69,10 @@ let package = Package(
         .testTarget(name: "DriftwatchStoreTests", dependencies: ["DriftwatchStore", "DriftwatchTesting"]),
         .testTarget(name: "DriftwatchIngestTests", dependencies: ["DriftwatchIngest", "DriftwatchTesting"]),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
+        .testTarget(
+            name: "DriftwatchDriftTests",
+            dependencies: ["DriftwatchDrift", "DriftwatchStatistics", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting", "DriftwatchCore"]
+        ),
         .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting"]),
         // Runs the real `driftwatch` process (built by `swift build`).
         .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),
