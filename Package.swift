@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "driftwatch",
             dependencies: [
-                "DriftwatchRuntime", "DriftwatchStore",
+                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchDrift",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -254,6 +254,12 @@ extension DriftEngine {
     /// Benjamini–Hochberg over every row's p-value (when adjustment is on), then the decision: a
     /// p-value test on its (adjusted) p-value, a distance on its threshold and the significance guard.
     func decide(_ rows: inout [FeatureDrift]) {
+        // NaN (scipy's answer with a single category) never signals drift, and JSON has no NaN.
+        for i in rows.indices {
+            if rows[i].pValue?.isNaN == true { rows[i].pValue = nil }
+            if rows[i].value.isNaN { rows[i].value = DriftTest(rawValue: rows[i].statistic)?.scoreIsPValue == true ? 1 : 0 }
+            if rows[i].psi.map({ !$0.isFinite }) == true { rows[i].psi = nil }
+        }
         let indexes = rows.indices.filter { rows[$0].pValue.map { !$0.isNaN } ?? false }
         if configuration.adjustPValues, !indexes.isEmpty {
             let adjusted = BenjaminiHochberg.adjust(indexes.map { rows[$0].pValue! }).adjusted

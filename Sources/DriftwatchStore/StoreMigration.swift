@@ -65,5 +65,13 @@ extension StoreMigration {
                 value INTEGER NOT NULL
             );
             """),
+        StoreMigration(version: 3, name: "drift detector state", sql: """
+            CREATE TABLE drift_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_row_id INTEGER NOT NULL,
+                state BLOB NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
     ]
 }

@@ -8,6 +8,7 @@ struct Driftwatch: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self,
             DeadLettersCommand.self,
+            DriftCommand.self,
         ]
     )
 }

@@ -30,7 +30,7 @@ public struct ConfigurationLoader: Sendable {
         guard let root else { return config }
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, path: "")
-        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention"], path: "")
+        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "drift"], path: "")
         if let node = top["database"] { config.databasePath = try reader.string(node, path: "database") }
         if let node = top["sources"] {
             config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
@@ -68,6 +68,7 @@ public struct ConfigurationLoader: Sendable {
             }
             if let n = fields["interval"] { config.retention.intervalMillis = Int(try reader.duration(n, path: "retention.interval") / 1000) }
         }
+        if let node = top["drift"] { config.drift = try readDrift(node, reader: reader) }
         return config
     }
 }

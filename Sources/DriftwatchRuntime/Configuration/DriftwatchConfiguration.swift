@@ -9,6 +9,7 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var sources: [LogSource] = []
     public var ingest = IngestSettings()
     public var retention = RetentionSettings()
+    public var drift = DriftSettings()
 
     public init() {}
 
