@@ -151,7 +151,10 @@ extension DriftEngine {
 
     private mutating func qualityCounts(_ r: RequestRecord) -> (key: Int32, counts: QualityCounts)? {
         guard let model = r.model else { return nil }
-        if model.tuned, !state.tunedModels.contains(model.name) { state.tunedModels.insert(model.name) }
+        if model.tuned, !state.tunedModels.contains(model.name) {
+            state.tunedModels.append(model.name)
+            state.tunedModels.sort()
+        }
         let key = QualityTable.key(model: state.models.id(model.name), task: state.tasks.id(r.task ?? "(none)"))
         var q = QualityCounts()
         q.requests = 1

@@ -48,7 +48,9 @@ public struct DriftEngine: Sendable {
 
     /// The state as bytes (JSON), for ``init(configuration:restoring:)``.
     public func snapshot() throws -> [UInt8] {
-        [UInt8](try JSONEncoder().encode(state))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return [UInt8](try encoder.encode(state))
     }
 
     /// Records counted so far.

@@ -14,7 +14,8 @@ struct DriftState: Sendable, Equatable, Codable {
     /// Model names and tasks for the quality tables.
     var models: Vocabulary
     var tasks: Vocabulary
-    var tunedModels: Set<String> = []
+    /// Sorted, so snapshots of equal states are equal bytes.
+    var tunedModels: [String] = []
     /// Scope names `task=<task>` and `<slice key>=<value>`; id 0 (`__other__` in the vocabulary) is
     /// the `all` scope, which every record belongs to (scopes past the cap are not tracked).
     var scopes: Vocabulary

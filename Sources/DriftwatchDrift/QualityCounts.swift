@@ -37,6 +37,28 @@ struct QualityTable: Sendable, Equatable, Codable {
     /// Key: model id << 16 | task id.
     var cells: [Int32: QualityCounts] = [:]
 
+    init() {}
+
+    // Encoded as parallel arrays in key order, so equal tables give equal bytes.
+    enum CodingKeys: String, CodingKey { case keys, counts }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let keys = try c.decode([Int32].self, forKey: .keys)
+        let counts = try c.decode([QualityCounts].self, forKey: .counts)
+        guard keys.count == counts.count else {
+            throw DecodingError.dataCorruptedError(forKey: .counts, in: c, debugDescription: "keys and counts differ in length")
+        }
+        cells = Dictionary(uniqueKeysWithValues: zip(keys, counts))
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let keys = cells.keys.sorted()
+        try c.encode(keys, forKey: .keys)
+        try c.encode(keys.map { cells[$0]! }, forKey: .counts)
+    }
+
     static func key(model: Int32, task: Int32) -> Int32 { model << 16 | (task & 0xFFFF) }
 
     mutating func merge(_ other: QualityTable) {

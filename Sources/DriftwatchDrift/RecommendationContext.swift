@@ -52,7 +52,7 @@ struct RecommendationContext {
         guard let id = scopeID(scope), let counts = current.scope(id) else { return [] }
         var requests: [Int32: Int] = [:]
         for (key, cell) in counts.quality.cells { requests[key >> 16, default: 0] += cell.requests }
-        return requests.sorted { $0.value > $1.value }.map { state.models[$0.key] }
+        return requests.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { state.models[$0.key] }
     }
 
     /// Share of each value of a categorical feature in a scope and window.
