@@ -1,4 +1,5 @@
 import DriftwatchCore
+import DriftwatchIngest
 import DriftwatchStore
 import Foundation
 import Yams
@@ -52,10 +53,10 @@ public struct ConfigurationLoader: Sendable {
             let fields = try reader.mapping(node, path: "ingest")
             try reader.allowOnly(fields, keys: ["max_line_bytes", "batch_records", "batch_bytes", "poll_interval", "discovery_interval"], path: "ingest")
             if let n = fields["max_line_bytes"] { config.ingest.maxLineBytes = Int(try reader.bytes(n, path: "ingest.max_line_bytes", minimum: 1024)) }
-            if let n = fields["batch_records"] { config.ingest.batchRecords = try reader.int(n, path: "ingest.batch_records", minimum: 1) }
-            if let n = fields["batch_bytes"] { config.ingest.batchBytes = Int(try reader.bytes(n, path: "ingest.batch_bytes", minimum: 4096)) }
-            if let n = fields["poll_interval"] { config.ingest.pollIntervalMillis = Int(try reader.duration(n, path: "ingest.poll_interval") / 1000) }
-            if let n = fields["discovery_interval"] { config.ingest.discoveryIntervalMillis = Int(try reader.duration(n, path: "ingest.discovery_interval") / 1000) }
+            if let n = fields["batch_records"] { config.ingest.batchMaxRecords = try reader.int(n, path: "ingest.batch_records", minimum: 1) }
+            if let n = fields["batch_bytes"] { config.ingest.batchMaxBytes = Int(try reader.bytes(n, path: "ingest.batch_bytes", minimum: 4096)) }
+            if let n = fields["poll_interval"] { config.ingest.pollInterval = .microseconds(try reader.duration(n, path: "ingest.poll_interval")) }
+            if let n = fields["discovery_interval"] { config.ingest.discoveryInterval = .microseconds(try reader.duration(n, path: "ingest.discovery_interval")) }
         }
         if let node = top["retention"] {
             let fields = try reader.mapping(node, path: "retention")

@@ -1,3 +1,4 @@
+public import DriftwatchIngest
 public import DriftwatchStore
 
 /// Everything `driftwatch` reads from its YAML file. Every key has a default, so running
@@ -7,7 +8,8 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var databasePath: String = "./driftwatch.sqlite"
     /// Log sources to tail.
     public var sources: [LogSource] = []
-    public var ingest = IngestSettings()
+    /// Tailing limits and intervals.
+    public var ingest = IngestConfiguration()
     public var retention = RetentionSettings()
     public var drift = DriftSettings()
 
@@ -23,21 +25,6 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
             self.name = name
             self.paths = paths
         }
-    }
-
-    public struct IngestSettings: Sendable, Equatable {
-        /// Lines longer than this are dead-lettered (`line_too_long`), not buffered.
-        public var maxLineBytes: Int = 1 << 20
-        /// A batch is committed when it holds this many records...
-        public var batchRecords: Int = 20_000
-        /// ...or this many bytes of lines; reading pauses until it is committed.
-        public var batchBytes: Int = 8 << 20
-        /// How often a caught-up tailer looks for new lines.
-        public var pollIntervalMillis: Int = 250
-        /// How often glob patterns are expanded again to find new files.
-        public var discoveryIntervalMillis: Int = 1_000
-
-        public init() {}
     }
 
     public struct RetentionSettings: Sendable, Equatable {
