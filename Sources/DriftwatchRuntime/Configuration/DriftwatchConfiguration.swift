@@ -15,6 +15,7 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     /// The HTTP listener: OTLP/HTTP traces in, `/metrics` and `/healthz` out. Off unless configured.
     public var server = ServerSettings()
     public var analysis = AnalysisSettings()
+    public var drift = DriftSettings()
 
     public init() {}
 
