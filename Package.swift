@@ -45,6 +45,14 @@ let package = Package(
         .target(name: "DriftwatchAnalysis", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
         // Drift detection: feature histograms per time bucket, drift statistics, streaming detectors, recommendations.
         .target(name: "DriftwatchDrift", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
+        // Static HTML + inline SVG dashboards from rollups, incidents and the drift report; definitions in YAML.
+        .target(
+            name: "DriftwatchDashboards",
+            dependencies: [
+                "DriftwatchCore", "DriftwatchStatistics", "DriftwatchAnalysis", "DriftwatchDrift",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // Synthetic workload generator with injectable incidents.
         .target(name: "DriftwatchDemo", dependencies: ["DriftwatchCore"]),
         // Config loading and service wiring.
@@ -52,7 +60,7 @@ let package = Package(
             name: "DriftwatchRuntime",
             dependencies: [
                 "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
-                "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP", "DriftwatchDrift",
+                "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP", "DriftwatchDrift", "DriftwatchDashboards",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -85,6 +93,13 @@ let package = Package(
             dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"]
         ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
+        .testTarget(
+            name: "DriftwatchDashboardsTests",
+            dependencies: [
+                "DriftwatchDashboards", "DriftwatchAnalysis", "DriftwatchDrift", "DriftwatchDemo", "DriftwatchCore",
+                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting",
+            ]
+        ),
         .testTarget(
             name: "DriftwatchDriftTests",
             dependencies: ["DriftwatchDrift", "DriftwatchStatistics", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting", "DriftwatchCore"]

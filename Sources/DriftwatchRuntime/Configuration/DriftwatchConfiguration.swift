@@ -16,6 +16,7 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var server = ServerSettings()
     public var analysis = AnalysisSettings()
     public var drift = DriftSettings()
+    public var dashboards = DashboardSettings()
 
     public init() {}
 
