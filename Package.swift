@@ -97,7 +97,8 @@ let package = Package(
             name: "DriftwatchDashboardsTests",
             dependencies: [
                 "DriftwatchDashboards", "DriftwatchAnalysis", "DriftwatchDrift", "DriftwatchDemo", "DriftwatchCore",
-                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting",
+                "DriftwatchStatistics", "DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

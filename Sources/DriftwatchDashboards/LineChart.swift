@@ -64,11 +64,18 @@ struct LineChart {
         s += "<text class=\"axis-title\" x=\"\(f(Self.left + plotW / 2))\" y=\"\(f(h - 6))\" text-anchor=\"middle\">Time (UTC)</text>"
         s += "<text class=\"axis-title\" transform=\"translate(14 \(f(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(unitLabel))</text>"
         // Deploy markers.
+        var lastLabelX = -Double.infinity
         for m in markers where Double(m.atMicros) >= t0 && Double(m.atMicros) <= t1 {
-            let xx = f(x(Double(m.atMicros)))
+            let px = x(Double(m.atMicros))
+            let xx = f(px)
             s += "<g class=\"marker\"><title>\(HTML.short("Deploy: \(m.label) at \(TimeFormat.minute(m.atMicros)) UTC", limit: 200))</title>"
             s += "<line x1=\"\(xx)\" x2=\"\(xx)\" y1=\"\(f(Self.top))\" y2=\"\(f(Self.top + plotH))\"/>"
-            s += "<text x=\"\(xx)\" y=\"\(f(Self.top + 8))\" dx=\"3\">\(HTML.short(m.label, limit: 18))</text></g>"
+            // Labels only where they do not overlap the previous one; the line's title always has the full text.
+            if px - lastLabelX > 110 && px < w - Self.right - 60 {
+                s += "<text x=\"\(xx)\" y=\"\(f(Self.top + 8))\" dx=\"3\">\(HTML.short(m.label, limit: 18))</text>"
+                lastLabelX = px
+            }
+            s += "</g>"
         }
         // Series.
         for (k, line) in series.enumerated() {

@@ -8,7 +8,8 @@ struct RollupCube {
     }
 
     let bucketMicros: Int64
-    let from: Int64
+    /// Start of the first chart slot: the range start, or later when data starts later (no empty half chart).
+    private(set) var from: Int64
     let to: Int64
     /// Chart resolution: a multiple of `bucketMicros`.
     let resolution: Int64
@@ -35,6 +36,9 @@ struct RollupCube {
             cells[row.scope, default: []].append(Cell(start: row.startMicros, counters: row.counters))
         }
         for key in cells.keys { cells[key]!.sort { $0.start < $1.start } }
+        if let first = cells.values.compactMap({ $0.first?.start }).min(), first > start {
+            from = start + ((first - start) / r) * r
+        }
     }
 
     static func floor(_ t: Int64, _ step: Int64) -> Int64 {

@@ -36,8 +36,8 @@ struct DashboardsCommand: AsyncParsableCommand {
             _ = try DriftRunner(store: store, settings: config.drift, logger: logger).catchUp()
         }
         let outcome = try DashboardRunner(store: store, configuration: config, logger: logger).render(to: directory)
-        let largest = outcome.pages.map { $0.html.utf8.count }.max() ?? 0
-        print("wrote \(outcome.pages.count) pages to \(directory) (\(outcome.bytes) bytes, largest \(largest)) from \(outcome.rollupRows) rollup rows: "
+        let largest = outcome.largestPageBytes
+        print("wrote \(outcome.pageCount) pages to \(directory) (\(outcome.bytes) bytes, largest \(largest)) from \(outcome.rollupRows) rollup rows: "
               + "snapshot \(ms(outcome.snapshotSeconds)), render \(ms(outcome.renderSeconds))")
     }
 

@@ -30,6 +30,8 @@ public struct DashboardRunner: Sendable {
         public var snapshotSeconds: Double
         public var renderSeconds: Double
         public var bytes: Int { pages.reduce(0) { $0 + $1.html.utf8.count } }
+        public var largestPageBytes: Int { pages.map { $0.html.utf8.count }.max() ?? 0 }
+        public var pageCount: Int { pages.count }
     }
 
     /// Reads the aggregates the definitions need (the longest range of any page).
