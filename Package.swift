@@ -77,7 +77,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
-        .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting"]),
+        .testTarget(name: "DriftwatchRuntimeTests", dependencies: [
+            "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting",
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ]),
         // Runs the real `driftwatch` process (built by `swift build`).
         .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),
 
