@@ -70,10 +70,14 @@ let package = Package(
         .testTarget(name: "DriftwatchIngestTests", dependencies: ["DriftwatchIngest", "DriftwatchTesting"]),
         .testTarget(
             name: "DriftwatchAnalysisTests",
-            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"]
+            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
-        .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting"]),
+        .testTarget(
+            name: "DriftwatchRuntimeTests",
+            dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo"]
+        ),
         // Runs the real `driftwatch` process (built by `swift build`).
         .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),
     ]
