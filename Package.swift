@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // System libraries: the SQLite and zlib that Debian ships.
@@ -48,8 +50,10 @@ let package = Package(
             name: "DriftwatchRuntime",
             dependencies: [
                 "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
+                "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -67,19 +71,52 @@ let package = Package(
         .testTarget(name: "DriftwatchCoreTests", dependencies: ["DriftwatchCore", "DriftwatchTesting"]),
         .testTarget(name: "DriftwatchStatisticsTests", dependencies: ["DriftwatchStatistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftwatchStoreTests", dependencies: ["DriftwatchStore", "DriftwatchTesting"]),
-        .testTarget(name: "DriftwatchIngestTests", dependencies: ["DriftwatchIngest", "DriftwatchTesting"]),
+        .testTarget(
+            name: "DriftwatchIngestTests",
+            dependencies: [
+                "DriftwatchIngest", "DriftwatchTesting",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
         .testTarget(
             name: "DriftwatchAnalysisTests",
             dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
         .testTarget(
             name: "DriftwatchRuntimeTests",
-            dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo"]
+            dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo"]
         ),
         // Runs the real `driftwatch` process (built by `swift build`).
         .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),
+
+        // Sidecar metrics and their Prometheus text rendering; no dependencies so every layer can update them.
+        .target(name: "DriftwatchMetrics"),
+        // OTLP trace decoding (JSON, protobuf) and the span-to-record mapping; pure.
+        .target(name: "DriftwatchOTLP", dependencies: ["DriftwatchCore"]),
+        // The HTTP side: OTLP/HTTP receiver, /metrics, /healthz. The only target with hummingbird.
+        .target(
+            name: "DriftwatchServer",
+            dependencies: [
+                "DriftwatchCore", "DriftwatchOTLP", "DriftwatchMetrics", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "DriftwatchMetricsTests", dependencies: ["DriftwatchMetrics"]),
+        .testTarget(name: "DriftwatchOTLPTests", dependencies: ["DriftwatchOTLP", "DriftwatchCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "DriftwatchServerTests",
+            dependencies: [
+                "DriftwatchServer", "DriftwatchOTLP", "DriftwatchMetrics", "DriftwatchStore", "DriftwatchCore", "DriftwatchTesting", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Scripts"]
+        ),
     ]
 )
 

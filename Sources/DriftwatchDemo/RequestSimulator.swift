@@ -143,7 +143,7 @@ struct RequestSimulator: Sendable {
                     scoreShift = -c.effect * c.intensity(at: t)
                     degrade = 0
                 case .staleEvidence:
-                    if change.chance(c.share * c.intensity(at: t)) { r.staleMicros = Int64(c.days * 86_400) * 1_000_000 }
+                    if change.chance(c.effect * c.intensity(at: t)) { r.staleMicros = Int64(c.days * 86_400) * 1_000_000 }
                 default: break
                 }
             }
@@ -229,20 +229,23 @@ struct RequestSimulator: Sendable {
         policy *= noiseFactor
         if let regression, sliceValue(regression.key) == regression.value { policy += regression.effect }
         let policyFailed = rng.unit() < policy
-        let residualFailed = rng.unit() < 0.008 * noiseFactor
+        let residualFailed = rng.unit() < 0.02 * noiseFactor
 
+        // Fixed draws, so an incident that changes the path through the chain never shifts later numbers.
+        let skipDraw = rng.unit()
+        let escalateDraw = rng.unit()
         let outcome: Outcome
         let escalates = taskIndex == 3
         if requiredToolFailed {
-            outcome = escalates && rng.chance(0.4) ? .escalated : .failure
-        } else if requiredToolSkipped && change.chance(skipFailure) {
+            outcome = escalates && escalateDraw < 0.4 ? .escalated : .failure
+        } else if requiredToolSkipped && skipDraw < skipFailure {
             outcome = .failure
         } else if schemaFailed {
             outcome = .failure
         } else if groundedFailed {
-            outcome = evidenceCount == 0 && rng.chance(0.5) ? .abstained : .failure
+            outcome = evidenceCount == 0 && escalateDraw < 0.5 ? .abstained : .failure
         } else if policyFailed {
-            outcome = escalates && rng.chance(0.5) ? .escalated : .failure
+            outcome = escalates && escalateDraw < 0.5 ? .escalated : .failure
         } else if residualFailed {
             outcome = .failure
         } else {

@@ -64,7 +64,7 @@ public enum WorkloadCatalog {
                     groundedReason: "coverage clause not in evidence"),
         TaskProfile(name: "invoice_extraction", service: "invoice-extraction", weight: 0.16, templateID: "invoice_fields",
                     templateVersion: 12, pool: nil, topK: 0, toolsExpected: [], optionalTool: nil, model: .general,
-                    promptTokens: 1800, outputTokens: 320, schemaFailure: 0.015,
+                    promptTokens: 1800, outputTokens: 320, schemaFailure: 0.03,
                     schemaReason: "total is not a number", policyReason: "unmasked bank account number",
                     groundedReason: ""),
     ]
@@ -98,7 +98,7 @@ public enum WorkloadCatalog {
                      slicePenalty: [(0, 1, 0.09), (0, 2, 0.02), (0, 3, 0.01), (3, 1, 0.05), (1, 1, 0.01)]),
         ModelProfile(name: "gpt-4o-mini", version: "2024-07-18", provider: "openai", base: nil, tuned: false,
                      inputPricePerMillion: 0.15, outputPricePerMillion: 0.60, msPerToken: 8,
-                     policyFailure: [0.04, 0.035, 0.04, 0.035, 0.012],
+                     policyFailure: [0.04, 0.035, 0.04, 0.035, 0.02],
                      slicePenalty: [(0, 1, 0.01), (0, 2, 0.01), (3, 1, 0.03)]),
         ModelProfile(name: "gpt-4o", version: "2024-08-06", provider: "openai", base: nil, tuned: false,
                      inputPricePerMillion: 2.50, outputPricePerMillion: 10.0, msPerToken: 14,

@@ -12,7 +12,7 @@ public struct WorkloadWriter: Sendable {
     public var path: String
     /// Records are dealt round-robin, so each file is in timestamp order too.
     public var fileCount: Int
-    /// Bytes buffered per file before a write(2).
+    /// Bytes buffered in total before write(2) calls, shared among the files (at least 64 KiB each).
     public var bufferSize: Int
     /// Append to existing files instead of truncating them.
     public var append: Bool
@@ -37,8 +37,8 @@ public struct WorkloadWriter: Sendable {
     /// Generates every record of `generator` into the files and reports what was written.
     @discardableResult
     public func write(_ generator: WorkloadGenerator) throws(DriftwatchError) -> WorkloadWriteSummary {
-        guard fileCount >= 1 else {
-            throw DriftwatchError(.invalidArgument, "file count must be at least 1, got \(fileCount)")
+        guard (1...256).contains(fileCount) else {
+            throw DriftwatchError(.invalidArgument, "file count must be in 1...256, got \(fileCount)")
         }
         var generator = generator
         let paths = self.paths
@@ -52,7 +52,7 @@ public struct WorkloadWriter: Sendable {
             }
             descriptors.append(fd)
         }
-        let threshold = max(bufferSize, 4096)
+        let threshold = max(bufferSize / fileCount, 1 << 16)
         let encoders = paths.map { _ in RecordLineEncoder(buffer: ByteBuffer(capacity: threshold + 8192)) }
         var files = paths.map { WorkloadWriteSummary.File(path: $0, records: 0, bytes: 0) }
         var next = 0

@@ -124,3 +124,14 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Timestamp of the newest stored record (an index lookup, cheap enough for every scrape).
+    public func newestRecordMicros() throws -> Int64? {
+        try withConnection { connection in
+            let statement = try connection.prepare("SELECT MAX(ts) FROM records")
+            _ = try statement.step()
+            return statement.optionalInt64(0)
+        }
+    }
+}

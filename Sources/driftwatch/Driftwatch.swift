@@ -6,9 +6,12 @@ struct Driftwatch: AsyncParsableCommand {
         commandName: "driftwatch",
         abstract: "Watch LLM services' request logs: ingest exactly once, find regressions and drift, alert.",
         subcommands: [
+            RunCommand.self,
+            IngestCommand.self,
             StatusCommand.self,
             DeadLettersCommand.self,
             AnalyzeCommand.self,
+            DemoCommand.self,
         ]
     )
 }

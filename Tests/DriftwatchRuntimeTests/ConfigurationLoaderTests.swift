@@ -1,4 +1,5 @@
 import DriftwatchCore
+import DriftwatchIngest
 import DriftwatchRuntime
 import DriftwatchStore
 import Testing
@@ -32,9 +33,9 @@ struct ConfigurationLoaderTests {
         #expect(config.databasePath == "/var/lib/driftwatch/db.sqlite")
         #expect(config.sources == [.init(name: "copilot", paths: ["/var/log/copilot/requests.log*", "/var/log/copilot/extra/*.jsonl"])])
         #expect(config.ingest.maxLineBytes == 262_144)
-        #expect(config.ingest.batchRecords == 5000)
-        #expect(config.ingest.pollIntervalMillis == 100)
-        #expect(config.ingest.discoveryIntervalMillis == 2000)
+        #expect(config.ingest.batchMaxRecords == 5000)
+        #expect(config.ingest.pollInterval == .milliseconds(100))
+        #expect(config.ingest.discoveryInterval == .seconds(2))
         #expect(config.retention.policy.maxAgeMicros == Int64(7) * 86_400_000_000)
         #expect(config.retention.policy.maxBytes == Int64(2) << 30)
         #expect(config.retention.intervalMillis == 300_000)

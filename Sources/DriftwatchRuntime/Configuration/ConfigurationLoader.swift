@@ -1,5 +1,6 @@
 import DriftwatchAnalysis
 import DriftwatchCore
+import DriftwatchIngest
 import DriftwatchStore
 import Foundation
 import Yams
@@ -31,7 +32,7 @@ public struct ConfigurationLoader: Sendable {
         guard let root else { return config }
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, path: "")
-        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "analysis"], path: "")
+        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "server", "analysis"], path: "")
         if let node = top["database"] { config.databasePath = try reader.string(node, path: "database") }
         if let node = top["sources"] {
             config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
@@ -53,10 +54,10 @@ public struct ConfigurationLoader: Sendable {
             let fields = try reader.mapping(node, path: "ingest")
             try reader.allowOnly(fields, keys: ["max_line_bytes", "batch_records", "batch_bytes", "poll_interval", "discovery_interval"], path: "ingest")
             if let n = fields["max_line_bytes"] { config.ingest.maxLineBytes = Int(try reader.bytes(n, path: "ingest.max_line_bytes", minimum: 1024)) }
-            if let n = fields["batch_records"] { config.ingest.batchRecords = try reader.int(n, path: "ingest.batch_records", minimum: 1) }
-            if let n = fields["batch_bytes"] { config.ingest.batchBytes = Int(try reader.bytes(n, path: "ingest.batch_bytes", minimum: 4096)) }
-            if let n = fields["poll_interval"] { config.ingest.pollIntervalMillis = Int(try reader.duration(n, path: "ingest.poll_interval") / 1000) }
-            if let n = fields["discovery_interval"] { config.ingest.discoveryIntervalMillis = Int(try reader.duration(n, path: "ingest.discovery_interval") / 1000) }
+            if let n = fields["batch_records"] { config.ingest.batchMaxRecords = try reader.int(n, path: "ingest.batch_records", minimum: 1) }
+            if let n = fields["batch_bytes"] { config.ingest.batchMaxBytes = Int(try reader.bytes(n, path: "ingest.batch_bytes", minimum: 4096)) }
+            if let n = fields["poll_interval"] { config.ingest.pollInterval = .microseconds(try reader.duration(n, path: "ingest.poll_interval")) }
+            if let n = fields["discovery_interval"] { config.ingest.discoveryInterval = .microseconds(try reader.duration(n, path: "ingest.discovery_interval")) }
         }
         if let node = top["retention"] {
             let fields = try reader.mapping(node, path: "retention")
@@ -69,8 +70,40 @@ public struct ConfigurationLoader: Sendable {
             }
             if let n = fields["interval"] { config.retention.intervalMillis = Int(try reader.duration(n, path: "retention.interval") / 1000) }
         }
+        if let node = top["server"] {
+            let fields = try reader.mapping(node, path: "server")
+            try reader.allowOnly(fields, keys: ["listen", "bearer_token", "bearer_token_env", "max_request_bytes", "trace_wait", "trace_max_wait"], path: "server")
+            if let n = fields["listen"] {
+                if reader.isOff(n) {
+                    config.server.listen = nil
+                } else {
+                    let text = try reader.string(n, path: "server.listen")
+                    guard Self.isListenAddress(text) else {
+                        throw reader.error(n, path: "server.listen", "expected host:port such as 127.0.0.1:4318, got \"\(text)\"")
+                    }
+                    config.server.listen = text
+                }
+            }
+            if let n = fields["bearer_token"] { config.server.bearerToken = try reader.string(n, path: "server.bearer_token") }
+            if let n = fields["bearer_token_env"] {
+                let name = try reader.string(n, path: "server.bearer_token_env")
+                guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+                    throw reader.error(n, path: "server.bearer_token_env", "names the environment variable \(name), which is not set")
+                }
+                config.server.bearerToken = value
+            }
+            if let n = fields["max_request_bytes"] { config.server.maxRequestBytes = Int(try reader.bytes(n, path: "server.max_request_bytes", minimum: 1024)) }
+            if let n = fields["trace_wait"] { config.server.traceWaitMillis = Int(try reader.duration(n, path: "server.trace_wait") / 1000) }
+            if let n = fields["trace_max_wait"] { config.server.traceMaxWaitMillis = Int(try reader.duration(n, path: "server.trace_max_wait") / 1000) }
+        }
         if let node = top["analysis"] { try loadAnalysis(node, reader: reader, into: &config.analysis) }
         return config
+    }
+
+    /// `host:port` with a port in 0...65535.
+    static func isListenAddress(_ text: String) -> Bool {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return false }
+        return (0...65535).contains(port) && colon != text.startIndex
     }
 
     private func loadAnalysis(_ node: Node, reader: NodeReader, into settings: inout DriftwatchConfiguration.AnalysisSettings) throws {

@@ -1,4 +1,5 @@
 public import DriftwatchAnalysis
+public import DriftwatchIngest
 public import DriftwatchStore
 
 /// Everything `driftwatch` reads from its YAML file. Every key has a default, so running
@@ -8,8 +9,11 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var databasePath: String = "./driftwatch.sqlite"
     /// Log sources to tail.
     public var sources: [LogSource] = []
-    public var ingest = IngestSettings()
+    /// Tailing limits and intervals.
+    public var ingest = IngestConfiguration()
     public var retention = RetentionSettings()
+    /// The HTTP listener: OTLP/HTTP traces in, `/metrics` and `/healthz` out. Off unless configured.
+    public var server = ServerSettings()
     public var analysis = AnalysisSettings()
 
     public init() {}
@@ -24,21 +28,6 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
             self.name = name
             self.paths = paths
         }
-    }
-
-    public struct IngestSettings: Sendable, Equatable {
-        /// Lines longer than this are dead-lettered (`line_too_long`), not buffered.
-        public var maxLineBytes: Int = 1 << 20
-        /// A batch is committed when it holds this many records...
-        public var batchRecords: Int = 20_000
-        /// ...or this many bytes of lines; reading pauses until it is committed.
-        public var batchBytes: Int = 8 << 20
-        /// How often a caught-up tailer looks for new lines.
-        public var pollIntervalMillis: Int = 250
-        /// How often glob patterns are expanded again to find new files.
-        public var discoveryIntervalMillis: Int = 1_000
-
-        public init() {}
     }
 
     public struct RetentionSettings: Sendable, Equatable {
@@ -63,6 +52,20 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         /// Fine and coarse rollups older than these are deleted from the store.
         public var fineRetentionMicros: Int64 = 7 * 86_400_000_000
         public var coarseRetentionMicros: Int64 = 90 * 86_400_000_000
+
+        public init() {}
+    }
+
+    public struct ServerSettings: Sendable, Equatable {
+        /// `host:port` to listen on (loopback by default when enabled); nil turns the listener off.
+        public var listen: String?
+        /// Bearer token OTLP clients must send; read from `bearer_token` or the variable named by `bearer_token_env`.
+        public var bearerToken: String?
+        public var maxRequestBytes: Int = 4 << 20
+        /// How long to wait for more spans of a trace after its root span arrived.
+        public var traceWaitMillis: Int = 2_000
+        /// Longest a trace is held waiting for its root span.
+        public var traceMaxWaitMillis: Int = 30_000
 
         public init() {}
     }

@@ -1,0 +1,199 @@
+public import DriftwatchCore
+public import Logging
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads log files (through ``FileTailer``), decodes their lines and commits them in bounded batches
+/// with the checkpoints that cover them, so a crash at any point loses and duplicates nothing.
+///
+/// Lines become ``IngestedRecord``s (the raw line kept) or ``DeadLetter``s (the decoder's code, or
+/// `line_too_long`). A batch holds at most ``IngestConfiguration/batchMaxRecords`` lines or
+/// ``IngestConfiguration/batchMaxBytes`` bytes of lines; it is committed as soon as it is full, in the
+/// middle of a read chunk if need be, and reading stops meanwhile, so memory does not grow with the backlog. Each checkpoint records, per fingerprint, the
+/// offset just after the last line in the batch; offsets advance in memory as lines are handed out and
+/// become durable only through ``IngestSink/commit(_:)``.
+///
+/// Not thread-safe: one task drives it (``TailerService``, a backfill, a test calling ``pollOnce(discover:shouldStop:)``).
+public final class IngestPipeline {
+    public let configuration: IngestConfiguration
+    public let stats: IngestStats
+    private let sink: any IngestSink
+    private let tailer: FileTailer
+    private let decoder = RecordDecoder()
+    private let logger: Logger
+    private let wallClockMicros: @Sendable () -> Int64
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var batch = IngestBatch()
+    private var batchBytes = 0
+    private var counters = IngestSnapshot()
+
+    /// Follows the files matching `patterns` (glob(3) syntax).
+    public convenience init(
+        patterns: [String],
+        sink: any IngestSink,
+        configuration: IngestConfiguration = IngestConfiguration(),
+        logger: Logger = Logger(label: "driftwatch.ingest"),
+        stats: IngestStats = IngestStats(),
+        wallClockMicros: @escaping @Sendable () -> Int64 = IngestPipeline.systemWallClockMicros
+    ) {
+        self.init(discovery: FileDiscovery(patterns: patterns), sink: sink, configuration: configuration,
+                  logger: logger, stats: stats, wallClockMicros: wallClockMicros)
+    }
+
+    public init(
+        discovery: FileDiscovery,
+        sink: any IngestSink,
+        configuration: IngestConfiguration = IngestConfiguration(),
+        logger: Logger = Logger(label: "driftwatch.ingest"),
+        stats: IngestStats = IngestStats(),
+        wallClockMicros: @escaping @Sendable () -> Int64 = IngestPipeline.systemWallClockMicros
+    ) {
+        self.configuration = configuration
+        self.sink = sink
+        self.logger = logger
+        self.stats = stats
+        self.wallClockMicros = wallClockMicros
+        self.tailer = FileTailer(discovery: discovery, configuration: configuration, logger: logger) { fingerprint in
+            try sink.checkpoint(fingerprint: fingerprint)
+        }
+        buffer = .allocate(byteCount: max(1, configuration.readChunkBytes), alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Expands the globs again and opens new files.
+    public func discover() throws {
+        try tailer.discover()
+        publish()
+    }
+
+    /// What one ``pollOnce(discover:shouldStop:)`` did.
+    public struct PollSummary: Sendable, Equatable {
+        public var lines: UInt64 = 0
+        public var bytes: UInt64 = 0
+        public var commits: Int = 0
+        public init() {}
+    }
+
+    /// Reads every file until it is caught up (or `shouldStop` says so between chunks), committing
+    /// whenever a batch is full and once at the end.
+    @discardableResult
+    public func pollOnce(discover: Bool = true, shouldStop: () -> Bool = { false }) throws -> PollSummary {
+        let before = counters
+        let bytesBefore = tailer.bytesRead
+        var summary = PollSummary()
+        if !batch.isEmpty { summary.commits += try commit() }  // left over by a failed commit
+        if discover || tailer.needsDiscovery { try tailer.discover() }
+        try tailer.refresh()
+        if tailer.needsDiscovery {
+            // A truncation was found: pick up the rotated copy before reading on.
+            try tailer.discover()
+            try tailer.refresh()
+        }
+        while !shouldStop() {
+            let progressed = try tailer.readNext(into: buffer) { fingerprint, path, event in
+                add(event, fingerprint: fingerprint, path: path)
+                if isBatchFull { summary.commits += try commit() }
+            }
+            if !progressed { break }
+        }
+        summary.commits += try commit()
+        tailer.closeIdle()
+        publish()
+        summary.lines = counters.lines - before.lines
+        summary.bytes = tailer.bytesRead - bytesBefore
+        return summary
+    }
+
+    /// Commits the current batch with the checkpoints of every file that advanced; returns 1 if
+    /// something was committed. On failure the batch is kept and the error rethrown.
+    @discardableResult
+    public func commit() throws -> Int {
+        let checkpoints = tailer.dirtyCheckpoints(nowMicros: wallClockMicros())
+        guard !batch.records.isEmpty || !batch.deadLetters.isEmpty || !checkpoints.isEmpty else { return 0 }
+        batch.checkpoints = checkpoints
+        let result = try sink.commit(batch)
+        tailer.markCommitted(checkpoints)
+        counters.inserted += UInt64(result.inserted)
+        counters.duplicates += UInt64(result.duplicates)
+        counters.commits += 1
+        counters.lastCommitMicros = wallClockMicros()
+        batch = IngestBatch()
+        batch.records.reserveCapacity(min(configuration.batchMaxRecords, 1 << 16))
+        batchBytes = 0
+        publish()
+        afterCommit?()
+        logger.trace("committed batch", metadata: [
+            "inserted": "\(result.inserted)", "duplicates": "\(result.duplicates)", "dead_letters": "\(result.deadLettered)",
+        ])
+        return 1
+    }
+
+    private var isBatchFull: Bool {
+        batch.records.count + batch.deadLetters.count >= configuration.batchMaxRecords || batchBytes >= configuration.batchMaxBytes
+    }
+
+    private func add(_ event: LineEvent, fingerprint: String, path: String) {
+        counters.lines += 1
+        switch event {
+        case .line(let offset, _, let bytes):
+            batchBytes += bytes.count
+            do {
+                let record = try decoder.decode(bytes)
+                batch.records.append(IngestedRecord(record: record, raw: Array(bytes)))
+                counters.records += 1
+            } catch {
+                batch.deadLetters.append(DeadLetter(
+                    source: path, fingerprint: fingerprint, offset: offset, length: UInt64(bytes.count),
+                    raw: bytes, code: error.code, reason: error.reason
+                ))
+                counters.deadLetters += 1
+            }
+        case .oversized(let offset, let length, _, let prefix):
+            batchBytes += prefix.count
+            batch.deadLetters.append(DeadLetter(
+                source: path, fingerprint: fingerprint, offset: offset, length: length, raw: prefix,
+                code: "line_too_long",
+                reason: "line of \(length) bytes exceeds the limit of \(configuration.maxLineBytes) bytes (max_line_bytes)"
+            ))
+            counters.deadLetters += 1
+        }
+    }
+
+    /// The current counters and per-file status, also published to ``stats``.
+    public var snapshot: IngestSnapshot {
+        var s = counters
+        s.bytesRead = tailer.bytesRead
+        s.truncations = tailer.truncations
+        s.fileErrors = tailer.fileErrors
+        s.files = tailer.statuses()
+        s.filesWatched = s.files.count
+        return s
+    }
+
+    private func publish() {
+        stats.publish(snapshot)
+    }
+
+    /// Closes every file descriptor; the pipeline can go on (files are reopened by discovery).
+    public func closeFiles() {
+        tailer.closeAll()
+    }
+
+    /// Called after every successful commit (backfill progress reports).
+    package var afterCommit: (() -> Void)?
+
+    package var diskProgress: (done: UInt64, total: UInt64) { tailer.diskProgress }
+    package var filesWithPartialLine: [String] { tailer.filesWithPartialLine }
+    package var filesWithoutIdentity: [String] { tailer.filesWithoutIdentity }
+
+    /// Microseconds since the Unix epoch from `CLOCK_REALTIME`.
+    public static let systemWallClockMicros: @Sendable () -> Int64 = {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+}

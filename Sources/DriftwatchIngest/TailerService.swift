@@ -1,0 +1,72 @@
+public import DriftwatchCore
+public import Logging
+public import ServiceLifecycle
+
+/// The sidecar's tailing loop as a ``Service``: discover, read and commit until caught up, wait,
+/// repeat.
+///
+/// Discovery runs every ``IngestConfiguration/discoveryInterval``; after catching up the loop waits
+/// ``IngestConfiguration/pollInterval`` (250 ms by default), so a new line is stored well within a
+/// second. On graceful shutdown or cancellation it stops after the batch in progress, commits it with
+/// its checkpoints, and returns. File I/O is blocking and happens on the service's own task.
+/// Generic over the clock so tests can drive it with a manual one.
+public struct TailerService<C: Clock>: Service where C.Duration == Duration {
+    public let discovery: FileDiscovery
+    public let configuration: IngestConfiguration
+    public let stats: IngestStats
+    private let sink: any IngestSink
+    private let clock: C
+    private let logger: Logger
+
+    public init(
+        patterns: [String],
+        sink: any IngestSink,
+        configuration: IngestConfiguration = IngestConfiguration(),
+        clock: C,
+        logger: Logger = Logger(label: "driftwatch.tailer"),
+        stats: IngestStats = IngestStats()
+    ) {
+        self.discovery = FileDiscovery(patterns: patterns)
+        self.sink = sink
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.stats = stats
+    }
+
+    public func run() async throws {
+        let pipeline = IngestPipeline(discovery: discovery, sink: sink, configuration: configuration, logger: logger, stats: stats)
+        let stopping: () -> Bool = { Task.isCancelled || Task.isShuttingDownGracefully }
+        logger.info("tailer started", metadata: ["patterns": "\(discovery.source)"])
+        var nextDiscovery = clock.now
+        while !stopping() {
+            let now = clock.now
+            let discoverNow = now >= nextDiscovery
+            if discoverNow { nextDiscovery = now.advanced(by: configuration.discoveryInterval) }
+            try pipeline.pollOnce(discover: discoverNow, shouldStop: stopping)
+            if stopping() { break }
+            let clock = self.clock
+            let interval = configuration.pollInterval
+            do {
+                try await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
+            } catch {
+                break  // cancelled, by shutdown or by the task
+            }
+        }
+        try pipeline.commit()
+        pipeline.closeFiles()
+        logger.info("tailer stopped", metadata: ["records": "\(pipeline.snapshot.inserted)"])
+    }
+}
+
+extension TailerService where C == ContinuousClock {
+    public init(
+        patterns: [String],
+        sink: any IngestSink,
+        configuration: IngestConfiguration = IngestConfiguration(),
+        logger: Logger = Logger(label: "driftwatch.tailer"),
+        stats: IngestStats = IngestStats()
+    ) {
+        self.init(patterns: patterns, sink: sink, configuration: configuration, clock: ContinuousClock(), logger: logger, stats: stats)
+    }
+}

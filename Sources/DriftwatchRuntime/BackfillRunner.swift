@@ -1,0 +1,30 @@
+import DriftwatchCore
+import DriftwatchIngest
+import DriftwatchStore
+import Foundation
+public import Logging
+
+/// `driftwatch ingest`: reads files to their end into the store, with progress on a terminal.
+public enum BackfillRunner {
+    public static func run(paths: [String], configuration: DriftwatchConfiguration, logger: Logger, showProgress: Bool) throws -> IngestReport {
+        let store = try SQLiteStore(path: configuration.databasePath, logger: logger)
+        var lastPrint = ContinuousClock.now
+        let result = try IngestPipeline.backfill(paths: paths, sink: store, configuration: configuration.ingest, logger: logger) { progress in
+            guard showProgress else { return }
+            let now = ContinuousClock.now
+            guard now - lastPrint > .milliseconds(200) || progress.bytes >= progress.totalBytes else { return }
+            lastPrint = now
+            let percent = progress.totalBytes > 0 ? Double(progress.bytes) / Double(progress.totalBytes) * 100 : 100
+            let eta = progress.estimatedRemaining.map { " ETA \(Int($0.components.seconds))s" } ?? ""
+            let line = String(format: "\r%5.1f%%  %@ records  %.0f records/s  %@ of %@%@   ",
+                              percent, formatCount(Int64(progress.records)), progress.recordsPerSecond,
+                              formatBytes(Int64(progress.bytes)), formatBytes(Int64(progress.totalBytes)), eta)
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        return IngestReport(result)
+    }
+
+    /// Whether standard error is a terminal (progress is shown only there).
+    public static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}

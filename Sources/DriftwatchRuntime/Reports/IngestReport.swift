@@ -1,0 +1,75 @@
+public import DriftwatchIngest
+import Foundation
+
+/// What `driftwatch ingest` prints when a backfill ends.
+public struct IngestReport: Sendable, Codable, Equatable {
+    public var files: Int
+    public var records: UInt64
+    public var inserted: UInt64
+    public var duplicates: UInt64
+    public var deadLetters: UInt64
+    public var bytes: UInt64
+    public var seconds: Double
+    public var recordsPerSecond: Double
+    public var mibPerSecond: Double
+    public var peakRSSBytes: Int64
+    public var filesWithPartialLastLine: [String]
+    public var filesWithoutIdentity: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case files, records, inserted, duplicates, bytes, seconds
+        case deadLetters = "dead_letters"
+        case recordsPerSecond = "records_per_s"
+        case mibPerSecond = "mib_per_s"
+        case peakRSSBytes = "peak_rss_bytes"
+        case filesWithPartialLastLine = "files_with_partial_last_line"
+        case filesWithoutIdentity = "files_without_identity"
+    }
+
+    public init(_ result: BackfillResult) {
+        let seconds = Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18
+        files = result.files
+        records = result.records
+        inserted = result.inserted
+        duplicates = result.duplicates
+        deadLetters = result.deadLetters
+        bytes = result.bytesRead
+        self.seconds = seconds
+        recordsPerSecond = seconds > 0 ? Double(result.records) / seconds : 0
+        mibPerSecond = seconds > 0 ? Double(result.bytesRead) / seconds / 1_048_576 : 0
+        peakRSSBytes = ProcessStatistics.peakRSSBytes()
+        filesWithPartialLastLine = result.filesWithPartialLastLine
+        filesWithoutIdentity = result.filesWithoutIdentity
+    }
+
+    public func render(_ format: OutputFormat) throws -> String {
+        if format == .json { return try ReportJSON.encode(self) }
+        var lines = [
+            "ingested \(formatCount(Int64(records))) records from \(files) file(s) in \(String(format: "%.2f", seconds)) s "
+                + "(\(formatCount(Int64(recordsPerSecond))) records/s, \(String(format: "%.1f", mibPerSecond)) MiB/s, peak RSS \(formatBytes(peakRSSBytes)))",
+            "  new \(formatCount(Int64(inserted))), already stored \(formatCount(Int64(duplicates))), dead-lettered \(formatCount(Int64(deadLetters)))",
+        ]
+        for path in filesWithPartialLastLine {
+            lines.append("  \(path): last line has no newline yet; it will be read once it is complete")
+        }
+        for path in filesWithoutIdentity {
+            lines.append("  \(path): first line incomplete; nothing read")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Process-wide resource figures.
+public enum ProcessStatistics {
+    /// Peak resident set size of this process so far.
+    public static func peakRSSBytes() -> Int64 {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int64(usage.ru_maxrss) * 1024
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return Int64(usage.ru_maxrss)
+        #endif
+    }
+}

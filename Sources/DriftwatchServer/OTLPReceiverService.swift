@@ -1,0 +1,72 @@
+public import DriftwatchCore
+public import DriftwatchMetrics
+import DriftwatchOTLP
+import Hummingbird
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+
+/// The sidecar's HTTP face: OTLP/HTTP traces in (`POST /v1/traces`), Prometheus metrics out
+/// (`GET /metrics`), and `GET /healthz`. Run it in the runtime's `ServiceGroup`.
+///
+/// On graceful shutdown the server stops accepting, in-flight requests finish, and every pending
+/// trace is flushed to the sink before `run()` returns.
+public struct OTLPReceiverService: Service {
+    public let configuration: OTLPReceiverConfiguration
+    private let sink: any IngestSink
+    private let metrics: SidecarMetrics
+    private let logger: Logger
+    private let onListening: @Sendable (Int) async -> Void
+
+    /// - Parameter onListening: called with the bound port once the server accepts connections
+    ///   (useful with port 0).
+    public init(
+        configuration: OTLPReceiverConfiguration,
+        sink: any IngestSink,
+        metrics: SidecarMetrics,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.sink = sink
+        self.metrics = metrics
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let pipeline = OTLPIngestPipeline(configuration: configuration, sink: sink, metrics: metrics, logger: logger)
+        let handler = OTLPExportHandler(configuration: configuration, pipeline: pipeline, metrics: metrics)
+        let metrics = self.metrics
+        let router = Router(context: BasicRequestContext.self)
+        router.post("/v1/traces") { request, _ in await handler.handle(request) }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
+            )
+        }
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        let logger = self.logger
+        let onListening = self.onListening
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "driftwatch"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("OTLP receiver listening", metadata: ["port": "\(port)"])
+                await onListening(port)
+            },
+            logger: logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            group.addTask { await cancelWhenGracefulShutdown { await pipeline.runFlushLoop() } }
+            try await group.waitForAll()
+        }
+        pipeline.flushAll()
+    }
+}

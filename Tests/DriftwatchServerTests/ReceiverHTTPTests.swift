@@ -1,0 +1,162 @@
+import DriftwatchMetrics
+import DriftwatchOTLP
+import DriftwatchStore
+import DriftwatchServer
+import Foundation
+import Testing
+
+@Suite(.serialized) struct ReceiverHTTPTests {
+    let protobuf = ["Content-Type": "application/x-protobuf"]
+    let json = ["Content-Type": "application/json"]
+
+    @Test func protobufExportIsStoredAndAnsweredWithAnEmptyResponse() async throws {
+        try await ReceiverHarness.run { h in
+            let r = try await h.client.request("POST", "/v1/traces", headers: protobuf, body: try ReceiverHarness.fixture("three_conventions.pb"))
+            #expect(r.status == 200)
+            #expect(r.headers["content-type"] == "application/x-protobuf")
+            #expect(r.body.isEmpty)
+            #expect(try await h.waitForRecords(3) == 3)
+            #expect(try h.store.requestIDs().sorted() == ["0af7651916cd43dd8448eb211c80319c", "2cf7651916cd43dd8448eb211c80319e", "req-oi-1"])
+            // Re-sending is a no-op: exactly once by request_id.
+            _ = try await h.client.request("POST", "/v1/traces", headers: protobuf, body: try ReceiverHarness.fixture("three_conventions.pb"))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try h.store.countRecords() == 3)
+            #expect(h.metrics.registry.value("driftwatch_otlp_records_total", labels: ["duplicate"]) == 3)
+        }
+    }
+
+    @Test func gzippedJSONExportIsStored() async throws {
+        try await ReceiverHarness.run { h in
+            let body = ReceiverHarness.gzip(try ReceiverHarness.fixture("three_conventions.json"))
+            let r = try await h.client.request("POST", "/v1/traces", headers: ["Content-Type": "application/json; charset=utf-8", "Content-Encoding": "gzip"], body: body)
+            #expect(r.status == 200)
+            #expect(r.text == "{}")
+            #expect(try await h.waitForRecords(3) == 3)
+            let records = try h.storedRecords()
+            let genAI = try #require(records["0af7651916cd43dd8448eb211c80319c"])
+            #expect(genAI["task"] as? String == "support_answer")
+            #expect((genAI["tokens"] as? [String: Any])?["input"] as? Int == 812)
+        }
+    }
+
+    @Test func rejectedRequestsGetTheRight4xxAndLeaveTheStoreUnchanged() async throws {
+        var config = OTLPReceiverConfiguration(bearerToken: "s3cret", maxRequestBytes: 8 * 1024, maxDecompressedBytes: 64 * 1024, assembly: .init(wait: .zero))
+        config.port = 0
+        try await ReceiverHarness.run(config) { h in
+            let pb = try ReceiverHarness.fixture("three_conventions.pb")
+            let auth = ["Authorization": "Bearer s3cret"]
+            func post(_ headers: [String: String], _ body: [UInt8]) async throws -> HTTPTestClient.Response {
+                try await h.client.request("POST", "/v1/traces", headers: headers, body: body)
+            }
+            // 401: no token, wrong token, wrong scheme.
+            for headers in [protobuf, protobuf.merging(["Authorization": "Bearer nope"]) { $1 }, protobuf.merging(["Authorization": "Basic s3cret"]) { $1 }] {
+                let r = try await post(headers, pb)
+                #expect(r.status == 401)
+                #expect(r.headers["www-authenticate"] == "Bearer")
+            }
+            // 415: content type, content encoding.
+            #expect(try await post(auth.merging(["Content-Type": "text/plain"]) { $1 }, pb).status == 415)
+            #expect(try await post(auth, pb).status == 415)
+            #expect(try await post(auth.merging(protobuf) { $1 }.merging(["Content-Encoding": "br"]) { $1 }, pb).status == 415)
+            // 413: over the body limit, and a gzip bomb over the decompressed limit.
+            let big = [UInt8](repeating: 0x20, count: 9 * 1024)
+            #expect(try await post(auth.merging(json) { $1 }, big).status == 413)
+            let bomb = ReceiverHarness.gzip([UInt8](repeating: 0x20, count: 1024 * 1024))
+            #expect(bomb.count < 8 * 1024)
+            #expect(try await post(auth.merging(json) { $1 }.merging(["Content-Encoding": "gzip"]) { $1 }, bomb).status == 413)
+            // 400: truncated protobuf, malformed JSON, corrupt gzip; each with a message.
+            let truncated = try await post(auth.merging(protobuf) { $1 }, Array(pb.prefix(pb.count / 2)))
+            #expect(truncated.status == 400)
+            #expect(truncated.headers["content-type"] == "application/x-protobuf")
+            #expect(truncated.text.contains("truncated"))
+            let malformed = try await post(auth.merging(json) { $1 }, Array("{\"resourceSpans\": [".utf8))
+            #expect(malformed.status == 400)
+            let status = try JSONSerialization.jsonObject(with: Data(malformed.body)) as? [String: Any]
+            #expect(status?["code"] as? Int == 3)
+            #expect((status?["message"] as? String)?.contains("truncated") == true)
+            #expect(try await post(auth.merging(json) { $1 }.merging(["Content-Encoding": "gzip"]) { $1 }, [0x1f, 0x8b, 1, 2, 3]).status == 400)
+            let wrongType = try await post(auth.merging(json) { $1 }, Array("{\"resourceSpans\": {}}".utf8))
+            #expect(wrongType.status == 400)
+            #expect(wrongType.text.contains("resourceSpans: expected an array"))
+
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try h.store.countRecords() == 0)
+            #expect(try h.store.summary().deadLetters == 0)
+
+            // The same body with the token is accepted.
+            #expect(try await post(auth.merging(protobuf) { $1 }, pb).status == 200)
+            #expect(try await h.waitForRecords(3) == 3)
+            #expect(h.metrics.registry.value("driftwatch_otlp_requests_total", labels: ["401", "protobuf"]) == 3)
+            #expect(h.metrics.registry.value("driftwatch_otlp_requests_total", labels: ["200", "protobuf"]) == 1)
+        }
+    }
+
+    @Test func spansOfOneTraceInSeveralRequestsBecomeOneRecord() async throws {
+        var config = OTLPReceiverConfiguration(assembly: .init(wait: .milliseconds(150), maxWait: .seconds(30)), flushInterval: .milliseconds(20))
+        config.port = 0
+        try await ReceiverHarness.run(config) { h in
+            func body(_ spans: [[String: Any]]) throws -> [UInt8] {
+                let request: [String: Any] = ["resourceSpans": [["resource": ["attributes": [["key": "service.name", "value": ["stringValue": "svc"]]]],
+                                                                  "scopeSpans": [["spans": spans]]]]]
+                return Array(try JSONSerialization.data(withJSONObject: request))
+            }
+            let trace = "5bf7651916cd43dd8448eb211c80319c"
+            func span(_ id: String, parent: String?, name: String, start: Int, end: Int, _ attrs: [[String: Any]]) -> [String: Any] {
+                var s: [String: Any] = ["traceId": trace, "spanId": id, "name": name, "startTimeUnixNano": "\(1_700_000_000_000_000_000 + start * 1_000_000)",
+                                        "endTimeUnixNano": "\(1_700_000_000_000_000_000 + end * 1_000_000)", "attributes": attrs]
+                if let parent { s["parentSpanId"] = parent }
+                return s
+            }
+            let tool = span("0000000000000002", parent: "0000000000000001", name: "t", start: 10, end: 30,
+                            [["key": "gen_ai.operation.name", "value": ["stringValue": "execute_tool"]], ["key": "gen_ai.tool.name", "value": ["stringValue": "calc"]]])
+            #expect(try await h.client.request("POST", "/v1/traces", headers: json, body: body([tool])).status == 200)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try h.store.countRecords() == 0)  // no root yet: the trace waits
+            let root = span("0000000000000001", parent: nil, name: "agent", start: 0, end: 100, [])
+            #expect(try await h.client.request("POST", "/v1/traces", headers: json, body: body([root])).status == 200)
+            #expect(try await h.waitForRecords(1) == 1)
+            let record = try #require(try h.storedRecords()[trace])
+            #expect(record["task"] as? String == "agent")
+            #expect((record["tools"] as? [[String: Any]])?.first?["name"] as? String == "calc")
+            #expect((record["latency_ms"] as? [String: Any])?["total"] as? Double == 100)
+        }
+    }
+
+    @Test func gracefulShutdownFlushesPendingTraces() async throws {
+        var config = OTLPReceiverConfiguration(assembly: .init(wait: .seconds(60), maxWait: .seconds(120)))
+        config.port = 0
+        let headers = protobuf
+        let during: (ReceiverHarness) async throws -> Void = { h in
+            let r = try await h.client.request("POST", "/v1/traces", headers: headers, body: try ReceiverHarness.fixture("three_conventions.pb"))
+            #expect(r.status == 200)
+            let stored = try h.store.countRecords()
+            #expect(stored == 0)
+            #expect(h.metrics.registry.value("driftwatch_otlp_pending_traces") == 3)
+        }
+        let after: (ReceiverHarness) async throws -> Void = { h in
+            let stored = try h.store.countRecords()
+            #expect(stored == 3)
+            #expect(h.metrics.registry.value("driftwatch_otlp_traces_flushed_total", labels: ["shutdown"]) == 3)
+        }
+        try await ReceiverHarness.run(config, during, after: after)
+    }
+
+    @Test func healthAndMetricsEndpoints() async throws {
+        try await ReceiverHarness.run { h in
+            let health = try await h.client.request("GET", "/healthz")
+            #expect(health.status == 200)
+            #expect(health.text == "ok\n")
+            _ = try await h.client.request("POST", "/v1/traces", headers: protobuf, body: try ReceiverHarness.fixture("three_conventions.pb"))
+            _ = try await h.waitForRecords(3)
+            h.metrics.openIncidents.set(2, labels: ["model"])
+            let m = try await h.client.request("GET", "/metrics")
+            #expect(m.status == 200)
+            #expect(m.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+            #expect(m.text.contains("driftwatch_otlp_spans_received_total 12\n"))
+            #expect(m.text.contains("driftwatch_otlp_requests_total{code=\"200\",encoding=\"protobuf\"} 1\n"))
+            #expect(m.text.contains("driftwatch_open_incidents{component=\"model\"} 2\n"))
+            #expect(m.text.contains("driftwatch_ingest_records_total{source=\"otlp\"} 3\n"))
+            #expect(try await h.client.request("GET", "/nope").status == 404)
+        }
+    }
+}
