@@ -90,7 +90,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftwatchAnalysisTests",
-            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"]
+            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
         .testTarget(
@@ -106,7 +107,7 @@ let package = Package(
             dependencies: ["DriftwatchDrift", "DriftwatchStatistics", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting", "DriftwatchCore"]
         ),
         .testTarget(name: "DriftwatchRuntimeTests", dependencies: [
-            "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting",
+            "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo",
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         // Runs the real `driftwatch` process (built by `swift build`).
