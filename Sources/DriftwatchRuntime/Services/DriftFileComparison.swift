@@ -34,15 +34,40 @@ public struct DriftFileComparison: Sendable {
         c.bucketMicros = max(1_000_000, (span + 11) / 12)
         c.currentWindowMicros = (cur.upperBound / c.bucketMicros - cur.lowerBound / c.bucketMicros + 1) * c.bucketMicros
         c.trailingReferenceMicros = c.bucketMicros
-        var engine = DriftEngine(configuration: c)
-        var undecodable = 0
-        let referenceLines = try Self.forEachLine(reference) { line in
-            do { engine.ingest(try decoder.decode(line)) } catch { undecodable += 1 }
+        // Decoding and counting overlap on two threads: one decodes batches of lines, the other
+        // counts them, with at most `depth` batches in flight so memory stays bounded.
+        let channel = BatchChannel(depth: 4)
+        let box = EngineBox(DriftEngine(configuration: c))
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            if worker == 0 {
+                var batch: [RequestRecord] = []
+                batch.reserveCapacity(BatchChannel.batchSize)
+                var undecodable = 0
+                do {
+                    for path in [reference, current] {
+                        let lines = try Self.forEachLine(path) { line in
+                            do { batch.append(try decoder.decode(line)) } catch { undecodable += 1 }
+                            if batch.count == BatchChannel.batchSize {
+                                channel.send(batch)
+                                batch.removeAll(keepingCapacity: true)
+                            }
+                        }
+                        channel.countLines(lines)
+                    }
+                    if !batch.isEmpty { channel.send(batch) }
+                } catch {
+                    channel.fail(error)
+                }
+                channel.finish(undecodable: undecodable)
+            } else {
+                while let batch = channel.receive() {
+                    for record in batch { box.engine.ingest(record) }
+                }
+            }
         }
-        let currentLines = try Self.forEachLine(current) { line in
-            do { engine.ingest(try decoder.decode(line)) } catch { undecodable += 1 }
-        }
-        return Result(engine: engine, referenceLines: referenceLines, currentLines: currentLines, undecodable: undecodable)
+        if let error = channel.error { throw error }
+        return Result(engine: box.engine, referenceLines: channel.lines[0], currentLines: channel.lines.count > 1 ? channel.lines[1] : 0,
+                      undecodable: channel.undecodable)
     }
 
     /// First and last timestamps of a file (its first and last decodable lines).
@@ -116,5 +141,51 @@ public struct DriftFileComparison: Sendable {
         }
         consume(Data(), final: true)
         return lines
+    }
+}
+
+/// The engine, handed to the counting thread.
+private final class EngineBox: @unchecked Sendable {
+    var engine: DriftEngine
+    init(_ engine: DriftEngine) { self.engine = engine }
+}
+
+/// A bounded hand-off of decoded batches from the decoding thread to the counting thread.
+private final class BatchChannel: @unchecked Sendable {
+    static let batchSize = 4096
+    private let lock = NSLock()
+    private let slots: DispatchSemaphore
+    private let items = DispatchSemaphore(value: 0)
+    private var queue: [[RequestRecord]?] = []
+    private(set) var error: (any Error)?
+    private(set) var undecodable = 0
+    private(set) var lines: [Int] = []
+
+    init(depth: Int) { slots = DispatchSemaphore(value: depth) }
+
+    func send(_ batch: [RequestRecord]) {
+        slots.wait()
+        lock.withLock { queue.append(batch) }
+        items.signal()
+    }
+
+    func countLines(_ n: Int) { lock.withLock { lines.append(n) } }
+
+    func fail(_ error: any Error) { lock.withLock { self.error = error } }
+
+    /// Ends the stream; `receive` returns nil after the queued batches.
+    func finish(undecodable: Int) {
+        lock.withLock {
+            self.undecodable = undecodable
+            queue.append(nil)
+        }
+        items.signal()
+    }
+
+    func receive() -> [RequestRecord]? {
+        items.wait()
+        let batch = lock.withLock { queue.removeFirst() }
+        if batch != nil { slots.signal() }
+        return batch
     }
 }
