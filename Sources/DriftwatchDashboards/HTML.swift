@@ -1,8 +1,9 @@
 /// Escaping for untrusted text on its way into a page. Everything that came from a log (task names, slice
 /// values, versions, reasons) passes through here: log content is attacker-controlled input.
 public enum HTML {
-    /// Text for element content or a double-quoted attribute value: `& < > " '` become entities, and control
-    /// characters other than tab and newline (which no page needs and some parsers mishandle) are dropped.
+    /// Text for element content or a double-quoted attribute value: `& < > " '` become entities; control
+    /// characters other than tab and newline, and bidirectional overrides/isolates (which could visually reorder
+    /// the surrounding text, "Trojan Source" style), are dropped. Right-to-left letters themselves stay.
     public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
@@ -16,6 +17,7 @@ public enum HTML {
             case "\t", "\n": out.unicodeScalars.append(scalar)
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) { continue }
+                if (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) { continue }
                 out.unicodeScalars.append(scalar)
             }
         }

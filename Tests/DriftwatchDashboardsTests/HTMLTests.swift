@@ -7,6 +7,7 @@ import Testing
         #expect(HTML.escape("a\"b&c") == "a&quot;b&amp;c")
         #expect(HTML.escape("x\u{0}y\u{1B}z\u{7F}") == "xyz")
         #expect(HTML.escape("مرحبا 🚀") == "مرحبا 🚀")
+        #expect(HTML.escape("a\u{202E}b\u{2066}c") == "abc")
     }
 
     @Test func truncatesLongTextWithTheFullTextInATitle() {
