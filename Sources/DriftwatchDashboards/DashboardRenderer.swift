@@ -123,7 +123,8 @@ public struct DashboardRenderer: Sendable {
         return out
     }
 
-    /// Deploy markers: each version first seen inside the range, except a component's very first version.
+    /// Deploy markers: each version first seen inside the range, except versions seen within the first bucket of
+    /// the component's history (several tasks' initial versions of one component are not deploys).
     func markers(_ dimensions: [String], _ c: PanelContext) -> [LineChart.Marker] {
         guard !dimensions.isEmpty else { return [] }
         func matches(_ component: String) -> Bool {
@@ -141,7 +142,7 @@ public struct DashboardRenderer: Sendable {
         var earliest: [String: Int64] = [:]
         for e in c.snapshot.versions { earliest[e.component] = min(earliest[e.component] ?? .max, e.firstSeenMicros) }
         return c.snapshot.versions
-            .filter { matches($0.component) && $0.firstSeenMicros > earliest[$0.component]! && $0.firstSeenMicros >= c.cube.from && $0.firstSeenMicros <= c.cube.to }
+            .filter { matches($0.component) && $0.firstSeenMicros >= earliest[$0.component]! + c.snapshot.bucketMicros && $0.firstSeenMicros >= c.cube.from && $0.firstSeenMicros <= c.cube.to }
             .sorted { $0.firstSeenMicros < $1.firstSeenMicros }
             .prefix(40)
             .map { LineChart.Marker(atMicros: $0.firstSeenMicros, label: "\($0.component) \($0.version)") }

@@ -48,6 +48,13 @@ import Testing
         #expect(try store.commitAnalysis(AnalysisCommit(
             expectedLastRowID: 0, checkpoint: AnalysisCheckpoint(lastRowID: represented, watermarkMicros: through),
             rollups: rows, versions: versions)))
+        if let keep = ProcessInfo.processInfo.environment["DRIFTWATCH_KEEP_SCALE_DB"] {
+            // For measuring a release build: `driftwatch dashboards --no-update --db <keep> --out DIR`.
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: directory.file("db.sqlite" + suffix)) {
+                try? FileManager.default.removeItem(atPath: keep + suffix)
+                try FileManager.default.copyItem(atPath: directory.file("db.sqlite" + suffix), toPath: keep + suffix)
+            }
+        }
         let runner = try DashboardRunner(store: store, configuration: DriftwatchConfiguration(), logger: Logger(label: "test"))
         let outcome = try runner.render(to: directory.file("site"))
         let largest = outcome.largestPageBytes
