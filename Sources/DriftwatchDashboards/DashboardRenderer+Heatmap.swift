@@ -22,7 +22,10 @@ extension DashboardRenderer {
         columns = Array(columns.prefix(panel.limit))
         let tasks = c.cube.scopes(dimension: "task").map(\.task)
         guard !columns.isEmpty, !tasks.isEmpty else { return Self.noData }
-        var out = "<p class=\"note\">Cell colour: \(HTML.escape(metric.label)), light = low, dark = high; n = requests with an outcome.</p>"
+        // Colour spans the table's own range so a few points of difference stay visible.
+        let values = tasks.flatMap { task in columns.compactMap { cells[$0.dimension + "=" + $0.value]?[task].flatMap { metric.value($0) } } }
+        let lo = values.min() ?? 0, hi = values.max() ?? 1
+        var out = "<p class=\"note\">Cell colour: \(HTML.escape(metric.label)), lightest = \(metric.format(lo)), darkest = \(metric.format(hi)); n = requests with an outcome.</p>"
         out += "<div class=\"scroll\"><table class=\"heat\" id=\"\(c.id)-table\"><caption class=\"sr\">\(HTML.escape(panel.title))</caption><thead><tr><th scope=\"col\">Task</th>"
         for col in columns { out += "<th scope=\"col\">\(HTML.text(col.dimension + "=" + col.value, limit: 28))</th>" }
         out += "</tr></thead><tbody>"
@@ -33,7 +36,7 @@ extension DashboardRenderer {
                     out += "<td class=\"cell\">–</td>"
                     continue
                 }
-                let fraction = metric.isPercentage ? v : 0.5
+                let fraction = hi > lo ? (v - lo) / (hi - lo) : 0.5
                 let fg = Palette.heatNeedsLightText(fraction) ? "#fff" : "#000"
                 out += "<td class=\"cell num\" style=\"background:\(Palette.heat(fraction));color:\(fg)\" data-n=\"\(counters.outcomes)\">\(metric.format(v))<small>n \(Format.integer(counters.outcomes))</small></td>"
             }

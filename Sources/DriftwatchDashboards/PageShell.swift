@@ -43,6 +43,7 @@ enum PageShell {
     td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
     details summary{cursor:pointer;font-size:.85rem}
     .heat td.cell{text-align:center;min-width:5.5rem}
+    .heat th{min-width:6rem;overflow-wrap:normal;word-break:normal}
     .heat td.cell small{display:block;font-size:.75rem}
     .incident{border-left:4px solid #D55E00;padding:.3rem .8rem;margin:.8rem 0}
     .incident.resolved{border-left-color:#009E73}
