@@ -41,13 +41,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Rollups, regression detection, attribution and recommendations.
+        .target(name: "DriftwatchAnalysis", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
         // Synthetic workload generator with injectable incidents.
         .target(name: "DriftwatchDemo", dependencies: ["DriftwatchCore"]),
         // Config loading and service wiring.
         .target(
             name: "DriftwatchRuntime",
             dependencies: [
-                "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo",
+                "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
                 "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,6 +77,10 @@ let package = Package(
                 "DriftwatchIngest", "DriftwatchTesting",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
+        ),
+        .testTarget(
+            name: "DriftwatchAnalysisTests",
+            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"]
         ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
         .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting"]),

@@ -65,5 +65,58 @@ extension StoreMigration {
                 value INTEGER NOT NULL
             );
             """),
+        StoreMigration(version: 2, name: "analysis rollups, version timeline, incidents and their events", sql: """
+            CREATE TABLE analysis_rollups (
+                bucket_us INTEGER NOT NULL,
+                start_us INTEGER NOT NULL,
+                task TEXT NOT NULL,
+                dimension TEXT NOT NULL,
+                value TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                outcomes INTEGER NOT NULL,
+                successes INTEGER NOT NULL,
+                counters BLOB NOT NULL,
+                PRIMARY KEY (bucket_us, start_us, task, dimension, value)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE analysis_versions (
+                component TEXT NOT NULL,
+                version TEXT NOT NULL,
+                first_seen_us INTEGER NOT NULL,
+                last_seen_us INTEGER NOT NULL,
+                requests INTEGER NOT NULL,
+                PRIMARY KEY (component, version)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE analysis_state (
+                name TEXT PRIMARY KEY,
+                value INTEGER NOT NULL
+            );
+
+            CREATE TABLE incidents (
+                id TEXT PRIMARY KEY,
+                task TEXT NOT NULL,
+                status TEXT NOT NULL,
+                component TEXT NOT NULL,
+                action TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                detected_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                resolved_at INTEGER,
+                severity REAL NOT NULL,
+                document TEXT NOT NULL
+            );
+            CREATE INDEX incidents_status ON incidents(status, detected_at);
+
+            CREATE TABLE incident_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                incident_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                document TEXT NOT NULL
+            );
+            CREATE INDEX incident_events_incident ON incident_events(incident_id, id);
+            """),
     ]
 }

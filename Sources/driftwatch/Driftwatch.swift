@@ -11,6 +11,7 @@ struct Driftwatch: AsyncParsableCommand {
             StatusCommand.self,
             DeadLettersCommand.self,
             DemoCommand.self,
+            AnalyzeCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import DriftwatchAnalysis
 import DriftwatchCore
 import DriftwatchIngest
 import DriftwatchStore
@@ -31,7 +32,7 @@ public struct ConfigurationLoader: Sendable {
         guard let root else { return config }
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, path: "")
-        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "server"], path: "")
+        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "server", "analysis"], path: "")
         if let node = top["database"] { config.databasePath = try reader.string(node, path: "database") }
         if let node = top["sources"] {
             config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
@@ -95,6 +96,7 @@ public struct ConfigurationLoader: Sendable {
             if let n = fields["trace_wait"] { config.server.traceWaitMillis = Int(try reader.duration(n, path: "server.trace_wait") / 1000) }
             if let n = fields["trace_max_wait"] { config.server.traceMaxWaitMillis = Int(try reader.duration(n, path: "server.trace_max_wait") / 1000) }
         }
+        if let node = top["analysis"] { try loadAnalysis(node, reader: reader, into: &config.analysis) }
         return config
     }
 
@@ -102,6 +104,30 @@ public struct ConfigurationLoader: Sendable {
     static func isListenAddress(_ text: String) -> Bool {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return false }
         return (0...65535).contains(port) && colon != text.startIndex
+    }
+
+    private func loadAnalysis(_ node: Node, reader: NodeReader, into settings: inout DriftwatchConfiguration.AnalysisSettings) throws {
+        let fields = try reader.mapping(node, path: "analysis")
+        try reader.allowOnly(fields, keys: ["enabled", "interval", "batch_records", "bucket", "coarse_bucket", "current_window",
+                                            "baseline_window", "min_effect", "false_discovery_rate", "export_dir",
+                                            "rollup_retention", "coarse_rollup_retention"], path: "analysis")
+        if let n = fields["enabled"] { settings.enabled = !reader.isOff(n) }
+        if let n = fields["interval"] { settings.intervalMillis = Int(try reader.duration(n, path: "analysis.interval") / 1000) }
+        if let n = fields["batch_records"] { settings.batchRecords = try reader.int(n, path: "analysis.batch_records", minimum: 1) }
+        if let n = fields["bucket"] { settings.engine.bucketMicros = try reader.duration(n, path: "analysis.bucket") }
+        if let n = fields["coarse_bucket"] { settings.engine.coarseBucketMicros = try reader.duration(n, path: "analysis.coarse_bucket") }
+        if let n = fields["current_window"] { settings.engine.currentWindowMicros = try reader.duration(n, path: "analysis.current_window") }
+        if let n = fields["baseline_window"] { settings.engine.baselineWindowMicros = try reader.duration(n, path: "analysis.baseline_window") }
+        if let n = fields["min_effect"] { settings.engine.minimumEffect = try reader.fraction(n, path: "analysis.min_effect") }
+        if let n = fields["false_discovery_rate"] { settings.engine.falseDiscoveryRate = try reader.fraction(n, path: "analysis.false_discovery_rate") }
+        if let n = fields["export_dir"] { settings.exportDirectory = reader.isOff(n) ? nil : try reader.string(n, path: "analysis.export_dir") }
+        if let n = fields["rollup_retention"] { settings.fineRetentionMicros = try reader.duration(n, path: "analysis.rollup_retention") }
+        if let n = fields["coarse_rollup_retention"] { settings.coarseRetentionMicros = try reader.duration(n, path: "analysis.coarse_rollup_retention") }
+        do {
+            try settings.engine.validate()
+        } catch {
+            throw reader.error(node, path: "analysis", error.message)
+        }
     }
 }
 
@@ -150,6 +176,16 @@ struct NodeReader {
             throw error(node, path: path, "expected a whole number of at least \(minimum), got \(describe(node))")
         }
         return value
+    }
+
+    /// A number strictly between 0 and 1, e.g. `0.02`, or a percentage such as `2%`.
+    func fraction(_ node: Node, path: String) throws -> Double {
+        if case .scalar(let scalar) = node {
+            let text = scalar.string.trimmingCharacters(in: .whitespaces)
+            let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+            if let value, value > 0, value < 1 { return value }
+        }
+        throw error(node, path: path, "expected a fraction between 0 and 1 such as 0.02 or 2%, got \(describe(node))")
     }
 
     func isOff(_ node: Node) -> Bool {

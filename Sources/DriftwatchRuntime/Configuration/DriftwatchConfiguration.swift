@@ -1,4 +1,5 @@
 public import DriftwatchIngest
+public import DriftwatchAnalysis
 public import DriftwatchStore
 
 /// Everything `driftwatch` reads from its YAML file. Every key has a default, so running
@@ -13,6 +14,8 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var retention = RetentionSettings()
     /// The HTTP listener: OTLP/HTTP traces in, `/metrics` and `/healthz` out. Off unless configured.
     public var server = ServerSettings()
+    /// Rollups, regression detection and incidents.
+    public var analysis = AnalysisSettings()
 
     public init() {}
 
@@ -46,6 +49,24 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public var traceWaitMillis: Int = 2_000
         /// Longest a trace is held waiting for its root span.
         public var traceMaxWaitMillis: Int = 30_000
+
+        public init() {}
+    }
+
+    public struct AnalysisSettings: Sendable, Equatable {
+        /// Whether `run` keeps rollups and incidents current.
+        public var enabled = true
+        /// Windows, buckets and statistical thresholds of the analyzer.
+        public var engine = AnalysisConfiguration()
+        /// How often a caught-up analyzer looks for new records.
+        public var intervalMillis: Int = 5_000
+        /// Records analysed and committed per transaction.
+        public var batchRecords: Int = 20_000
+        /// Where `targeted_retraining` incidents write their request ID files; nil disables exports.
+        public var exportDirectory: String? = "./driftwatch-exports"
+        /// Fine and coarse rollups older than these are deleted from the store.
+        public var fineRetentionMicros: Int64 = 7 * 86_400_000_000
+        public var coarseRetentionMicros: Int64 = 90 * 86_400_000_000
 
         public init() {}
     }
