@@ -43,6 +43,8 @@ let package = Package(
         ),
         // Rollups, regression detection, attribution and recommendations.
         .target(name: "DriftwatchAnalysis", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
+        // Drift detection: feature histograms per time bucket, drift statistics, streaming detectors, recommendations.
+        .target(name: "DriftwatchDrift", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
         // Synthetic workload generator with injectable incidents.
         .target(name: "DriftwatchDemo", dependencies: ["DriftwatchCore"]),
         // Config loading and service wiring.
@@ -50,7 +52,7 @@ let package = Package(
             name: "DriftwatchRuntime",
             dependencies: [
                 "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
-                "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP",
+                "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP", "DriftwatchDrift",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -62,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "driftwatch",
             dependencies: [
-                "DriftwatchRuntime", "DriftwatchStore",
+                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchDrift",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,6 +85,10 @@ let package = Package(
             dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"]
         ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
+        .testTarget(
+            name: "DriftwatchDriftTests",
+            dependencies: ["DriftwatchDrift", "DriftwatchStatistics", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting", "DriftwatchCore"]
+        ),
         .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting"]),
         // Runs the real `driftwatch` process (built by `swift build`).
         .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),

@@ -118,5 +118,13 @@ extension StoreMigration {
             );
             CREATE INDEX incident_events_incident ON incident_events(incident_id, id);
             """),
+        StoreMigration(version: 3, name: "drift detector state", sql: """
+            CREATE TABLE drift_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_row_id INTEGER NOT NULL,
+                state BLOB NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
     ]
 }

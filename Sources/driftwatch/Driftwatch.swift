@@ -10,6 +10,7 @@ struct Driftwatch: AsyncParsableCommand {
             IngestCommand.self,
             StatusCommand.self,
             DeadLettersCommand.self,
+            DriftCommand.self,
             DemoCommand.self,
             AnalyzeCommand.self,
         ]

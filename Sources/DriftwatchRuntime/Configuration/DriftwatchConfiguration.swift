@@ -16,6 +16,8 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var server = ServerSettings()
     /// Rollups, regression detection and incidents.
     public var analysis = AnalysisSettings()
+    /// Drift detection on request features.
+    public var drift = DriftSettings()
 
     public init() {}
 
