@@ -53,7 +53,7 @@ let package = Package(
             name: "DriftwatchRuntime",
             dependencies: [
                 "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
-                "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP", "DriftwatchDrift",
+                "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP", "DriftwatchDrift", "DriftwatchAlerts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -87,8 +87,10 @@ let package = Package(
         .executableTarget(
             name: "driftwatch",
             dependencies: [
-                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchDrift",
+                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchDrift", "DriftwatchAlerts", "DriftwatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -13,6 +13,7 @@ struct Driftwatch: AsyncParsableCommand {
             DriftCommand.self,
             DemoCommand.self,
             AnalyzeCommand.self,
+            AlertsCommand.self,
         ]
     )
 }

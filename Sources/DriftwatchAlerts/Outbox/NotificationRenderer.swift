@@ -19,6 +19,26 @@ public struct NotificationRenderer: Sendable {
             public var value: Double?
             public var incidentDocument: String?
             public var fingerprint: String { DriftwatchAlerts.fingerprint(labels) }
+
+            public init(labels: LabelSet, annotations: [String: String], startsAtMicros: Int64, endsAtMicros: Int64?, value: Double?,
+                        incidentDocument: String?) {
+                self.labels = labels
+                self.annotations = annotations
+                self.startsAtMicros = startsAtMicros
+                self.endsAtMicros = endsAtMicros
+                self.value = value
+                self.incidentDocument = incidentDocument
+            }
+        }
+
+        public init(id: String, receiver: String, groupKey: String, groupLabels: LabelSet, firing: [Item], resolved: [Item], atMicros: Int64) {
+            self.id = id
+            self.receiver = receiver
+            self.groupKey = groupKey
+            self.groupLabels = groupLabels
+            self.firing = firing
+            self.resolved = resolved
+            self.atMicros = atMicros
         }
 
         public var id: String

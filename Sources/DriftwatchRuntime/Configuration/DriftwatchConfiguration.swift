@@ -1,3 +1,4 @@
+public import DriftwatchAlerts
 public import DriftwatchIngest
 public import DriftwatchAnalysis
 public import DriftwatchStore
@@ -18,6 +19,8 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var analysis = AnalysisSettings()
     /// Drift detection on request features.
     public var drift = DriftSettings()
+    /// Alert rules, routing, receivers and delivery retries (`alerts:`).
+    public var alerts = AlertsConfiguration()
 
     public init() {}
 
