@@ -1,4 +1,5 @@
 @testable import DriftwatchAlerts
+import DriftwatchStore
 import DriftwatchTesting
 import Testing
 

@@ -77,7 +77,7 @@ public struct EmailMessage: Sendable, Equatable, Codable {
     }
 
     static func quotedPrintable(_ text: String) -> String {
-        var out = ""
+        var out: [String] = []
         for line in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
             var current = ""
             let bytes = Array(line.utf8)
@@ -90,13 +90,13 @@ public struct EmailMessage: Sendable, Equatable, Codable {
                     piece = String(format: "=%02X", byte)
                 }
                 if current.count + piece.count > 75 {
-                    out += current + "=\r\n"
+                    out.append(current + "=")
                     current = ""
                 }
                 current += piece
             }
-            out += current + "\r\n"
+            out.append(current)
         }
-        return String(out.dropLast(2))
+        return out.joined(separator: "\r\n")
     }
 }
