@@ -24,15 +24,15 @@ extension StoreMigration {
                 template_version TEXT,
                 index_version TEXT,
                 outcome TEXT,
-                tools TEXT,
-                slices TEXT,
                 latency_ms REAL,
                 tokens_in INTEGER,
                 tokens_out INTEGER,
                 cost_usd REAL,
                 feedback REAL,
                 ingested_at INTEGER NOT NULL,
-                raw BLOB NOT NULL
+                -- The exact line, as JSON text: unknown fields are kept, and slices and tools are
+                -- queryable with json_extract/json_each without extra columns on the hot path.
+                raw TEXT NOT NULL
             );
             CREATE INDEX records_ts ON records(ts);
             CREATE INDEX records_task_ts ON records(task, ts);
