@@ -105,19 +105,23 @@ let package = Package(
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
         .testTarget(
             name: "DriftwatchAnalysisTests",
-            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"]
+            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"],
+            resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
         .testTarget(
             name: "DriftwatchDriftTests",
             dependencies: ["DriftwatchDrift", "DriftwatchStatistics", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting", "DriftwatchCore"]
         ),
-        .testTarget(name: "DriftwatchRuntimeTests", dependencies: [
-            "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting",
-            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-        ]),
+        .testTarget(
+            name: "DriftwatchRuntimeTests",
+            dependencies: [
+                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Runs the real `driftwatch` process (built by `swift build`).
         .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),
 

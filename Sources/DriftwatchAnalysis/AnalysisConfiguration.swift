@@ -10,8 +10,9 @@ public struct AnalysisConfiguration: Sendable, Equatable {
     public var baselineWindowMicros: Int64 = 24 * 3_600_000_000
     /// Smallest absolute drop in success rate worth an incident, so plain noise and benign changes raise nothing.
     public var minimumEffect: Double = 0.02
-    /// False-discovery rate across every scope tested in one evaluation (Benjamini–Hochberg).
-    public var falseDiscoveryRate: Double = 0.001
+    /// False-discovery rate across every scope tested in one evaluation (Benjamini–Hochberg). Small, because the
+    /// same scopes are tested again every bucket: a day holds hundreds of evaluations.
+    public var falseDiscoveryRate: Double = 0.0001
     /// Fewest trials a baseline needs before a scope is tested.
     public var minimumBaseline: Int64 = 200
     /// Fewest trials a current window (or a version cohort) needs before it is tested.

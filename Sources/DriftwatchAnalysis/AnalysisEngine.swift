@@ -205,8 +205,8 @@ public struct AnalysisEngine: Sendable {
             excluded[incident.task, default: []].append(incident.startedAtMicros..<max(end, incident.startedAtMicros + 1))
         }
         let windows = WindowCounters(table: fine, scopes: scopes, at: t, configuration: configuration, excluded: excluded)
-        let results = RegressionDetector(configuration: configuration).evaluate(windows)
         let openTasks = Set(incidents.values.filter { $0.status == .open }.map(\.task))
+        let results = RegressionDetector(configuration: configuration).evaluate(windows, skipping: openTasks)
         for id in incidents.keys.sorted() where incidents[id]!.status == .open {
             update(id, windows: windows, at: t)
         }

@@ -30,8 +30,8 @@ struct Attributor {
         let dropped = max(0, primary.effect)
 
         // Traffic: only when the whole task regressed and no new version explains it.
-        if primary.scope.isTask, !cohorts.contains(where: { $0.kind == .newVersion }), let mix,
-           let (decomposition, share) = mixExplanation(task: task, key: mix.scope.dimension, windows: windows) {
+        if primary.scope.isTask, !cohorts.contains(where: { $0.kind == .newVersion }),
+           let (decomposition, share) = mixExplanation(task: task, preferred: mix?.scope.dimension, windows: windows) {
             let part = decomposition.drivingPart
             evidence.append(Incident.Evidence(signal: "mix_term", baseline: nil, current: decomposition.mix,
                                               note: "Σ(w1−w0)·p0 over \(decomposition.key): change in success rate due to the traffic mix"))
@@ -72,19 +72,31 @@ struct Attributor {
                       mixDriver: nil)
     }
 
-    /// The decomposition over `key` and the mix term's share of the change, when the mix explains at least
-    /// 60% of it and the per-slice rates held (|rate term| below the effect floor).
-    private func mixExplanation(task: String, key: String, windows: WindowCounters) -> (MixRateDecomposition, Double)? {
+    /// The slice key whose mix term explains the change: at least 60% of it (the rate term counted beyond its noise), a predicted drop of at least half
+    /// the effect floor, per-slice rates that held (|rate term| below the floor) and a share shift that is
+    /// itself significant. The key of a significant mix finding is preferred; otherwise the largest mix term wins.
+    private func mixExplanation(task: String, preferred: String?, windows: WindowCounters) -> (MixRateDecomposition, Double)? {
         var best: (MixRateDecomposition, Double)?
-        do {
+        let keys = Set(windows.current.keys.filter { $0.task == task && Dimension.isSlice($0.dimension) }.map(\.dimension)).sorted()
+        for key in keys {
             var b: [String: MetricCounters] = [:], c: [String: MetricCounters] = [:]
             for (scope, counters) in windows.baseline where scope.task == task && scope.dimension == key { b[scope.value] = counters }
             for (scope, counters) in windows.current where scope.task == task && scope.dimension == key { c[scope.value] = counters }
             let d = MixRateDecomposition(key: key, baseline: b, current: c)
-            let share = -d.mix / max(-d.mix - d.rate, 1e-9)
-            if -d.mix >= configuration.minimumEffect / 2, share >= 0.6, abs(d.rate) < configuration.minimumEffect {
-                best = (d, min(1, share))
-            }
+            // The rate part counts only beyond two of its standard errors: noise in per-slice rates is not a regression.
+            let excessRate = max(0, -d.rate - 2 * d.rateStandardError)
+            let share = -d.mix / max(-d.mix + excessRate, 1e-9)
+            let rawShare = min(1, max(0, -d.mix / max(-d.mix - d.rate, 1e-9)))
+            guard -d.mix >= configuration.minimumEffect / 2, share >= 0.6, excessRate < configuration.minimumEffect,
+                  let part = d.drivingPart else { continue }
+            let nb = b.values.reduce(0) { $0 + $1.outcomes }, nc = c.values.reduce(0) { $0 + $1.outcomes }
+            let shift = Proportions.twoProportionZTest(
+                successes1: Int(c[part.value]?.outcomes ?? 0), trials1: Int(nc), successes2: Int(b[part.value]?.outcomes ?? 0), trials2: Int(nb)).pValue
+            guard shift < 0.001 else { continue }
+            // Confidence: the share explained with rate noise discounted, tempered by the raw share.
+            let confidence = 0.5 * min(1, share) + 0.5 * rawShare
+            if key == preferred { return (d, confidence) }
+            if -d.mix > -(best?.0.mix ?? 0) { best = (d, confidence) }
         }
         return best
     }

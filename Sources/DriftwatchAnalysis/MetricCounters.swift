@@ -155,19 +155,33 @@ public struct MetricCounters: Sendable, Equatable {
     }
 
     private mutating func checkIndex(_ name: String) -> Int {
-        if let i = checks.firstIndex(where: { $0.name == name }) { return i }
+        var i = 0
+        while i < checks.count {
+            if checks[i].name == name { return i }
+            i += 1
+        }
         checks.append(CheckCount(name: name))
         return checks.count - 1
     }
 
     private mutating func toolIndex(_ name: String) -> Int {
-        if let i = tools.firstIndex(where: { $0.name == name }) { return i }
+        var i = 0
+        while i < tools.count {
+            if tools[i].name == name { return i }
+            i += 1
+        }
         tools.append(ToolCount(name: name))
         return tools.count - 1
     }
 }
 
 extension MetricCounters {
+    /// Total latency at quantile `q` (p50 = 0.5, p95 = 0.95, p99 = 0.99), within 1% of the true order statistic.
+    public func latencyQuantile(_ q: Double) -> Double? { latency.quantile(q) }
+
+    /// Requests with a total latency.
+    public var latencyCount: UInt64 { latency.count }
+
     /// Successes over requests with an outcome; nil without any.
     public var successRate: Double? { outcomes > 0 ? Double(successes) / Double(outcomes) : nil }
 

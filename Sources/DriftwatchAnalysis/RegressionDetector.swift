@@ -40,8 +40,10 @@ struct RegressionDetector {
         var findings: [Finding]
     }
 
-    func evaluate(_ windows: WindowCounters) -> [String: TaskResult] {
-        let all = findings(windows)
+    /// Tests every task except `skipping` (tasks with an open incident, which stay out of the BH family so their
+    /// strong signals do not loosen the threshold for everything else).
+    func evaluate(_ windows: WindowCounters, skipping: Set<String> = []) -> [String: TaskResult] {
+        let all = findings(windows, skipping: skipping)
         var out: [String: TaskResult] = [:]
         let significantFindings = all.tested.indices.filter { all.significant.contains($0) }.map { all.tested[$0] }
         for (task, list) in Dictionary(grouping: all.tested, by: \.scope.task) {
@@ -52,9 +54,9 @@ struct RegressionDetector {
         return out
     }
 
-    func findings(_ windows: WindowCounters) -> (tested: [Finding], significant: Set<Int>) {
+    func findings(_ windows: WindowCounters, skipping: Set<String> = []) -> (tested: [Finding], significant: Set<Int>) {
         var tested: [Finding] = []
-        let tasks = Set(windows.current.keys.map(\.task)).sorted()
+        let tasks = Set(windows.current.keys.map(\.task)).subtracting(skipping).sorted()
         for task in tasks {
             let taskScope = ScopeKey(task: task)
             guard let cur = windows.current[taskScope], let base = windows.baseline[taskScope],

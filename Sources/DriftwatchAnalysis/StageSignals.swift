@@ -65,13 +65,15 @@ struct MixRateDecomposition: Equatable {
     var key: String
     var mix: Double
     var rate: Double
+    /// Binomial standard error of the rate term, Σw₁²·(p₁q₁/n₁ + p₀q₀/n₀) under the square root.
+    var rateStandardError: Double
     var parts: [Part]
 
     init(key: String, baseline: [String: MetricCounters], current: [String: MetricCounters]) {
         self.key = key
         let n0 = Double(baseline.values.reduce(0) { $0 + $1.outcomes })
         let n1 = Double(current.values.reduce(0) { $0 + $1.outcomes })
-        var mix = 0.0, rate = 0.0
+        var mix = 0.0, rate = 0.0, variance = 0.0
         var parts: [Part] = []
         for value in Set(baseline.keys).union(current.keys).sorted() {
             let b = baseline[value], c = current[value]
@@ -81,10 +83,13 @@ struct MixRateDecomposition: Equatable {
             let p0 = b?.successRate ?? p1
             mix += (w1 - w0) * p0
             rate += w1 * (p1 - p0)
+            let m1 = Double(c?.outcomes ?? 0), m0 = Double(b?.outcomes ?? 0)
+            if m1 > 0, m0 > 0 { variance += w1 * w1 * (p1 * (1 - p1) / m1 + p0 * (1 - p0) / m0) }
             parts.append(Part(value: value, w0: w0, w1: w1, p0: p0, p1: p1))
         }
         self.mix = mix
         self.rate = rate
+        self.rateStandardError = variance.squareRoot()
         self.parts = parts
     }
 

@@ -26,12 +26,12 @@ public struct AnalyzerService<C: Clock>: Service where C.Duration == Duration {
         let persistence = AnalysisPersistence(store: store, configuration: configuration.engine,
                                               exportDirectory: configuration.exportDirectory)
         var engine = try persistence.load()
-        var lastPrune = Int64.min
+        var lastPrune: Int64?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let progress = try step(&engine, persistence: persistence)
                 if progress.rows == 0 {
-                    if let watermark = engine.watermarkMicros, watermark - lastPrune > configuration.engine.coarseBucketMicros {
+                    if let watermark = engine.watermarkMicros, lastPrune.map({ watermark - $0 > configuration.engine.coarseBucketMicros }) ?? true {
                         try pruneRollups(before: watermark)
                         lastPrune = watermark
                     }
