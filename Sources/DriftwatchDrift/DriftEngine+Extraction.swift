@@ -11,6 +11,8 @@ extension DriftEngine {
             scratch.values = Array(repeating: 0, count: featureCount)
         }
         scratch.documents.removeAll(keepingCapacity: true)
+        scratch.categoryList.removeAll(keepingCapacity: true)
+        scratch.numberList.removeAll(keepingCapacity: true)
         scratch.scopes.removeAll(keepingCapacity: true)
         scratch.documentScopes.removeAll(keepingCapacity: true)
         scratch.scopes.append(0)
@@ -25,11 +27,14 @@ extension DriftEngine {
                 guard let text = categoryValue(source, record) else { continue }
                 let id = state.vocabularies[f].id(text)
                 scratch.categories[f] = id
+                scratch.categoryList.append((Int32(f), id))
                 addScope(feature: f, source: source, id: id, text: text)
             case .numerical:
                 guard let value = numericValue(source, record), !value.isNaN else { continue }
-                scratch.keys[f] = binning.key(value)
+                let key = binning.key(value)
+                scratch.keys[f] = key
                 scratch.values[f] = value
+                scratch.numberList.append((Int32(f), key, value))
             case .documents:
                 guard let evidence = record.retrieval?.evidence else { continue }
                 for item in evidence { scratch.documents.append(state.documents.id(item.id)) }
@@ -49,6 +54,7 @@ extension DriftEngine {
             state.features.append(feature)
             state.vocabularies.append(Vocabulary(cap: configuration.maxCategories))
             scratch.scopeByValue.append([])
+            keptBucketCount = keptBuckets
         }
     }
 

@@ -169,7 +169,7 @@ extension DriftEngine {
         let bins = AlignedBins(reference: r, current: c)
         let test = feature.test ?? DriftTest.evidentlyDefault(kind: .numerical, referenceCount: r.total, distinctValues: bins.keys.count)
         var result = Self.numericScore(test, bins: bins, binning: binning, psiBins: configuration.psiBins)
-        if result.pValue == nil { result.pValue = KolmogorovSmirnov.test(counts1: bins.reference, counts2: bins.current).pValue }
+        if result.pValue == nil { result.pValue = Self.guardPValue(bins) }
         let quantiles = bins.quantileBins(configuration.psiBins, binning: binning)
         let psi = PopulationStability.index(referenceCounts: quantiles.reference, currentCounts: quantiles.current)
         return .row(FeatureDrift(
@@ -201,6 +201,22 @@ extension DriftEngine {
         case .jensenShannon:
             return (JensenShannon.distance(referenceCounts: bins.reference, currentCounts: bins.current), nil)
         }
+    }
+
+    /// The significance guard for numeric distances: the KS p-value of the same bins from the
+    /// asymptotic distribution at the effective size (the exact one costs O(n·m), far too much to
+    /// run on every row of every report, and a guard needs no more precision).
+    static func guardPValue(_ bins: AlignedBins) -> Double {
+        let n1 = bins.reference.reduce(0, +), n2 = bins.current.reduce(0, +)
+        var c1 = 0, c2 = 0
+        var d = 0.0
+        for i in bins.keys.indices {
+            c1 += bins.reference[i]
+            c2 += bins.current[i]
+            d = max(d, abs(Double(c1) / Double(n1) - Double(c2) / Double(n2)))
+        }
+        let m = Double(max(n1, n2)), n = Double(min(n1, n2))
+        return KolmogorovSmirnov.kolmogorovSF(d, n: Int((m * n / (m + n)).rounded(.toNearestOrEven)))
     }
 
     func numericSummary(_ h: NumericHistogram) -> WindowSummary {

@@ -10,6 +10,8 @@ public struct DriftEngine: Sendable {
     var state: DriftState
     let binning: FineBinning
     var scratch = Scratch()
+    /// ``keptBuckets``, recomputed when features change.
+    var keptBucketCount: Int64 = 1
 
     /// Per-record working arrays, reused so ingesting allocates little.
     struct Scratch: Sendable {
@@ -22,6 +24,9 @@ public struct DriftEngine: Sendable {
         /// Per feature, per value id: the scope id of that value (-1 unknown, -2 none). Rebuilt lazily.
         var scopeByValue: [[Int32]] = []
         var sliceFeatureByKey: [String: Int] = [:]
+        /// The same values as lists of what is present, which is what adding iterates over.
+        var categoryList: [(feature: Int32, id: Int32)] = []
+        var numberList: [(feature: Int32, key: Int32, value: Double)] = []
         /// This record's quality counters and their model/task key (nil without a model).
         var quality: (key: Int32, counts: QualityCounts)?
     }
@@ -63,6 +68,7 @@ public struct DriftEngine: Sendable {
     public var bucketCount: Int { state.buckets.count }
 
     mutating func rebuildCaches() {
+        keptBucketCount = keptBuckets
         scratch.scopeByValue = state.features.map { _ in [] }
         scratch.sliceFeatureByKey = [:]
         for (i, feature) in state.features.enumerated() {
@@ -101,12 +107,16 @@ public struct DriftEngine: Sendable {
         if ts > (state.newestMicros ?? .min) { state.newestMicros = ts }
         extract(record)
         let inBaseline = ts >= (state.baselineFromMicros ?? .max) && ts < (state.baselineToMicros ?? .min)
-        if inBaseline { add(to: &state.baseline) }
+        // `add` is static and takes the scratch values, so mutating a window inside `state` never
+        // aliases `self` (which would make Swift copy the window on every record).
+        let values = scratch
+        let featureCount = state.features.count
+        if inBaseline { Self.add(values, featureCount: featureCount, to: &state.baseline) }
         let index = bucketIndex(ts)
         let newestIndex = bucketIndex(state.newestMicros ?? ts)
-        if index > newestIndex - keptBuckets {
+        if index > newestIndex - keptBucketCount {
             let position = bucketPosition(index)
-            add(to: &state.buckets[position].counts)
+            Self.add(values, featureCount: featureCount, to: &state.buckets[position].counts)
             evictOldBuckets(newestIndex: newestIndex)
         } else if !inBaseline {
             state.lateRecords += 1
@@ -142,34 +152,37 @@ public struct DriftEngine: Sendable {
     }
 
     private mutating func evictOldBuckets(newestIndex: Int64) {
-        let oldestKept = newestIndex - keptBuckets + 1
+        let oldestKept = newestIndex - keptBucketCount + 1
         var drop = 0
         while drop < state.buckets.count && state.buckets[drop].index < oldestKept { drop += 1 }
         if drop > 0 { state.buckets.removeFirst(drop) }
     }
 
     /// Adds the extracted values of the current record to every scope it belongs to.
-    private func add(to window: inout WindowCounts) {
-        let featureCount = state.features.count
+    private static func add(_ scratch: Scratch, featureCount: Int, to window: inout WindowCounts) {
         for (position, scope) in scratch.scopes.enumerated() {
             let s = Int(scope)
             if s >= window.scopes.count {
                 window.scopes.append(contentsOf: repeatElement(ScopeCounts(), count: s + 1 - window.scopes.count))
             }
-            window.scopes[s].ensureFeatures(featureCount)
-            window.scopes[s].records += 1
-            for f in 0..<featureCount {
-                let id = scratch.categories[f]
-                if id >= 0 { window.scopes[s].addCategory(feature: f, id: id) }
-                let key = scratch.keys[f]
-                if key != .min { window.scopes[s].numeric[f].add(key: key, value: scratch.values[f]) }
-            }
-            if scratch.documentScopes[position] {
-                for doc in scratch.documents { window.scopes[s].addDocument(doc) }
-            }
-            if let quality = scratch.quality {
-                window.scopes[s].quality.cells[quality.key, default: QualityCounts()].merge(quality.counts)
-            }
+            window.scopes[s].add(scratch, featureCount: featureCount, documents: scratch.documentScopes[position])
+        }
+    }
+}
+
+extension ScopeCounts {
+    /// Adds one record's extracted values.
+    @inline(__always)
+    mutating func add(_ scratch: DriftEngine.Scratch, featureCount: Int, documents withDocuments: Bool) {
+        ensureFeatures(featureCount)
+        records += 1
+        for item in scratch.categoryList { addCategory(feature: Int(item.feature), id: item.id) }
+        for item in scratch.numberList { numeric[Int(item.feature)].add(key: item.key, value: item.value) }
+        if withDocuments {
+            for doc in scratch.documents { addDocument(doc) }
+        }
+        if let quality = scratch.quality {
+            self.quality.cells[quality.key, default: QualityCounts()].merge(quality.counts)
         }
     }
 }

@@ -70,7 +70,7 @@ struct DriftRecommender {
         var reason = "retrieval drifted: " + reasons.joined(separator: "; ")
         if let index { reason += "; serving index \(index)" }
         claim(rows)
-        claimKnockOn(scope: nil, features: ["retrieval.index_version"])
+        claimKnockOn(scope: nil, features: Self.retrievalFeatures.union(["retrieval.index_version"]))
         if groundedRose { claimKnockOn(scope: nil, features: Self.knockOnFeatures) }
         result.append(DriftRecommendation(
             action: "retrieval_fix", component: "retrieval", scope: scope, features: rows.map(Self.tag), reason: reason))

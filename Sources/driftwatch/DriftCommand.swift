@@ -25,12 +25,27 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Directory to write each retraining recommendation's example set to, as JSON Lines.")
     var exportExamples: String?
 
+    @Option(name: .long, help: "Compare two JSON Lines files instead of the store: this one is the baseline...")
+    var reference: String?
+
+    @Option(name: .long, help: "...and this one (later in time) the current window.")
+    var current: String?
+
     func run() async throws {
         let config = try options.resolve()
         let logger = options.makeLogger()
-        let store = try SQLiteStore(path: config.databasePath, logger: logger)
-        let runner = DriftRunner(store: store, settings: config.drift, logger: logger)
-        let engine = catchUp ? try runner.catchUp().engine : try runner.restore().0
+        var runner: DriftRunner?
+        let engine: DriftEngine
+        if let reference, let current {
+            engine = try DriftFileComparison(configuration: config.drift.detector).run(reference: reference, current: current).engine
+        } else if reference != nil || current != nil {
+            throw ValidationError("--reference and --current go together")
+        } else {
+            let store = try SQLiteStore(path: config.databasePath, logger: logger)
+            let storeRunner = DriftRunner(store: store, settings: config.drift, logger: logger)
+            engine = catchUp ? try storeRunner.catchUp().engine : try storeRunner.restore().0
+            runner = storeRunner
+        }
         var joined: [IncidentSummary] = []
         if let incidents {
             guard let data = FileManager.default.contents(atPath: incidents) else {
@@ -39,7 +54,7 @@ struct DriftCommand: AsyncParsableCommand {
             joined = try JSONDecoder().decode([IncidentSummary].self, from: data)
         }
         let report = engine.report(incidents: joined)
-        if let exportExamples {
+        if let exportExamples, let runner {
             try FileManager.default.createDirectory(atPath: exportExamples, withIntermediateDirectories: true)
             for rec in report.recommendations {
                 guard let examples = rec.examples else { continue }
