@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // System libraries: the SQLite and zlib that Debian ships.
@@ -61,19 +62,44 @@ let package = Package(
             dependencies: [
                 "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
                 "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP", "DriftwatchDrift", "DriftwatchDashboards",
+                "DriftwatchAlerts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Alert rules, grouping/silences/notification log, the outbox, SMTP and webhook senders.
+        // The only target with NIOSSL; HTTP/1.1 comes from swift-nio itself (no async-http-client).
+        .target(
+            name: "DriftwatchAlerts",
+            dependencies: [
+                "DriftwatchCore", "DriftwatchStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .testTarget(
+            name: "DriftwatchAlertsTests",
+            dependencies: [
+                "DriftwatchAlerts", "DriftwatchStore", "DriftwatchCore", "DriftwatchTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Scripts"]
+        ),
         // Helpers for tests: temporary directories, process runners, manual clock.
         .target(name: "DriftwatchTesting", dependencies: ["DriftwatchCore"]),
         .executableTarget(
             name: "driftwatch",
             dependencies: [
-                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchDrift",
+                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchDrift", "DriftwatchAlerts", "DriftwatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

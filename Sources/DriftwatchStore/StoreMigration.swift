@@ -126,5 +126,37 @@ extension StoreMigration {
                 updated_at INTEGER NOT NULL
             );
             """),
+        StoreMigration(version: 4, name: "alerting state, silences and the notification outbox", sql: """
+            CREATE TABLE alert_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                document TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+
+            CREATE TABLE alert_silences (
+                id TEXT PRIMARY KEY,
+                matchers TEXT NOT NULL,
+                starts_at INTEGER NOT NULL,
+                ends_at INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                comment TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+
+            CREATE TABLE alert_outbox (
+                id TEXT PRIMARY KEY,
+                receiver TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                group_key TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                last_error TEXT,
+                delivered_at INTEGER
+            );
+            CREATE INDEX alert_outbox_due ON alert_outbox(status, next_attempt_at);
+            """),
     ]
 }

@@ -14,6 +14,7 @@ struct Driftwatch: AsyncParsableCommand {
             DemoCommand.self,
             AnalyzeCommand.self,
             DashboardsCommand.self,
+            AlertsCommand.self,
         ]
     )
 }

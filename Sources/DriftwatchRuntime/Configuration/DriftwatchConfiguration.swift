@@ -1,3 +1,4 @@
+public import DriftwatchAlerts
 public import DriftwatchIngest
 public import DriftwatchAnalysis
 public import DriftwatchStore
@@ -14,9 +15,14 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var retention = RetentionSettings()
     /// The HTTP listener: OTLP/HTTP traces in, `/metrics` and `/healthz` out. Off unless configured.
     public var server = ServerSettings()
+    /// Rollups, regression detection and incidents.
     public var analysis = AnalysisSettings()
+    /// Drift detection on request features.
     public var drift = DriftSettings()
+    /// Static HTML dashboards (`dashboards:`).
     public var dashboards = DashboardSettings()
+    /// Alert rules, routing, receivers and delivery retries (`alerts:`).
+    public var alerts = AlertsConfiguration()
 
     public init() {}
 
