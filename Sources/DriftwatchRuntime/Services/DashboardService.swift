@@ -18,7 +18,11 @@ public struct DashboardService<C: Clock>: Service where C.Duration == Duration {
     }
 
     public func run() async throws {
-        guard let directory = configuration.dashboards.outputDirectory else { return }
+        guard let directory = configuration.dashboards.outputDirectory else {
+            // Returning would end the whole service group: idle until shutdown instead.
+            try? await gracefulShutdown()
+            return
+        }
         let runner = try DashboardRunner(store: store, configuration: configuration, logger: logger)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
