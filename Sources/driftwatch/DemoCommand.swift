@@ -39,7 +39,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Split the output into this many files.")
     var files: Int = 1
 
-    @Flag(name: .customLong("run"), help: "Ingest the generated files into the database and print the status.")
+    @Option(help: "With --run: where to write the dashboards.")
+    var dashboards: String = "./dashboards"
+
+    @Flag(name: .customLong("run"), help: "Ingest the generated files, then analyse, detect drift, render dashboards and print the reports.")
     var ingestAfterwards = false
 
     func run() async throws {
@@ -63,5 +66,14 @@ struct DemoCommand: AsyncParsableCommand {
         let store = try SQLiteStore(path: config.databasePath, logger: logger)
         let status = try StatusReport.make(store: store)
         print(try DemoRunner.renderRun(demo: result, ingest: report, status: status, format: output.format))
+        // Then what `run` does continuously: analysis, drift and dashboards, once.
+        let pipeline = try DemoPipeline.run(configuration: config, dashboardsDirectory: dashboards, logger: logger)
+        // One JSON document per invocation: with --format json, read incidents and drift with
+        // `driftwatch analyze --format json` and `driftwatch drift --format json`.
+        if output.format == .text {
+            print("\n" + (try pipeline.analysis.render(.text)))
+            print("\n" + pipeline.driftText)
+            print("\n\(pipeline.dashboardPages) dashboard pages in \(pipeline.dashboardsDirectory)/ (open index.html)")
+        }
     }
 }
