@@ -8,7 +8,10 @@ struct WindowCounters {
     private(set) var current: [ScopeKey: MetricCounters] = [:]
     let excluded: [String: [Range<Int64>]]
 
-    init(table: RollupTable, scopes: ScopeIndex, at t: Int64, configuration: AnalysisConfiguration, excluded: [String: [Range<Int64>]]) {
+    /// `excluded` leaves time out of baselines (open and resolved incidents); `explained` leaves it out of both
+    /// windows (resolved incidents: their bad tail must not raise a new incident once they are over).
+    init(table: RollupTable, scopes: ScopeIndex, at t: Int64, configuration: AnalysisConfiguration,
+         excluded: [String: [Range<Int64>]], explained: [String: [Range<Int64>]] = [:]) {
         evaluationMicros = t
         currentRange = (t - configuration.currentWindowMicros)..<t
         baselineRange = (t - configuration.currentWindowMicros - configuration.baselineWindowMicros)..<(t - configuration.currentWindowMicros)
@@ -22,6 +25,7 @@ struct WindowCounters {
             for (id, counters) in column.counters.enumerated() {
                 guard let counters else { continue }
                 if isCurrent {
+                    if let skip = explained[scopes.keys[id].task], skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
                     if c[id] == nil { c[id] = MetricCounters() }
                     c[id]!.merge(counters, sketch: false)
                 } else {
