@@ -29,6 +29,10 @@ public struct AnalysisEngine: Sendable {
     private var events: [IncidentEvent] = []
     private var changedIncidents: Set<String> = []
     private var lastEventValue: [String: Double] = [:]
+    /// Per-scope sums of whole hours, for baselines; an hour is summed again after a record lands in it.
+    private var hourly: [Int64: [MetricCounters?]] = [:]
+    private var touchedHours: Set<Int64> = []
+    private var lastTouchedHour: Int64 = .min
     /// Consecutive evaluations each task has shown a regression in without an incident yet.
     public private(set) var pending: [String: Int] = [:]
 
@@ -58,6 +62,11 @@ public struct AnalysisEngine: Sendable {
         var ids: [Int] = []
         for scope in record.analysisScopes() { ids.append(scopes.id(scope)) }
         fine.add(observation, scopeIDs: ids)
+        let hour = coarse.bucketStart(t)
+        if hour != lastTouchedHour {
+            touchedHours.insert(hour)
+            lastTouchedHour = hour
+        }
         see(record, at: t)
         if t > (watermarkMicros ?? .min) { watermarkMicros = t }
     }
@@ -200,6 +209,9 @@ public struct AnalysisEngine: Sendable {
         watermarkMicros = state.watermarkMicros
         nextEvaluationMicros = state.nextEvaluationMicros
         pending = state.pending
+        hourly.removeAll()
+        touchedHours.removeAll()
+        lastTouchedHour = .min
         events.removeAll()
         changedIncidents.removeAll()
     }
@@ -207,6 +219,7 @@ public struct AnalysisEngine: Sendable {
     private mutating func prune() {
         guard let start = horizonStartMicros else { return }
         fine.prune(before: start)
+        for hour in hourly.keys where hour < start { hourly[hour] = nil }
         for (id, incident) in incidents where incident.status == .resolved && (incident.resolvedAtMicros ?? 0) < start {
             incidents[id] = nil
             lastEventValue[id] = nil
@@ -225,8 +238,9 @@ public struct AnalysisEngine: Sendable {
             excluded[incident.task, default: []].append(span)
             if incident.status == .resolved { explained[incident.task, default: []].append(span) }
         }
+        refreshHourly(before: t - configuration.currentWindowMicros)
         let windows = WindowCounters(table: fine, scopes: scopes, at: t, configuration: configuration,
-                                     excluded: excluded, explained: explained)
+                                     excluded: excluded, explained: explained, hourly: hourly, hourMicros: coarse.bucketMicros)
         let openTasks = Set(incidents.values.filter { $0.status == .open }.map(\.task))
         let results = RegressionDetector(configuration: configuration).evaluate(windows, skipping: openTasks)
         for id in incidents.keys.sorted() where incidents[id]!.status == .open {
@@ -258,6 +272,28 @@ public struct AnalysisEngine: Sendable {
             } else {
                 pending[key] = seen
             }
+        }
+    }
+
+    /// Sums the whole hours that end before `end` and are missing or were touched since they were summed.
+    private mutating func refreshHourly(before end: Int64) {
+        let hourMicros = coarse.bucketMicros
+        var hours = Set(fine.starts.map { coarse.bucketStart($0) }.filter { $0 + hourMicros <= end && hourly[$0] == nil })
+        for hour in touchedHours where hour + hourMicros <= end { hours.insert(hour) }
+        for hour in hours {
+            touchedHours.remove(hour)
+            if hour == lastTouchedHour { lastTouchedHour = .min }
+            var column = [MetricCounters?](repeating: nil, count: scopes.count)
+            var start = hour
+            while start < hour + hourMicros {
+                for (id, counters) in (fine.buckets[start]?.counters ?? []).enumerated() {
+                    guard let counters else { continue }
+                    if column[id] == nil { column[id] = MetricCounters() }
+                    column[id]!.merge(counters, sketch: false)
+                }
+                start += fine.bucketMicros
+            }
+            hourly[hour] = column
         }
     }
 
