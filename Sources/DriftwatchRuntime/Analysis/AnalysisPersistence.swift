@@ -47,6 +47,14 @@ public struct AnalysisPersistence: Sendable {
         return engine
     }
 
+    /// Loads the committed state and analyses every record stored since, committing per batch: what
+    /// `driftwatch analyze` does before reporting.
+    @discardableResult
+    public func update(batchSize: Int = 20_000) throws -> Progress {
+        var engine = try load()
+        return try catchUp(&engine, batchSize: batchSize)
+    }
+
     /// What one ``catchUp(_:batchSize:maxRows:)`` did.
     public struct Progress: Sendable, Equatable {
         public var rows = 0
