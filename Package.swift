@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // System libraries: the SQLite and zlib that Debian ships.
@@ -43,6 +44,16 @@ let package = Package(
         ),
         // Rollups, regression detection, attribution and recommendations.
         .target(name: "DriftwatchAnalysis", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
+        // Drift detection: feature histograms per time bucket, drift statistics, streaming detectors, recommendations.
+        .target(name: "DriftwatchDrift", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
+        // Static HTML + inline SVG dashboards from rollups, incidents and the drift report; definitions in YAML.
+        .target(
+            name: "DriftwatchDashboards",
+            dependencies: [
+                "DriftwatchCore", "DriftwatchStatistics", "DriftwatchAnalysis", "DriftwatchDrift",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // Synthetic workload generator with injectable incidents.
         .target(name: "DriftwatchDemo", dependencies: ["DriftwatchCore"]),
         // Config loading and service wiring.
@@ -50,20 +61,45 @@ let package = Package(
             name: "DriftwatchRuntime",
             dependencies: [
                 "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
-                "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP",
+                "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP", "DriftwatchDrift", "DriftwatchDashboards",
+                "DriftwatchAlerts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Alert rules, grouping/silences/notification log, the outbox, SMTP and webhook senders.
+        // The only target with NIOSSL; HTTP/1.1 comes from swift-nio itself (no async-http-client).
+        .target(
+            name: "DriftwatchAlerts",
+            dependencies: [
+                "DriftwatchCore", "DriftwatchStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .testTarget(
+            name: "DriftwatchAlertsTests",
+            dependencies: [
+                "DriftwatchAlerts", "DriftwatchStore", "DriftwatchCore", "DriftwatchTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Scripts"]
+        ),
         // Helpers for tests: temporary directories, process runners, manual clock.
         .target(name: "DriftwatchTesting", dependencies: ["DriftwatchCore"]),
         .executableTarget(
             name: "driftwatch",
             dependencies: [
-                "DriftwatchRuntime", "DriftwatchStore",
+                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchDrift", "DriftwatchAlerts", "DriftwatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -78,16 +114,28 @@ let package = Package(
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
         .testTarget(
             name: "DriftwatchAnalysisTests",
             dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
         .testTarget(
-            name: "DriftwatchRuntimeTests",
-            dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo"]
+            name: "DriftwatchDashboardsTests",
+            dependencies: [
+                "DriftwatchDashboards", "DriftwatchAnalysis", "DriftwatchDrift", "DriftwatchDemo", "DriftwatchCore",
+                "DriftwatchStatistics", "DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
+        .testTarget(
+            name: "DriftwatchDriftTests",
+            dependencies: ["DriftwatchDrift", "DriftwatchStatistics", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting", "DriftwatchCore"]
+        ),
+        .testTarget(name: "DriftwatchRuntimeTests", dependencies: [
+            "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo",
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ]),
         // Runs the real `driftwatch` process (built by `swift build`).
         .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),
 

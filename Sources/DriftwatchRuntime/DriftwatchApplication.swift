@@ -1,3 +1,4 @@
+import DriftwatchAlerts
 import DriftwatchCore
 public import DriftwatchIngest
 public import DriftwatchMetrics
@@ -8,8 +9,9 @@ public import Logging
 public import ServiceLifecycle
 import UnixSignals
 
-/// Builds what `driftwatch run` runs: one ``ServiceGroup`` with the tailer and the retention pass
-/// over one store, shut down gracefully on SIGTERM or SIGINT (the tailer finishes and commits the
+/// Builds what `driftwatch run` runs: one ``ServiceGroup`` with the tailer, the OTLP listener,
+/// the analyzer, the drift detector, the dashboard writer, the alert dispatcher and the retention
+/// pass over one store, shut down gracefully on SIGTERM or SIGINT (the tailer finishes and commits the
 /// batch in progress). Kept out of the executable so tests can build and drive it.
 public struct DriftwatchApplication: Sendable {
     public let configuration: DriftwatchConfiguration
@@ -42,6 +44,18 @@ public struct DriftwatchApplication: Sendable {
         ]
         if !patterns.isEmpty {
             services.append(TailerService(patterns: patterns, sink: store, configuration: configuration.ingest, logger: logger, stats: ingestStats))
+        }
+        // Analysis, drift, dashboards and alerts follow the records table by row id, so they work
+        // the same whether records came from files or from OTLP.
+        if configuration.analysis.enabled {
+            services.append(AnalyzerService(store: store, configuration: configuration.analysis, clock: ContinuousClock(), logger: logger))
+        }
+        services.append(DriftService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
+        if configuration.dashboards.outputDirectory != nil {
+            services.append(DashboardService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
+        }
+        if configuration.alerts.enabled && !configuration.alerts.receivers.isEmpty {
+            services.append(AlertDispatcherService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
         }
         if let receiver = try makeReceiverConfiguration() {
             services.append(OTLPReceiverService(configuration: receiver, sink: store, metrics: metrics, logger: logger))

@@ -75,7 +75,7 @@ extension SQLiteStore {
             let statement = try connection.prepare("SELECT raw FROM records \(clause) ORDER BY ts, id\(limit)")
             Self.bind(bindings, to: statement)
             var result: [[UInt8]] = []
-            while try statement.step() { result.append(statement.blob(0)) }
+            while try statement.step() { result.append(statement.blob(0)) }  // TEXT read as bytes
             return result
         }
     }

@@ -24,15 +24,15 @@ extension StoreMigration {
                 template_version TEXT,
                 index_version TEXT,
                 outcome TEXT,
-                tools TEXT,
-                slices TEXT,
                 latency_ms REAL,
                 tokens_in INTEGER,
                 tokens_out INTEGER,
                 cost_usd REAL,
                 feedback REAL,
                 ingested_at INTEGER NOT NULL,
-                raw BLOB NOT NULL
+                -- The exact line, as JSON text: unknown fields are kept, and slices and tools are
+                -- queryable with json_extract/json_each without extra columns on the hot path.
+                raw TEXT NOT NULL
             );
             CREATE INDEX records_ts ON records(ts);
             CREATE INDEX records_task_ts ON records(task, ts);
@@ -117,6 +117,46 @@ extension StoreMigration {
                 document TEXT NOT NULL
             );
             CREATE INDEX incident_events_incident ON incident_events(incident_id, id);
+            """),
+        StoreMigration(version: 3, name: "drift detector state", sql: """
+            CREATE TABLE drift_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_row_id INTEGER NOT NULL,
+                state BLOB NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
+        StoreMigration(version: 4, name: "alerting state, silences and the notification outbox", sql: """
+            CREATE TABLE alert_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                document TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+
+            CREATE TABLE alert_silences (
+                id TEXT PRIMARY KEY,
+                matchers TEXT NOT NULL,
+                starts_at INTEGER NOT NULL,
+                ends_at INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                comment TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+
+            CREATE TABLE alert_outbox (
+                id TEXT PRIMARY KEY,
+                receiver TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                group_key TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                last_error TEXT,
+                delivered_at INTEGER
+            );
+            CREATE INDEX alert_outbox_due ON alert_outbox(status, next_attempt_at);
             """),
     ]
 }

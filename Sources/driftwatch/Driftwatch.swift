@@ -10,8 +10,11 @@ struct Driftwatch: AsyncParsableCommand {
             IngestCommand.self,
             StatusCommand.self,
             DeadLettersCommand.self,
-            AnalyzeCommand.self,
+            DriftCommand.self,
             DemoCommand.self,
+            AnalyzeCommand.self,
+            DashboardsCommand.self,
+            AlertsCommand.self,
         ]
     )
 }

@@ -32,7 +32,7 @@ public struct ConfigurationLoader: Sendable {
         guard let root else { return config }
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, path: "")
-        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "server", "analysis"], path: "")
+        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "server", "analysis", "drift", "dashboards", "alerts"], path: "")
         if let node = top["database"] { config.databasePath = try reader.string(node, path: "database") }
         if let node = top["sources"] {
             config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
@@ -97,6 +97,9 @@ public struct ConfigurationLoader: Sendable {
             if let n = fields["trace_max_wait"] { config.server.traceMaxWaitMillis = Int(try reader.duration(n, path: "server.trace_max_wait") / 1000) }
         }
         if let node = top["analysis"] { try loadAnalysis(node, reader: reader, into: &config.analysis) }
+        if let node = top["drift"] { config.drift = try readDrift(node, reader: reader) }
+        if let node = top["dashboards"] { config.dashboards = try readDashboards(node, reader: reader) }
+        if let node = top["alerts"] { config.alerts = try readAlerts(node, reader: reader) }
         return config
     }
 

@@ -1,5 +1,6 @@
-public import DriftwatchAnalysis
+public import DriftwatchAlerts
 public import DriftwatchIngest
+public import DriftwatchAnalysis
 public import DriftwatchStore
 
 /// Everything `driftwatch` reads from its YAML file. Every key has a default, so running
@@ -14,7 +15,14 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var retention = RetentionSettings()
     /// The HTTP listener: OTLP/HTTP traces in, `/metrics` and `/healthz` out. Off unless configured.
     public var server = ServerSettings()
+    /// Rollups, regression detection and incidents.
     public var analysis = AnalysisSettings()
+    /// Drift detection on request features.
+    public var drift = DriftSettings()
+    /// Static HTML dashboards (`dashboards:`).
+    public var dashboards = DashboardSettings()
+    /// Alert rules, routing, receivers and delivery retries (`alerts:`).
+    public var alerts = AlertsConfiguration()
 
     public init() {}
 
@@ -38,6 +46,20 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public init() {}
     }
 
+    public struct ServerSettings: Sendable, Equatable {
+        /// `host:port` to listen on (loopback by default when enabled); nil turns the listener off.
+        public var listen: String?
+        /// Bearer token OTLP clients must send; read from `bearer_token` or the variable named by `bearer_token_env`.
+        public var bearerToken: String?
+        public var maxRequestBytes: Int = 4 << 20
+        /// How long to wait for more spans of a trace after its root span arrived.
+        public var traceWaitMillis: Int = 2_000
+        /// Longest a trace is held waiting for its root span.
+        public var traceMaxWaitMillis: Int = 30_000
+
+        public init() {}
+    }
+
     public struct AnalysisSettings: Sendable, Equatable {
         /// Whether `run` keeps rollups and incidents current.
         public var enabled = true
@@ -52,20 +74,6 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         /// Fine and coarse rollups older than these are deleted from the store.
         public var fineRetentionMicros: Int64 = 7 * 86_400_000_000
         public var coarseRetentionMicros: Int64 = 90 * 86_400_000_000
-
-        public init() {}
-    }
-
-    public struct ServerSettings: Sendable, Equatable {
-        /// `host:port` to listen on (loopback by default when enabled); nil turns the listener off.
-        public var listen: String?
-        /// Bearer token OTLP clients must send; read from `bearer_token` or the variable named by `bearer_token_env`.
-        public var bearerToken: String?
-        public var maxRequestBytes: Int = 4 << 20
-        /// How long to wait for more spans of a trace after its root span arrived.
-        public var traceWaitMillis: Int = 2_000
-        /// Longest a trace is held waiting for its root span.
-        public var traceMaxWaitMillis: Int = 30_000
 
         public init() {}
     }

@@ -22,7 +22,11 @@ public struct AnalyzerService<C: Clock>: Service where C.Duration == Duration {
     }
 
     public func run() async throws {
-        guard configuration.enabled else { return }
+        guard configuration.enabled else {
+            // Returning would end the whole service group: idle until shutdown instead.
+            try? await gracefulShutdown()
+            return
+        }
         let persistence = AnalysisPersistence(store: store, configuration: configuration.engine,
                                               exportDirectory: configuration.exportDirectory)
         var engine = try persistence.load()

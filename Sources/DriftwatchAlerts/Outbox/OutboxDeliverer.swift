@@ -1,0 +1,71 @@
+public import DriftwatchCore
+public import DriftwatchStore
+import Foundation
+public import Logging
+
+/// Sends due outbox rows and records each attempt: delivered, pending again after a backoff, or undeliverable
+/// once the retry budget is spent (kept and listed by `driftwatch alerts outbox`). A crash between sending and
+/// recording leaves the row pending, so it is sent again with the same id: at least once, deduplicable by id.
+public struct OutboxDeliverer: Sendable {
+    public let store: SQLiteStore
+    public let configuration: AlertsConfiguration
+    let webhook = WebhookSender()
+    let smtp = SMTPClient()
+    let logger: Logger
+
+    public init(store: SQLiteStore, configuration: AlertsConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public struct Pass: Sendable, Equatable {
+        public var delivered = 0
+        public var retrying = 0
+        public var undeliverable = 0
+    }
+
+    /// Delivers every row due at `nowMicros` (at most `limit`).
+    public func deliverDue(nowMicros: Int64 = WallClock.nowMicros(), limit: Int = 100) async throws -> Pass {
+        var pass = Pass()
+        for row in try store.dueNotifications(now: nowMicros, limit: limit) {
+            let outcome = await attempt(row)
+            let now = WallClock.nowMicros()
+            let attempts = row.attempts + 1
+            switch outcome {
+            case .delivered:
+                try store.recordAttempt(id: row.id, status: .delivered, attempts: attempts, nextAttemptAtMicros: now, error: nil, at: now)
+                pass.delivered += 1
+                logger.debug("notification delivered", metadata: ["id": "\(row.id)", "receiver": "\(row.receiver)", "attempts": "\(attempts)"])
+            case .retryable(let reason, let retryAfter) where attempts < configuration.retry.maxAttempts:
+                let delay = configuration.retry.delay(afterAttempts: attempts, retryAfter: retryAfter, unit: Double.random(in: 0..<1))
+                try store.recordAttempt(id: row.id, status: .pending, attempts: attempts, nextAttemptAtMicros: now + delay.microseconds,
+                                        error: reason, at: now)
+                pass.retrying += 1
+                logger.info("notification delivery failed; will retry", metadata: [
+                    "id": "\(row.id)", "receiver": "\(row.receiver)", "reason": "\(reason)", "retry_in": "\(DurationText.format(delay))",
+                ])
+            case .retryable(let reason, _), .permanent(let reason):
+                try store.recordAttempt(id: row.id, status: .undeliverable, attempts: attempts, nextAttemptAtMicros: now, error: reason, at: now)
+                pass.undeliverable += 1
+                logger.error("notification undeliverable", metadata: ["id": "\(row.id)", "receiver": "\(row.receiver)", "reason": "\(reason)"])
+            }
+        }
+        return pass
+    }
+
+    /// One attempt at one row.
+    public func attempt(_ row: OutboxRow) async -> DeliveryOutcome {
+        guard let receiver = configuration.receiver(named: row.receiver) else {
+            return .permanent(reason: "receiver \"\(row.receiver)\" is not configured")
+        }
+        if let hook = receiver.webhook {
+            return await webhook.send(row, to: hook, nowSeconds: WallClock.nowMicros() / 1_000_000)
+        }
+        if let email = receiver.email {
+            guard let message = try? EmailMessage(json: row.payload) else { return .permanent(reason: "stored email payload is unreadable") }
+            return await smtp.send(message, with: email)
+        }
+        return .permanent(reason: "receiver \"\(row.receiver)\" has neither webhook nor email settings")
+    }
+}

@@ -1,0 +1,295 @@
+import DriftwatchCore
+import DriftwatchStatistics
+
+extension DriftEngine {
+    /// The drift report for the newest data: every feature and scope with enough values in both
+    /// windows, streaming detector status and recommendations joined with `incidents`.
+    public func report(incidents: [IncidentSummary] = []) -> DriftReport {
+        let windows = resolveWindows()
+        var rows: [FeatureDrift] = []
+        var skipped = 0
+        for scopeID in 0..<state.scopes.count {
+            let scopeName = state.scopeName(scopeID)
+            guard let current = windows.current.scope(scopeID) else { continue }
+            for (f, feature) in state.features.enumerated() {
+                if case .slice(let key) = feature.source, scopeName.hasPrefix(key + "=") { continue }
+                if feature.source == .documents && scopeName != "all" && !scopeName.hasPrefix("task=") { continue }
+                let referenceWindow = feature.reference == .baseline ? windows.baseline : windows.trailing
+                guard let reference = referenceWindow.scope(scopeID) else { continue }
+                switch compare(feature: f, scope: scopeName, reference: reference, current: current) {
+                case .row(let row): rows.append(row)
+                case .tooFew: skipped += 1
+                case .absent: break
+                }
+            }
+        }
+        decide(&rows)
+        let context = RecommendationContext(
+            rows: rows, baseline: windows.baseline, current: windows.current, state: state,
+            currentFrom: windows.currentRange.lowerBound, currentTo: windows.currentRange.upperBound,
+            configuration: configuration)
+        var recommender = DriftRecommender(context: context)
+        return DriftReport(
+            newestRecord: state.newestMicros.map(RFC3339.format(micros:)),
+            recordsSeen: state.recordsSeen,
+            baseline: window(state.baselineFromMicros, state.baselineToMicros),
+            current: windows.hasCurrent ? window(windows.currentRange.lowerBound, windows.currentRange.upperBound) : nil,
+            trailingReference: windows.hasTrailing ? window(windows.trailingRange.lowerBound, windows.trailingRange.upperBound) : nil,
+            features: rows,
+            detectors: state.detectors.map(Self.status),
+            recommendations: recommender.recommend(incidents: incidents),
+            skippedForCount: skipped)
+    }
+
+    struct ResolvedWindows {
+        var baseline: WindowCounts
+        var current = WindowCounts()
+        var trailing = WindowCounts()
+        var currentRange: Range<Int64> = 0..<0
+        var trailingRange: Range<Int64> = 0..<0
+        var hasCurrent = false
+        var hasTrailing = false
+    }
+
+    /// Sums the buckets of the current window (ending with the newest record's bucket) and of the
+    /// trailing reference just before it.
+    func resolveWindows() -> ResolvedWindows {
+        var result = ResolvedWindows(baseline: state.baseline)
+        guard let newest = state.newestMicros else { return result }
+        let w = configuration.bucketMicros
+        let newestIndex = bucketIndex(newest)
+        let currentBuckets = (configuration.currentWindowMicros + w - 1) / w
+        let trailingBuckets = (configuration.trailingReferenceMicros + w - 1) / w
+        let currentFirst = newestIndex - currentBuckets + 1
+        let trailingFirst = currentFirst - trailingBuckets
+        for bucket in state.buckets {
+            if bucket.index >= currentFirst {
+                result.current.merge(bucket.counts)
+            } else if bucket.index >= trailingFirst {
+                result.trailing.merge(bucket.counts)
+                result.hasTrailing = true
+            }
+        }
+        result.hasCurrent = true
+        result.currentRange = (currentFirst * w)..<((newestIndex + 1) * w)
+        result.trailingRange = (trailingFirst * w)..<(currentFirst * w)
+        return result
+    }
+
+    private func window(_ from: Int64?, _ to: Int64?) -> DriftReport.Window? {
+        guard let from, let to else { return nil }
+        return DriftReport.Window(fromMicros: from, toMicros: to, from: RFC3339.format(micros: from), to: RFC3339.format(micros: to))
+    }
+
+    static func status(_ d: RateDetector) -> DetectorStatus {
+        DetectorStatus(
+            name: d.name, observations: d.observations, currentRate: d.currentRate,
+            rateBeforeLastDetection: d.rateBeforeLastDetection, adwinDetections: d.adwinDetections,
+            pageHinkleyDetections: d.pageHinkleyDetections,
+            firstDetection: d.firstDetectionMicros.map(RFC3339.format(micros:)),
+            lastDetection: d.lastDetectionMicros.map(RFC3339.format(micros:)))
+    }
+
+    enum Comparison {
+        case row(FeatureDrift)
+        case tooFew
+        case absent
+    }
+
+    func compare(feature f: Int, scope: String, reference: ScopeCounts, current: ScopeCounts) -> Comparison {
+        let feature = state.features[f]
+        switch feature.source.kind {
+        case .categorical:
+            let r = f < reference.categorical.count ? reference.categorical[f] : []
+            let c = f < current.categorical.count ? current.categorical[f] : []
+            return compareCategories(feature, scope: scope, r, c, labels: state.vocabularies[f].values)
+        case .numerical:
+            guard f < reference.numeric.count, f < current.numeric.count else { return .absent }
+            return compareNumbers(feature, scope: scope, reference.numeric[f], current.numeric[f])
+        case .documents:
+            return compareDocuments(feature, scope: scope, reference.documents, current.documents)
+        }
+    }
+
+    func compareCategories(_ feature: DriftFeature, scope: String, _ r: [UInt32], _ c: [UInt32], labels: [String]) -> Comparison {
+        var ids: [Int] = []
+        var ref: [Int] = [], cur: [Int] = []
+        for i in 0..<max(r.count, c.count) {
+            let a = i < r.count ? Int(r[i]) : 0, b = i < c.count ? Int(c[i]) : 0
+            if a > 0 || b > 0 {
+                ids.append(i)
+                ref.append(a)
+                cur.append(b)
+            }
+        }
+        let nRef = ref.reduce(0, +), nCur = cur.reduce(0, +)
+        if nRef == 0 && nCur == 0 { return .absent }
+        guard nRef >= configuration.minCount, nCur >= configuration.minCount else { return .tooFew }
+        let test = feature.test ?? DriftTest.evidentlyDefault(kind: .categorical, referenceCount: nRef, distinctValues: ids.count)
+        var value: Double, pValue: Double?
+        switch test {
+        case .chiSquare:
+            value = ChiSquareDrift.test(referenceCounts: ref, currentCounts: cur).pValue
+            pValue = value
+        case .zTest where ids.count == 2:
+            // Evidently orders the two categories by value.
+            let order = labels[ids[0]] <= labels[ids[1]] ? [0, 1] : [1, 0]
+            value = EvidentlyZTest.pValue(referenceCounts: order.map { ref[$0] }, currentCounts: order.map { cur[$0] })
+            pValue = value
+        case .zTest:
+            // One category in both windows: nothing can have drifted.
+            value = 1
+            pValue = 1
+        case .psi:
+            value = PopulationStability.evidentlyIndex(referenceCounts: ref, currentCounts: cur)
+        default:
+            value = JensenShannon.distance(referenceCounts: ref, currentCounts: cur)
+        }
+        if pValue == nil { pValue = ChiSquareDrift.test(referenceCounts: ref, currentCounts: cur).pValue }
+        let used: DriftTest = (test == .kolmogorovSmirnov || test == .wasserstein) ? .jensenShannon : test
+        return .row(FeatureDrift(
+            feature: feature.name, scope: scope, statistic: used.rawValue, value: value,
+            threshold: feature.threshold ?? used.defaultThreshold, pValue: pValue, pValueAdjusted: nil,
+            drifted: used.isDrift(score: value, threshold: feature.threshold), informational: feature.source.isVersion, psi: nil,
+            reference: Self.categorySummary(ids: ids, counts: ref, labels: labels),
+            current: Self.categorySummary(ids: ids, counts: cur, labels: labels)))
+    }
+
+    static func categorySummary(ids: [Int], counts: [Int], labels: [String]) -> WindowSummary {
+        let n = counts.reduce(0, +)
+        let top = counts.indices.filter { counts[$0] > 0 }.sorted { counts[$0] > counts[$1] }.prefix(5).map {
+            WindowSummary.Share(value: labels[ids[$0]], share: Double(counts[$0]) / Double(max(n, 1)))
+        }
+        return WindowSummary(count: n, top: top, distinct: counts.filter { $0 > 0 }.count)
+    }
+
+    func compareNumbers(_ feature: DriftFeature, scope: String, _ r: NumericHistogram, _ c: NumericHistogram) -> Comparison {
+        if r.total == 0 && c.total == 0 { return .absent }
+        guard r.total >= configuration.minCount, c.total >= configuration.minCount else { return .tooFew }
+        let bins = AlignedBins(reference: r, current: c)
+        let test = feature.test ?? DriftTest.evidentlyDefault(kind: .numerical, referenceCount: r.total, distinctValues: bins.keys.count)
+        var result = Self.numericScore(test, bins: bins, binning: binning, psiBins: configuration.psiBins)
+        if result.pValue == nil { result.pValue = Self.guardPValue(bins) }
+        let quantiles = bins.quantileBins(configuration.psiBins, binning: binning)
+        let psi = PopulationStability.index(referenceCounts: quantiles.reference, currentCounts: quantiles.current)
+        return .row(FeatureDrift(
+            feature: feature.name, scope: scope, statistic: test.rawValue, value: result.value,
+            threshold: feature.threshold ?? test.defaultThreshold, pValue: result.pValue, pValueAdjusted: nil,
+            drifted: test.isDrift(score: result.value, threshold: feature.threshold), informational: feature.source.isVersion,
+            psi: psi, reference: numericSummary(r), current: numericSummary(c)))
+    }
+
+    /// The score of `test` on aligned fine bins; exposed to tests to compare with raw-sample results.
+    static func numericScore(_ test: DriftTest, bins: AlignedBins, binning: FineBinning, psiBins: Int) -> (value: Double, pValue: Double?) {
+        switch test {
+        case .kolmogorovSmirnov:
+            let p = KolmogorovSmirnov.test(counts1: bins.reference, counts2: bins.current).pValue
+            return (p, p)
+        case .wasserstein:
+            let values = bins.keys.map(binning.value)
+            return (Wasserstein.normalizedDistance(values: values, referenceCounts: bins.reference, currentCounts: bins.current), nil)
+        case .chiSquare:
+            let p = ChiSquareDrift.test(referenceCounts: bins.reference, currentCounts: bins.current).pValue
+            return (p, p)
+        case .zTest:
+            guard bins.keys.count == 2 else { return (1, 1) }
+            let p = EvidentlyZTest.pValue(referenceCounts: bins.reference, currentCounts: bins.current)
+            return (p, p)
+        case .psi:
+            let q = bins.quantileBins(psiBins, binning: binning)
+            return (PopulationStability.index(referenceCounts: q.reference, currentCounts: q.current), nil)
+        case .jensenShannon:
+            return (JensenShannon.distance(referenceCounts: bins.reference, currentCounts: bins.current), nil)
+        }
+    }
+
+    /// The significance guard for numeric distances: the KS p-value of the same bins from the
+    /// asymptotic distribution at the effective size (the exact one costs O(n·m), far too much to
+    /// run on every row of every report, and a guard needs no more precision).
+    static func guardPValue(_ bins: AlignedBins) -> Double {
+        let n1 = bins.reference.reduce(0, +), n2 = bins.current.reduce(0, +)
+        var c1 = 0, c2 = 0
+        var d = 0.0
+        for i in bins.keys.indices {
+            c1 += bins.reference[i]
+            c2 += bins.current[i]
+            d = max(d, abs(Double(c1) / Double(n1) - Double(c2) / Double(n2)))
+        }
+        let m = Double(max(n1, n2)), n = Double(min(n1, n2))
+        return KolmogorovSmirnov.kolmogorovSF(d, n: Int((m * n / (m + n)).rounded(.toNearestOrEven)))
+    }
+
+    func numericSummary(_ h: NumericHistogram) -> WindowSummary {
+        WindowSummary(count: h.total, mean: h.mean, p50: h.quantile(0.5, binning: binning), p90: h.quantile(0.9, binning: binning))
+    }
+
+    /// Evidence documents as three shares: the reference's top-N documents, other documents the
+    /// reference returned, and documents new in the current window (`__other__` counts as known).
+    func compareDocuments(_ feature: DriftFeature, scope: String, _ r: [UInt32], _ c: [UInt32]) -> Comparison {
+        let nRef = r.reduce(0) { $0 + Int($1) }, nCur = c.reduce(0) { $0 + Int($1) }
+        if nRef == 0 && nCur == 0 { return .absent }
+        guard nRef >= configuration.minCount, nCur >= configuration.minCount else { return .tooFew }
+        let top = Set(r.indices.filter { r[$0] > 0 && $0 > 0 }.sorted { r[$0] > r[$1] }.prefix(configuration.topDocuments))
+        var ref = [0, 0, 0], cur = [0, 0, 0]
+        for i in r.indices where r[i] > 0 { ref[top.contains(i) ? 0 : 1] += Int(r[i]) }
+        var vanished = top.count
+        for i in c.indices where c[i] > 0 {
+            let known = i < r.count && r[i] > 0 || i == 0
+            cur[top.contains(i) ? 0 : known ? 1 : 2] += Int(c[i])
+            if top.contains(i) { vanished -= 1 }
+        }
+        // The statistic compares the reference's head against everything else; new documents are
+        // reported, not tested, because how many turn up by chance depends on the sample size.
+        let head = [ref[0], ref[1] + ref[2]], headNow = [cur[0], cur[1] + cur[2]]
+        let test = feature.test ?? .jensenShannon
+        let value: Double
+        var pValue: Double?
+        switch test {
+        case .chiSquare:
+            value = ChiSquareDrift.test(referenceCounts: head, currentCounts: headNow).pValue
+            pValue = value
+        case .psi: value = PopulationStability.evidentlyIndex(referenceCounts: head, currentCounts: headNow)
+        default:
+            value = JensenShannon.distance(referenceCounts: head, currentCounts: headNow)
+            pValue = ChiSquareDrift.test(referenceCounts: head, currentCounts: headNow).pValue
+        }
+        let used: DriftTest = test == .chiSquare || test == .psi ? test : .jensenShannon
+        let refSummary = WindowSummary(
+            count: nRef, topDocumentShare: Double(ref[0]) / Double(nRef), newDocumentShare: 0, vanishedTopDocuments: 0,
+            distinct: r.filter { $0 > 0 }.count)
+        let curSummary = WindowSummary(
+            count: nCur, topDocumentShare: Double(cur[0]) / Double(nCur), newDocumentShare: Double(cur[2]) / Double(nCur),
+            vanishedTopDocuments: vanished, distinct: c.filter { $0 > 0 }.count)
+        return .row(FeatureDrift(
+            feature: feature.name, scope: scope, statistic: used.rawValue, value: value,
+            threshold: feature.threshold ?? used.defaultThreshold, pValue: pValue, pValueAdjusted: nil,
+            drifted: used.isDrift(score: value, threshold: feature.threshold), informational: false, psi: nil,
+            reference: refSummary, current: curSummary))
+    }
+
+    /// Benjamini–Hochberg over every row's p-value (when adjustment is on), then the decision: a
+    /// p-value test on its (adjusted) p-value, a distance on its threshold and the significance guard.
+    func decide(_ rows: inout [FeatureDrift]) {
+        // NaN (scipy's answer with a single category) never signals drift, and JSON has no NaN.
+        for i in rows.indices {
+            if rows[i].pValue?.isNaN == true { rows[i].pValue = nil }
+            if rows[i].value.isNaN { rows[i].value = DriftTest(rawValue: rows[i].statistic)?.scoreIsPValue == true ? 1 : 0 }
+            if rows[i].psi.map({ !$0.isFinite }) == true { rows[i].psi = nil }
+        }
+        let indexes = rows.indices.filter { rows[$0].pValue.map { !$0.isNaN } ?? false }
+        if configuration.adjustPValues, !indexes.isEmpty {
+            let adjusted = BenjaminiHochberg.adjust(indexes.map { rows[$0].pValue! }).adjusted
+            for (k, i) in indexes.enumerated() { rows[i].pValueAdjusted = adjusted[k] }
+        }
+        for i in rows.indices {
+            guard let test = DriftTest(rawValue: rows[i].statistic) else { continue }
+            let p = rows[i].pValueAdjusted ?? rows[i].pValue
+            if test.scoreIsPValue {
+                rows[i].drifted = p.map { test.isDrift(score: $0, threshold: rows[i].threshold) } ?? false
+            } else {
+                let significant = configuration.significanceGuard.map { guardLevel in p.map { $0 < guardLevel } ?? true } ?? true
+                rows[i].drifted = test.isDrift(score: rows[i].value, threshold: rows[i].threshold) && significant
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+public import DriftwatchCore
+import Foundation
+
+/// The drift detector's state machine: records in (in any order within the kept window), drift
+/// reports out. Counting is incremental and memory is bounded; reports are computed from the
+/// counts, never from raw records. The state round-trips through ``snapshot()`` so the caller can
+/// store it with the last processed row id in one transaction.
+public struct DriftEngine: Sendable {
+    public let configuration: DriftConfiguration
+    var state: DriftState
+    let binning: FineBinning
+    var scratch = Scratch()
+    /// ``keptBuckets``, recomputed when features change.
+    var keptBucketCount: Int64 = 1
+
+    /// Per-record working arrays, reused so ingesting allocates little.
+    struct Scratch: Sendable {
+        var categories: [Int32] = []
+        var keys: [Int32] = []
+        var values: [Double] = []
+        var documents: [Int32] = []
+        var scopes: [Int32] = []
+        var documentScopes: [Bool] = []
+        /// Per feature, per value id: the scope id of that value (-1 unknown, -2 none). Rebuilt lazily.
+        var scopeByValue: [[Int32]] = []
+        var sliceFeatureByKey: [String: Int] = [:]
+        /// The same values as lists of what is present, which is what adding iterates over.
+        var categoryList: [(feature: Int32, id: Int32)] = []
+        var numberList: [(feature: Int32, key: Int32, value: Double)] = []
+        /// This record's quality counters and their model/task key (nil without a model).
+        var quality: (key: Int32, counts: QualityCounts)?
+    }
+
+    public init(configuration: DriftConfiguration = DriftConfiguration()) {
+        self.configuration = configuration
+        state = DriftState(configuration: configuration)
+        binning = FineBinning(relativeAccuracy: configuration.relativeAccuracy)
+        rebuildCaches()
+    }
+
+    /// Restores a snapshot. State written under a different feature list or bucket layout is not
+    /// compatible; the result is then nil and the caller starts afresh.
+    public init?(configuration: DriftConfiguration, restoring bytes: [UInt8]) throws {
+        let decoded = try JSONDecoder().decode(DriftState.self, from: Data(bytes))
+        guard decoded.formatVersion == DriftState.formatVersion, decoded.fingerprint == configuration.stateFingerprint else {
+            return nil
+        }
+        self.configuration = configuration
+        state = decoded
+        binning = FineBinning(relativeAccuracy: configuration.relativeAccuracy)
+        rebuildCaches()
+    }
+
+    /// The state as bytes (JSON), for ``init(configuration:restoring:)``.
+    public func snapshot() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return [UInt8](try encoder.encode(state))
+    }
+
+    /// Records counted so far.
+    public var recordsSeen: Int { state.recordsSeen }
+    /// Timestamp of the newest record counted.
+    public var newestMicros: Int64? { state.newestMicros }
+    /// The monitored features, slice features included as discovered.
+    public var features: [DriftFeature] { state.features }
+    /// Time buckets currently kept (bounded by the windows).
+    public var bucketCount: Int { state.buckets.count }
+
+    mutating func rebuildCaches() {
+        keptBucketCount = keptBuckets
+        scratch.scopeByValue = state.features.map { _ in [] }
+        scratch.sliceFeatureByKey = [:]
+        for (i, feature) in state.features.enumerated() {
+            if case .slice(let key) = feature.source { scratch.sliceFeatureByKey[key] = i }
+        }
+    }
+
+    /// Index of the bucket holding `micros`.
+    func bucketIndex(_ micros: Int64) -> Int64 {
+        let w = configuration.bucketMicros
+        return micros >= 0 ? micros / w : (micros - w + 1) / w
+    }
+
+    /// How many buckets are kept behind the newest: the current window plus, when a feature uses
+    /// it, the trailing reference.
+    var keptBuckets: Int64 {
+        let w = configuration.bucketMicros
+        var span = (configuration.currentWindowMicros + w - 1) / w
+        if state.features.contains(where: { $0.reference == .trailing }) || configuration.sliceReference == .trailing {
+            span += (configuration.trailingReferenceMicros + w - 1) / w
+        }
+        return span
+    }
+
+    /// Counts one record.
+    public mutating func ingest(_ record: RequestRecord) {
+        let ts = record.timestampMicros
+        state.recordsSeen += 1
+        if state.firstMicros == nil {
+            state.firstMicros = ts
+            if case .leading(let duration) = configuration.baseline {
+                state.baselineFromMicros = ts
+                state.baselineToMicros = ts + duration
+            }
+        }
+        if ts > (state.newestMicros ?? .min) { state.newestMicros = ts }
+        extract(record)
+        let inBaseline = ts >= (state.baselineFromMicros ?? .max) && ts < (state.baselineToMicros ?? .min)
+        // `add` is static and takes the scratch values, so mutating a window inside `state` never
+        // aliases `self` (which would make Swift copy the window on every record).
+        let values = scratch
+        let featureCount = state.features.count
+        if inBaseline { Self.add(values, featureCount: featureCount, to: &state.baseline) }
+        let index = bucketIndex(ts)
+        let newestIndex = bucketIndex(state.newestMicros ?? ts)
+        if index > newestIndex - keptBucketCount {
+            let position = bucketPosition(index)
+            Self.add(values, featureCount: featureCount, to: &state.buckets[position].counts)
+            evictOldBuckets(newestIndex: newestIndex)
+        } else if !inBaseline {
+            state.lateRecords += 1
+        }
+        if let quality = scratch.quality {
+            for scope in scratch.scopes {
+                let s = Int(scope)
+                if s >= state.lifetimeQuality.count {
+                    state.lifetimeQuality.append(contentsOf: repeatElement(QualityTable(), count: s + 1 - state.lifetimeQuality.count))
+                }
+                state.lifetimeQuality[s].cells[quality.key, default: QualityCounts()].merge(quality.counts)
+            }
+        }
+        updateDetectors(record)
+    }
+
+    /// The position of the bucket with `index`, inserting it if new.
+    private mutating func bucketPosition(_ index: Int64) -> Int {
+        if let last = state.buckets.last {
+            if last.index == index { return state.buckets.count - 1 }
+            if last.index < index {
+                state.buckets.append(TimeBucket(index: index, counts: WindowCounts()))
+                return state.buckets.count - 1
+            }
+        } else {
+            state.buckets.append(TimeBucket(index: index, counts: WindowCounts()))
+            return 0
+        }
+        let insertion = state.buckets.firstIndex { $0.index >= index } ?? state.buckets.count
+        if insertion < state.buckets.count, state.buckets[insertion].index == index { return insertion }
+        state.buckets.insert(TimeBucket(index: index, counts: WindowCounts()), at: insertion)
+        return insertion
+    }
+
+    private mutating func evictOldBuckets(newestIndex: Int64) {
+        let oldestKept = newestIndex - keptBucketCount + 1
+        var drop = 0
+        while drop < state.buckets.count && state.buckets[drop].index < oldestKept { drop += 1 }
+        if drop > 0 { state.buckets.removeFirst(drop) }
+    }
+
+    /// Adds the extracted values of the current record to every scope it belongs to.
+    private static func add(_ scratch: Scratch, featureCount: Int, to window: inout WindowCounts) {
+        for (position, scope) in scratch.scopes.enumerated() {
+            let s = Int(scope)
+            if s >= window.scopes.count {
+                window.scopes.append(contentsOf: repeatElement(ScopeCounts(), count: s + 1 - window.scopes.count))
+            }
+            window.scopes[s].add(scratch, featureCount: featureCount, documents: scratch.documentScopes[position])
+        }
+    }
+}
+
+extension ScopeCounts {
+    /// Adds one record's extracted values.
+    @inline(__always)
+    mutating func add(_ scratch: DriftEngine.Scratch, featureCount: Int, documents withDocuments: Bool) {
+        ensureFeatures(featureCount)
+        records += 1
+        for item in scratch.categoryList { addCategory(feature: Int(item.feature), id: item.id) }
+        for item in scratch.numberList { numeric[Int(item.feature)].add(key: item.key, value: item.value) }
+        if withDocuments {
+            for doc in scratch.documents { addDocument(doc) }
+        }
+        if let quality = scratch.quality {
+            self.quality.cells[quality.key, default: QualityCounts()].merge(quality.counts)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+public import DriftwatchStatistics
+
+/// ADWIN and Page–Hinkley on one 0/1 stream (say, "this tool call timed out"), so a rate that starts
+/// to rise is flagged as it happens rather than when a window closes. Both detectors restart after
+/// a detection, as River's do; the counters and times here survive that.
+public struct RateDetector: Sendable, Equatable {
+    public let name: String
+    public private(set) var adwin: ADWIN
+    public private(set) var pageHinkley: PageHinkley
+    public private(set) var observations = 0
+    public private(set) var adwinDetections = 0
+    public private(set) var pageHinkleyDetections = 0
+    public private(set) var firstDetectionMicros: Int64?
+    public private(set) var lastDetectionMicros: Int64?
+    /// ADWIN's window mean just before its latest detection, and the mean of the newest values after
+    /// it: how the rate moved.
+    public private(set) var rateBeforeLastDetection: Double?
+
+    public init(name: String, settings: DriftConfiguration.DetectorSettings) {
+        self.name = name
+        adwin = ADWIN(delta: settings.adwinDelta)
+        pageHinkley = PageHinkley(
+            minInstances: settings.pageHinkleyMinInstances, delta: settings.pageHinkleyDelta,
+            threshold: settings.pageHinkleyThreshold, mode: .up)
+    }
+
+    /// Adds one observation (1 = the event happened) at `micros`.
+    public mutating func update(_ event: Bool, at micros: Int64) {
+        observations += 1
+        let x = event ? 1.0 : 0.0
+        let before = adwin.estimation
+        if adwin.update(x) {
+            adwinDetections += 1
+            rateBeforeLastDetection = before
+            note(micros)
+        }
+        if pageHinkley.update(x) {
+            pageHinkleyDetections += 1
+            note(micros)
+        }
+    }
+
+    private mutating func note(_ micros: Int64) {
+        if firstDetectionMicros == nil { firstDetectionMicros = micros }
+        lastDetectionMicros = micros
+    }
+
+    /// The rate over ADWIN's current window (the recent, homogeneous stretch of the stream).
+    public var currentRate: Double { adwin.estimation }
+}
+
+extension RateDetector: Codable {
+    enum CodingKeys: String, CodingKey {
+        case name, observations, adwinDetections, pageHinkleyDetections, firstDetectionMicros, lastDetectionMicros
+        case rateBeforeLastDetection, adwin, pageHinkley
+    }
+
+    struct ADWINCoding: Codable {
+        var delta: Double, clock: Int, maxBuckets: Int, minWindowLength: Int, gracePeriod: Int
+        var total: Double, squaredDeviations: Double, width: Int, tick: Int, detectionCount: Int
+        var driftDetected: Bool, bucketTotals: [[Double]], bucketVariances: [[Double]]
+    }
+
+    struct PageHinkleyCoding: Codable {
+        var minInstances: Int, delta: Double, threshold: Double, alpha: Double, mode: String
+        var count: Double, mean: Double, sumIncrease: Double, sumDecrease: Double
+        /// nil for +infinity (JSON has no infinity).
+        var minIncrease: Double?
+        var maxDecrease: Double, driftDetected: Bool
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        observations = try c.decode(Int.self, forKey: .observations)
+        adwinDetections = try c.decode(Int.self, forKey: .adwinDetections)
+        pageHinkleyDetections = try c.decode(Int.self, forKey: .pageHinkleyDetections)
+        firstDetectionMicros = try c.decodeIfPresent(Int64.self, forKey: .firstDetectionMicros)
+        lastDetectionMicros = try c.decodeIfPresent(Int64.self, forKey: .lastDetectionMicros)
+        rateBeforeLastDetection = try c.decodeIfPresent(Double.self, forKey: .rateBeforeLastDetection)
+        let a = try c.decode(ADWINCoding.self, forKey: .adwin)
+        adwin = try ADWIN(restoring: ADWINState(
+            delta: a.delta, clock: a.clock, maxBuckets: a.maxBuckets, minWindowLength: a.minWindowLength,
+            gracePeriod: a.gracePeriod, total: a.total, squaredDeviations: a.squaredDeviations, width: a.width,
+            tick: a.tick, detectionCount: a.detectionCount, driftDetected: a.driftDetected,
+            bucketTotals: a.bucketTotals, bucketVariances: a.bucketVariances))
+        let p = try c.decode(PageHinkleyCoding.self, forKey: .pageHinkley)
+        guard let mode = PageHinkley.Mode(rawValue: p.mode) else {
+            throw DecodingError.dataCorruptedError(forKey: .pageHinkley, in: c, debugDescription: "unknown Page-Hinkley mode \(p.mode)")
+        }
+        pageHinkley = try PageHinkley(restoring: PageHinkleyState(
+            minInstances: p.minInstances, delta: p.delta, threshold: p.threshold, alpha: p.alpha, mode: mode,
+            count: p.count, mean: p.mean, sumIncrease: p.sumIncrease, sumDecrease: p.sumDecrease,
+            minIncrease: p.minIncrease ?? .infinity, maxDecrease: p.maxDecrease, driftDetected: p.driftDetected))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(observations, forKey: .observations)
+        try c.encode(adwinDetections, forKey: .adwinDetections)
+        try c.encode(pageHinkleyDetections, forKey: .pageHinkleyDetections)
+        try c.encodeIfPresent(firstDetectionMicros, forKey: .firstDetectionMicros)
+        try c.encodeIfPresent(lastDetectionMicros, forKey: .lastDetectionMicros)
+        try c.encodeIfPresent(rateBeforeLastDetection, forKey: .rateBeforeLastDetection)
+        let a = adwin.state
+        try c.encode(ADWINCoding(
+            delta: a.delta, clock: a.clock, maxBuckets: a.maxBuckets, minWindowLength: a.minWindowLength,
+            gracePeriod: a.gracePeriod, total: a.total, squaredDeviations: a.squaredDeviations, width: a.width,
+            tick: a.tick, detectionCount: a.detectionCount, driftDetected: a.driftDetected,
+            bucketTotals: a.bucketTotals, bucketVariances: a.bucketVariances), forKey: .adwin)
+        let p = pageHinkley.state
+        try c.encode(PageHinkleyCoding(
+            minInstances: p.minInstances, delta: p.delta, threshold: p.threshold, alpha: p.alpha, mode: p.mode.rawValue,
+            count: p.count, mean: p.mean, sumIncrease: p.sumIncrease, sumDecrease: p.sumDecrease,
+            minIncrease: p.minIncrease.isFinite ? p.minIncrease : nil, maxDecrease: p.maxDecrease,
+            driftDetected: p.driftDetected), forKey: .pageHinkley)
+    }
+}

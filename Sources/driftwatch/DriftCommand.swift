@@ -1,0 +1,67 @@
+import ArgumentParser
+import DriftwatchDrift
+import DriftwatchRuntime
+import DriftwatchStore
+import Foundation
+
+struct DriftCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drift",
+        abstract: "Show input, retrieval, tool and output drift per feature and scope, with recommendations."
+    )
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var output: FormatOption
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Count records stored since the last commit first (and commit them).")
+    var catchUp = true
+
+    @Flag(name: .long, help: "In text output, list every tested feature and scope, not only drifted ones.")
+    var all = false
+
+    @Option(name: .long, help: "JSON file with analyzer incidents to join: [{\"component\":…,\"scope\":…,\"action\":…}].")
+    var incidents: String?
+
+    @Option(name: .long, help: "Directory to write each retraining recommendation's example set to, as JSON Lines.")
+    var exportExamples: String?
+
+    @Option(name: .long, help: "Compare two JSON Lines files instead of the store: this one is the baseline...")
+    var reference: String?
+
+    @Option(name: .long, help: "...and this one (later in time) the current window.")
+    var current: String?
+
+    func run() async throws {
+        let config = try options.resolve()
+        let logger = options.makeLogger()
+        var runner: DriftRunner?
+        let engine: DriftEngine
+        if let reference, let current {
+            engine = try DriftFileComparison(configuration: config.drift.detector).run(reference: reference, current: current).engine
+        } else if reference != nil || current != nil {
+            throw ValidationError("--reference and --current go together")
+        } else {
+            let store = try SQLiteStore(path: config.databasePath, logger: logger)
+            let storeRunner = DriftRunner(store: store, settings: config.drift, logger: logger)
+            engine = catchUp ? try storeRunner.catchUp().engine : try storeRunner.restore().0
+            runner = storeRunner
+        }
+        var joined: [IncidentSummary] = []
+        if let incidents {
+            guard let data = FileManager.default.contents(atPath: incidents) else {
+                throw ValidationError("cannot read incidents file \(incidents)")
+            }
+            joined = try JSONDecoder().decode([IncidentSummary].self, from: data)
+        }
+        let report = engine.report(incidents: joined)
+        if let exportExamples, let runner {
+            try FileManager.default.createDirectory(atPath: exportExamples, withIntermediateDirectories: true)
+            for rec in report.recommendations {
+                guard let examples = rec.examples else { continue }
+                let path = "\(exportExamples)/\(examples.modelName)-\(examples.sliceKey)-\(examples.sliceValue).jsonl"
+                try Data(try runner.exportExamples(examples)).write(to: URL(fileURLWithPath: path))
+            }
+        }
+        print(try report.render(output.format, showAll: all))
+    }
+}

@@ -1,0 +1,93 @@
+@testable import DriftwatchAlerts
+import DriftwatchCore
+import DriftwatchStore
+import DriftwatchTesting
+import Foundation
+import Logging
+import Testing
+
+/// Delivery through the outbox to a real HTTP receiver (a Python script) that verifies signatures and fails on purpose.
+@Suite(.serialized) struct WebhookDeliveryTests {
+    static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+    static func configuration(port: Int, maxAttempts: Int = 8) -> AlertsConfiguration {
+        var configuration = AlertsConfiguration()
+        configuration.receivers = [ReceiverConfiguration(name: "hook", webhook: WebhookReceiver(
+            url: "http://127.0.0.1:\(port)/hook", secret: Secret(secret), timeout: .milliseconds(800)))]
+        configuration.retry = RetryPolicy(maxAttempts: maxAttempts, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(400))
+        return configuration
+    }
+
+    static func row(_ id: String) -> OutboxRow {
+        let now = WallClock.nowMicros()
+        return OutboxRow(id: id, receiver: "hook", kind: "webhook", groupKey: "g", payload: #"{"status":"firing","id":"\#(id)"}"#,
+                         createdAtMicros: now, nextAttemptAtMicros: now)
+    }
+
+    /// Delivers until nothing is pending (or 60 s pass: CI shares 2 cores with other test suites).
+    static func drain(_ deliverer: OutboxDeliverer, _ store: SQLiteStore) async throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !(try store.outbox(status: .pending)).isEmpty {
+            _ = try await deliverer.deliverDue()
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    @Test func retriesOn500And429AndTimeoutThenDeliversOnceWithTheSameID() async throws {
+        let directory = TemporaryDirectory()
+        let log = ReceiverLog(path: directory.file("log.jsonl"))
+        let server = try ScriptServer(script: "webhook_receiver.py", portFile: directory.file("port"),
+                                      arguments: [log.path, Self.secret, "500,429,timeout"])
+        let store = try SQLiteStore(path: directory.file("db.sqlite"))
+        let deliverer = OutboxDeliverer(store: store, configuration: Self.configuration(port: server.port), logger: Logger(label: "test"))
+        try store.enqueueNotifications([Self.row("n-1")])
+        try await Self.drain(deliverer, store)
+        let entries = log.entries
+        #expect(entries.map(\.answer) == ["500", "429", "timeout", "200"])
+        #expect(entries.allSatisfy { $0.id == "n-1" && $0.valid }, "same webhook-id and a valid signature on every attempt")
+        #expect(entries[2].at - entries[1].at >= 0.95, "Retry-After: 1 honoured")
+        #expect(log.delivered == ["n-1": 1])
+        let stored = try #require(try store.outbox().first)
+        #expect(stored.status == .delivered)
+        #expect(stored.attempts == 4)
+    }
+
+    @Test func otherClientErrorsAreNotRetriedAndCanBeRetriedByHand() async throws {
+        let directory = TemporaryDirectory()
+        let log = ReceiverLog(path: directory.file("log.jsonl"))
+        let server = try ScriptServer(script: "webhook_receiver.py", portFile: directory.file("port"),
+                                      arguments: [log.path, Self.secret, "400"])
+        let store = try SQLiteStore(path: directory.file("db.sqlite"))
+        let deliverer = OutboxDeliverer(store: store, configuration: Self.configuration(port: server.port), logger: Logger(label: "test"))
+        try store.enqueueNotifications([Self.row("n-400")])
+        try await Self.drain(deliverer, store)
+        #expect(log.entries.count == 1)
+        let dead = try store.outbox(status: .undeliverable)
+        #expect(dead.map(\.id) == ["n-400"])
+        #expect(dead.first?.lastError == "HTTP 400")
+        #expect(try store.retryUndeliverable(now: WallClock.nowMicros()) == 1)
+        try await Self.drain(deliverer, store)
+        #expect(log.delivered == ["n-400": 1])
+    }
+
+    @Test func connectionRefusedIsRetriedUntilTheReceiverComesUpOrTheBudgetIsSpent() async throws {
+        let directory = TemporaryDirectory()
+        let log = ReceiverLog(path: directory.file("log.jsonl"))
+        // Find a free port, then leave it closed.
+        let probe = try ScriptServer(script: "webhook_receiver.py", portFile: directory.file("probe"), arguments: [log.path, Self.secret, "-"])
+        let port = probe.port
+        probe.stop()
+        let store = try SQLiteStore(path: directory.file("db.sqlite"))
+        let deliverer = OutboxDeliverer(store: store, configuration: Self.configuration(port: port, maxAttempts: 3), logger: Logger(label: "test"))
+        try store.enqueueNotifications([Self.row("n-refused")])
+        try await Self.drain(deliverer, store)
+        let dead = try #require(try store.outbox(status: .undeliverable).first)
+        #expect(dead.attempts == 3)
+        #expect(dead.lastError?.contains("connection") == true)
+        let server = try ScriptServer(script: "webhook_receiver.py", portFile: directory.file("port"), arguments: [log.path, Self.secret, "-", "\(port)"])
+        _ = server
+        try store.retryUndeliverable(ids: ["n-refused"], now: WallClock.nowMicros())
+        try await Self.drain(deliverer, store)
+        #expect(log.delivered == ["n-refused": 1])
+    }
+}
