@@ -11,6 +11,7 @@ public struct AnalysisEngine: Sendable {
     /// Interned scopes shared by both tables.
     public private(set) var scopes = ScopeIndex()
     public private(set) var fine: RollupTable
+    /// Only the coarse resolution's bucket arithmetic: its rows are sums of fine buckets, made on export.
     public private(set) var coarse: RollupTable
     public private(set) var timeline = VersionTimeline()
     /// Open incidents and those resolved within the baseline horizon, by id.
@@ -28,6 +29,10 @@ public struct AnalysisEngine: Sendable {
     private var events: [IncidentEvent] = []
     private var changedIncidents: Set<String> = []
     private var lastEventValue: [String: Double] = [:]
+    /// Per-scope sums of whole hours, for baselines; an hour is summed again after a record lands in it.
+    private var hourly: [Int64: [MetricCounters?]] = [:]
+    private var touchedHours: Set<Int64> = []
+    private var lastTouchedHour: Int64 = .min
     /// Consecutive evaluations each task has shown a regression in without an incident yet.
     public private(set) var pending: [String: Int] = [:]
 
@@ -57,7 +62,11 @@ public struct AnalysisEngine: Sendable {
         var ids: [Int] = []
         for scope in record.analysisScopes() { ids.append(scopes.id(scope)) }
         fine.add(observation, scopeIDs: ids)
-        coarse.add(observation, scopeIDs: ids)
+        let hour = coarse.bucketStart(t)
+        if hour != lastTouchedHour {
+            touchedHours.insert(hour)
+            lastTouchedHour = hour
+        }
         see(record, at: t)
         if t > (watermarkMicros ?? .min) { watermarkMicros = t }
     }
@@ -127,7 +136,7 @@ public struct AnalysisEngine: Sendable {
 
     public mutating func takeChanges() -> Changes {
         let changes = Changes(
-            rollups: fine.takeDirty(scopes) + coarse.takeDirty(scopes), timeline: timeline.takeDirty(),
+            rollups: exportRollups(), timeline: timeline.takeDirty(),
             incidents: changedIncidents.sorted().compactMap { incidents[$0] }, events: events,
             lastRowID: lastRowID, watermarkMicros: watermarkMicros, nextEvaluationMicros: nextEvaluationMicros,
             pending: pending)
@@ -136,6 +145,29 @@ public struct AnalysisEngine: Sendable {
         prune()
         return changes
     }
+
+    /// The changed fine buckets, and the coarse buckets containing them recomputed as sums of their fine
+    /// buckets (all in memory within the horizon), so a record costs one rollup update, not two.
+    private mutating func exportRollups() -> [RollupTable.Row] {
+        let rows = fine.takeDirty(scopes)
+        var hours: Set<CoarseKey> = []
+        for row in rows { hours.insert(CoarseKey(scope: row.scope, start: coarse.bucketStart(row.startMicros))) }
+        var coarseRows: [RollupTable.Row] = []
+        for key in hours {
+            guard let id = scopes.existingID(key.scope) else { continue }
+            var sum = MetricCounters()
+            var start = key.start
+            while start < key.start + coarse.bucketMicros {
+                if let c = fine.counters(id, at: start) { sum.merge(c) }
+                start += fine.bucketMicros
+            }
+            coarseRows.append(RollupTable.Row(bucketMicros: coarse.bucketMicros, startMicros: key.start, scope: key.scope, counters: sum))
+        }
+        coarseRows.sort { ($0.startMicros, $0.scope) < ($1.startMicros, $1.scope) }
+        return rows + coarseRows
+    }
+
+    private struct CoarseKey: Hashable { var scope: ScopeKey; var start: Int64 }
 
     /// The persisted state an engine resumes from.
     public struct State: Sendable {
@@ -159,18 +191,15 @@ public struct AnalysisEngine: Sendable {
         }
     }
 
-    /// Replaces the state with a persisted one (rollups at other bucket sizes than configured are ignored).
+    /// Replaces the state with a persisted one. Only fine rollups are needed (coarse ones are recomputed from
+    /// them); rows of other bucket sizes are ignored.
     public mutating func restore(_ state: State) {
         fine = RollupTable(bucketMicros: configuration.bucketMicros)
         coarse = RollupTable(bucketMicros: configuration.coarseBucketMicros)
         scopes = ScopeIndex()
         for row in state.rollups {
             let id = scopes.id(row.scope)
-            if row.bucketMicros == fine.bucketMicros {
-                fine.restore(row, id: id)
-            } else if row.bucketMicros == coarse.bucketMicros {
-                coarse.restore(row, id: id)
-            }
+            if row.bucketMicros == fine.bucketMicros { fine.restore(row, id: id) }
         }
         timeline = VersionTimeline()
         for entry in state.timeline { timeline.restore(entry) }
@@ -180,6 +209,9 @@ public struct AnalysisEngine: Sendable {
         watermarkMicros = state.watermarkMicros
         nextEvaluationMicros = state.nextEvaluationMicros
         pending = state.pending
+        hourly.removeAll()
+        touchedHours.removeAll()
+        lastTouchedHour = .min
         events.removeAll()
         changedIncidents.removeAll()
     }
@@ -187,7 +219,7 @@ public struct AnalysisEngine: Sendable {
     private mutating func prune() {
         guard let start = horizonStartMicros else { return }
         fine.prune(before: start)
-        coarse.prune(before: start)
+        for hour in hourly.keys where hour < start { hourly[hour] = nil }
         for (id, incident) in incidents where incident.status == .resolved && (incident.resolvedAtMicros ?? 0) < start {
             incidents[id] = nil
             lastEventValue[id] = nil
@@ -199,26 +231,69 @@ public struct AnalysisEngine: Sendable {
     /// Detects, opens, updates and resolves incidents for the window ending at `t`.
     public mutating func evaluate(at t: Int64) {
         evaluations += 1
-        var excluded: [String: [Range<Int64>]] = [:]
+        var excluded: [String: [Range<Int64>]] = [:], explained: [String: [Range<Int64>]] = [:]
         for incident in incidents.values {
             let end = incident.resolvedAtMicros ?? .max
-            excluded[incident.task, default: []].append(incident.startedAtMicros..<max(end, incident.startedAtMicros + 1))
+            let span = incident.startedAtMicros..<max(end, incident.startedAtMicros + 1)
+            excluded[incident.task, default: []].append(span)
+            if incident.status == .resolved { explained[incident.task, default: []].append(span) }
         }
-        let windows = WindowCounters(table: fine, scopes: scopes, at: t, configuration: configuration, excluded: excluded)
+        refreshHourly(before: t - configuration.currentWindowMicros)
+        let windows = WindowCounters(table: fine, scopes: scopes, at: t, configuration: configuration,
+                                     excluded: excluded, explained: explained, hourly: hourly, hourMicros: coarse.bucketMicros)
         let openTasks = Set(incidents.values.filter { $0.status == .open }.map(\.task))
         let results = RegressionDetector(configuration: configuration).evaluate(windows, skipping: openTasks)
         for id in incidents.keys.sorted() where incidents[id]!.status == .open {
             update(id, windows: windows, at: t)
         }
-        for task in pending.keys where results[task] == nil || openTasks.contains(task) { pending[task] = nil }
-        for task in results.keys.sorted() where !openTasks.contains(task) {
-            let seen = (pending[task] ?? 0) + 1
-            if seen >= configuration.confirmations {
-                pending[task] = nil
-                open(task: task, result: results[task]!, windows: windows, at: t)
-            } else {
-                pending[task] = seen
+        // Candidates: a task without an open incident, or a canary beside one (keyed task|dimension=value).
+        var candidates: [String: (task: String, result: RegressionDetector.TaskResult)] = [:]
+        for (task, result) in results {
+            if !openTasks.contains(task) {
+                candidates[task] = (task, result)
+                continue
             }
+            let open = incidents.values.filter { $0.status == .open && $0.task == task }
+            let known = open.map(\.scope)
+            let latestStart = open.map(\.startedAtMicros).max() ?? .min
+            // Only a version deployed after the open incidents began is a separate cause.
+            for finding in result.findings where finding.kind == .newVersion
+                && !known.contains(where: { $0[finding.scope.dimension] == finding.scope.value })
+                && (firstSeen(finding.scope) ?? .min) > latestStart {
+                candidates["\(task)|\(finding.scope.dimension)=\(finding.scope.value)"] = (task, .init(comparison: nil, findings: [finding]))
+            }
+        }
+        for key in pending.keys where candidates[key] == nil { pending[key] = nil }
+        for key in candidates.keys.sorted() {
+            let seen = (pending[key] ?? 0) + 1
+            if seen >= configuration.confirmations {
+                pending[key] = nil
+                open(task: candidates[key]!.task, result: candidates[key]!.result, windows: windows, at: t)
+            } else {
+                pending[key] = seen
+            }
+        }
+    }
+
+    /// Sums the whole hours that end before `end` and are missing or were touched since they were summed.
+    private mutating func refreshHourly(before end: Int64) {
+        let hourMicros = coarse.bucketMicros
+        var hours = Set(fine.starts.map { coarse.bucketStart($0) }.filter { $0 + hourMicros <= end && hourly[$0] == nil })
+        for hour in touchedHours where hour + hourMicros <= end { hours.insert(hour) }
+        for hour in hours {
+            touchedHours.remove(hour)
+            if hour == lastTouchedHour { lastTouchedHour = .min }
+            var column = [MetricCounters?](repeating: nil, count: scopes.count)
+            var start = hour
+            while start < hour + hourMicros {
+                for (id, counters) in (fine.buckets[start]?.counters ?? []).enumerated() {
+                    guard let counters else { continue }
+                    if column[id] == nil { column[id] = MetricCounters() }
+                    column[id]!.merge(counters, sketch: false)
+                }
+                start += fine.bucketMicros
+            }
+            hourly[hour] = column
         }
     }
 
@@ -250,7 +325,7 @@ public struct AnalysisEngine: Sendable {
         }
         let started = onset(primary: primary, cohorts: cohorts, mixDriver: attribution.mixDriver, windows: windows)
         var incident = Incident(
-            id: Self.incidentID(task: task, detectedAt: t), status: .open,
+            id: Self.incidentID(task: task, scope: primary.scope, detectedAt: t), status: .open,
             startedAt: RFC3339.format(micros: started), detectedAt: RFC3339.format(micros: t),
             updatedAt: RFC3339.format(micros: t), resolvedAt: nil, metric: "success_rate", scope: scope,
             baseline: Self.measurement(primary.reference), current: Self.measurement(primary.current),
@@ -268,7 +343,26 @@ public struct AnalysisEngine: Sendable {
     private mutating func update(_ id: String, windows: WindowCounters, at t: Int64) {
         guard var incident = incidents[id] else { return }
         let scope = incident.primaryScope
-        guard let cur = windows.current[scope], cur.outcomes >= configuration.minimumCurrent / 2 else { return }
+        guard var cur = windows.current[scope], cur.outcomes >= configuration.minimumCurrent / 2 else {
+            // A version that stopped serving (rolled back or replaced) ends its incident; a quiet scope does not.
+            if Dimension.versioned.contains(scope.dimension), let last = lastSeen(scope), last < t - 2 * configuration.bucketMicros {
+                resolve(&incident, at: t)
+                incidents[id] = incident
+                changedIncidents.insert(id)
+            }
+            return
+        }
+        if scope.isTask {
+            // Leave out the cohorts other open incidents of the task are measured on (e.g. a canary during an outage).
+            for other in incidents.values where other.id != id && other.status == .open && other.task == incident.task
+                && !other.primaryScope.isTask {
+                if let c = windows.current[other.primaryScope] {
+                    cur.outcomes -= c.outcomes
+                    cur.successes -= c.successes
+                }
+            }
+            guard cur.outcomes >= configuration.minimumCurrent / 2 else { return }
+        }
         let baselineRate = incident.baseline.value
         let rate = cur.successRate ?? baselineRate
         var reference = MetricCounters()
@@ -288,17 +382,28 @@ public struct AnalysisEngine: Sendable {
         incident.updatedAt = RFC3339.format(micros: t)
         incident.updatedAtMicros = t
         if effect < configuration.minimumEffect / 2 {
-            incident.status = .resolved
-            incident.resolvedAt = RFC3339.format(micros: t)
-            incident.resolvedAtMicros = t
-            events.append(IncidentEvent(kind: .resolved, atMicros: t, incident: incident))
-            lastEventValue[id] = rate
+            resolve(&incident, at: t)
         } else if abs(rate - (lastEventValue[id] ?? rate)) >= 0.01 {
             events.append(IncidentEvent(kind: .updated, atMicros: t, incident: incident))
             lastEventValue[id] = rate
         }
         incidents[id] = incident
         changedIncidents.insert(id)
+    }
+
+    private mutating func resolve(_ incident: inout Incident, at t: Int64) {
+        incident.status = .resolved
+        incident.resolvedAt = RFC3339.format(micros: t)
+        incident.resolvedAtMicros = t
+        incident.updatedAt = RFC3339.format(micros: t)
+        incident.updatedAtMicros = t
+        events.append(IncidentEvent(kind: .resolved, atMicros: t, incident: incident))
+        lastEventValue[incident.id] = incident.current.value
+    }
+
+    private func lastSeen(_ scope: ScopeKey) -> Int64? {
+        let (component, version) = Self.timelineKey(dimension: scope.dimension, value: scope.value)
+        return timeline.entry(component: component, version: version)?.lastSeenMicros
     }
 
     /// When the drop began: the first sighting of the new version that carries it, else the change point of a
@@ -402,10 +507,10 @@ public struct AnalysisEngine: Sendable {
         max(0, f.excess) * 3_600_000_000 / Double(windowMicros)
     }
 
-    /// Stable across replays: the task and the detection time.
-    static func incidentID(task: String, detectedAt t: Int64) -> String {
+    /// Stable across replays: the task, the measured scope and the detection time.
+    static func incidentID(task: String, scope: ScopeKey, detectedAt t: Int64) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in task.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in (scope.isTask ? task : "\(task)\u{1}\(scope.dimension)\u{1}\(scope.value)").utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         for i in 0..<8 { h = (h ^ UInt64(UInt8(truncatingIfNeeded: t >> (8 * i)))) &* 0x100_0000_01b3 }
         let hex = String(h, radix: 16)
         return "inc-" + String(repeating: "0", count: max(0, 16 - hex.count)) + hex

@@ -40,8 +40,8 @@ struct RegressionDetector {
         var findings: [Finding]
     }
 
-    /// Tests every task except `skipping` (tasks with an open incident, which stay out of the BH family so their
-    /// strong signals do not loosen the threshold for everything else).
+    /// Tests every task; tasks in `skipping` (those with an open incident) only for canaries, so their known
+    /// regression neither re-fires nor loosens the BH threshold for everything else.
     func evaluate(_ windows: WindowCounters, skipping: Set<String> = []) -> [String: TaskResult] {
         let all = findings(windows, skipping: skipping)
         var out: [String: TaskResult] = [:]
@@ -56,16 +56,19 @@ struct RegressionDetector {
 
     func findings(_ windows: WindowCounters, skipping: Set<String> = []) -> (tested: [Finding], significant: Set<Int>) {
         var tested: [Finding] = []
-        let tasks = Set(windows.current.keys.map(\.task)).subtracting(skipping).sorted()
+        let tasks = Set(windows.current.keys.map(\.task)).sorted()
         for task in tasks {
+            // A task with an open incident is only tested for new versions against those serving beside them,
+            // which its incident cannot contaminate (a canary deployed during an outage is still found).
+            let onlyCanaries = skipping.contains(task)
             let taskScope = ScopeKey(task: task)
             guard let cur = windows.current[taskScope], let base = windows.baseline[taskScope],
                   cur.outcomes >= configuration.minimumCurrent else { continue }
-            if base.outcomes >= configuration.minimumBaseline {
+            if !onlyCanaries, base.outcomes >= configuration.minimumBaseline {
                 tested.append(test(taskScope, .task, reference: base, current: cur, taskTrials: cur.outcomes))
             }
             let dimensions = Set(windows.current.keys.filter { $0.task == task && !$0.isTask }.map(\.dimension)).sorted()
-            if base.outcomes >= configuration.minimumBaseline {
+            if !onlyCanaries, base.outcomes >= configuration.minimumBaseline {
                 for key in dimensions where Dimension.isSlice(key) {
                     if let mix = mixFinding(task: task, key: key, windows: windows, base: base, cur: cur) { tested.append(mix) }
                 }
@@ -76,6 +79,7 @@ struct RegressionDetector {
                     guard let c = windows.current[scope], c.outcomes >= configuration.minimumCurrent else { continue }
                     let b = windows.baseline[scope] ?? MetricCounters()
                     if b.outcomes >= configuration.minimumBaseline {
+                        if onlyCanaries { continue }
                         tested.append(test(scope, .segment, reference: b, current: c, taskTrials: cur.outcomes))
                     } else if Dimension.versioned.contains(dimension), b.outcomes * 20 < c.outcomes {
                         // A new version: against the other versions serving now (a canary), else the baseline.
@@ -84,6 +88,8 @@ struct RegressionDetector {
                         let reference: MetricCounters
                         if others.outcomes >= configuration.minimumCurrent {
                             reference = others
+                        } else if onlyCanaries {
+                            continue
                         } else {
                             var all = MetricCounters()
                             for s in windows.baseline.keys where s.task == task && s.dimension == dimension {

@@ -24,10 +24,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let config = try options.resolve()
         let store = try SQLiteStore(path: config.databasePath, logger: options.makeLogger())
         if !noUpdate {
-            let persistence = AnalysisPersistence(store: store, configuration: config.analysis.engine,
-                                                  exportDirectory: config.analysis.exportDirectory)
-            var engine = try persistence.load()
-            _ = try persistence.catchUp(&engine, batchSize: config.analysis.batchRecords)
+            try AnalysisPersistence(store: store, configuration: config.analysis.engine,
+                                    exportDirectory: config.analysis.exportDirectory)
+                .update(batchSize: config.analysis.batchRecords)
         }
         print(try AnalysisReport.make(store: store, status: status, limit: limit).render(output.format))
     }

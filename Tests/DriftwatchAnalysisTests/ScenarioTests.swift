@@ -66,3 +66,34 @@ struct ScenarioTests {
         #expect(run.opened.isEmpty)
     }
 }
+
+@Suite("Mixed preset")
+struct MixedPresetTests {
+    /// The demo's `mixed` preset: five incidents one after another (each rolled back before the next) among
+    /// benign deploys. Each must be found with its component and an onset within an hour, and the rolled-back
+    /// ones must resolve.
+    @Test("every incident of the mixed preset is found in turn, and rolled-back ones resolve")
+    func mixed() throws {
+        let preset = try WorkloadPreset.named("mixed")
+        let run = try ScenarioRun.run(specs: preset.specs, seed: 1, hours: Double(preset.durationMicros) / 3_600_000_000,
+                                      noise: preset.noise)
+        let injected = run.groundTruth.filter(\.affectsQuality)
+        for i in run.opened { print("mixed: \(i.debugLine)") }
+        for label in injected {
+            let match = run.opened.first {
+                $0.component == label.component && abs($0.startedAtMicros - label.startMicros) <= 3_600_000_000
+                    && label.affectedTasks.contains($0.task)
+            }
+            #expect(match != nil, "no \(label.component) incident for \(label.spec)")
+            if let match, label.endMicros != nil {
+                let latest = run.engine.incidents[match.id] ?? match
+                #expect(latest.status == .resolved, "\(label.spec) was rolled back but its incident is \(latest.status)")
+            }
+        }
+        let unexplained = run.opened.filter { incident in
+            !injected.contains { $0.component == incident.component && $0.affectedTasks.contains(incident.task)
+                && abs(incident.startedAtMicros - $0.startMicros) <= 3_600_000_000 }
+        }
+        #expect(unexplained.isEmpty, "\(unexplained.map(\.debugLine))")
+    }
+}

@@ -17,7 +17,7 @@ public struct AnalysisPersistence: Sendable {
         self.exportDirectory = exportDirectory
     }
 
-    /// An engine in the state last committed: rollups within the detection horizon, the timeline, recent
+    /// An engine in the state last committed: fine rollups within the detection horizon, the timeline, recent
     /// incidents and the checkpoint.
     public func load() throws -> AnalysisEngine {
         var engine = try AnalysisEngine(configuration: configuration)
@@ -25,8 +25,8 @@ public struct AnalysisPersistence: Sendable {
         var rows: [RollupTable.Row] = []
         if let watermark = checkpoint.watermarkMicros {
             let from = engine.coarse.bucketStart(watermark - configuration.horizonMicros)
-            for bucket in [configuration.bucketMicros, configuration.coarseBucketMicros] {
-                for row in try store.analysisRollups(bucketMicros: bucket, from: from) {
+            do {
+                for row in try store.analysisRollups(bucketMicros: configuration.bucketMicros, from: from) {
                     rows.append(RollupTable.Row(
                         bucketMicros: row.bucketMicros, startMicros: row.startMicros,
                         scope: ScopeKey(task: row.task, dimension: row.dimension, value: row.value),
@@ -45,6 +45,14 @@ public struct AnalysisPersistence: Sendable {
             watermarkMicros: checkpoint.watermarkMicros, nextEvaluationMicros: checkpoint.nextEvaluationMicros,
             pending: checkpoint.pending))
         return engine
+    }
+
+    /// Loads the committed state and analyses every record stored since, committing per batch: what
+    /// `driftwatch analyze` does before reporting.
+    @discardableResult
+    public func update(batchSize: Int = 20_000) throws -> Progress {
+        var engine = try load()
+        return try catchUp(&engine, batchSize: batchSize)
     }
 
     /// What one ``catchUp(_:batchSize:maxRows:)`` did.
