@@ -16,9 +16,9 @@ import Testing
     }
 
     @Test func aTrailingReferenceFollowsAChangeThatABaselineStillSees() throws {
-        // The reindex starts at 1h05m: the trailing reference [1h, 2h) already holds it, the
+        // The reindex starts at 1h: the trailing reference [1h, 2h) already holds it, the
         // baseline [0, 1h) does not.
-        let early = ["reindex_lower_scores@1h05m"]
+        let early = ["reindex_lower_scores@1h"]
         let baseline = try DriftScenario.run(early, configuration: Self.configuration(trailing: false))
         let trailing = try DriftScenario.run(early, configuration: Self.configuration(trailing: true))
         #expect(baseline.row("retrieval.top_score")?.drifted == true)
