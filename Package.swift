@@ -41,15 +41,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Rollups, regression detection, attribution and recommendations.
+        .target(name: "DriftwatchAnalysis", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
         // Drift detection: feature histograms per time bucket, drift statistics, streaming detectors, recommendations.
         .target(name: "DriftwatchDrift", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
+        // Static HTML + inline SVG dashboards from rollups, incidents and the drift report; definitions in YAML.
+        .target(
+            name: "DriftwatchDashboards",
+            dependencies: [
+                "DriftwatchCore", "DriftwatchStatistics", "DriftwatchAnalysis", "DriftwatchDrift",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // Synthetic workload generator with injectable incidents.
         .target(name: "DriftwatchDemo", dependencies: ["DriftwatchCore"]),
         // Config loading and service wiring.
         .target(
             name: "DriftwatchRuntime",
             dependencies: [
-                "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchDrift",
+                "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
+                "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP", "DriftwatchDrift", "DriftwatchDashboards",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -77,12 +88,28 @@ let package = Package(
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(
+            name: "DriftwatchAnalysisTests",
+            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),
+        .testTarget(
+            name: "DriftwatchDashboardsTests",
+            dependencies: [
+                "DriftwatchDashboards", "DriftwatchAnalysis", "DriftwatchDrift", "DriftwatchDemo", "DriftwatchCore",
+                "DriftwatchStatistics", "DriftwatchRuntime", "DriftwatchStore", "DriftwatchTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "DriftwatchDriftTests",
             dependencies: ["DriftwatchDrift", "DriftwatchStatistics", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting", "DriftwatchCore"]
         ),
-        .testTarget(name: "DriftwatchRuntimeTests", dependencies: ["DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting"]),
+        .testTarget(name: "DriftwatchRuntimeTests", dependencies: [
+            "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo",
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ]),
         // Runs the real `driftwatch` process (built by `swift build`).
         .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),
 

@@ -22,17 +22,17 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     id INTEGER PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, ts TEXT NOT NULL, service TEXT, task TEXT,
     route TEXT, model_name TEXT, model_version TEXT, model_tuned INTEGER, template_id TEXT,
-    template_version TEXT, index_version TEXT, outcome TEXT, tools TEXT, slices TEXT, latency_ms REAL,
+    template_version TEXT, index_version TEXT, outcome TEXT, latency_ms REAL,
     tokens_in INTEGER, tokens_out INTEGER, cost_usd REAL, feedback REAL, ingested_at REAL NOT NULL,
-    raw BLOB NOT NULL);
+    raw TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS records_ts ON records(ts);
 CREATE INDEX IF NOT EXISTS records_task_ts ON records(task, ts);
 """
 
 INSERT = ("INSERT OR IGNORE INTO records (request_id, ts, service, task, route, model_name, model_version, "
-          "model_tuned, template_id, template_version, index_version, outcome, tools, slices, latency_ms, "
+          "model_tuned, template_id, template_version, index_version, outcome, latency_ms, "
           "tokens_in, tokens_out, cost_usd, feedback, ingested_at, raw) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 
 
 def row(line, now):
@@ -40,8 +40,6 @@ def row(line, now):
     model = r.get("model") or {}
     template = r.get("template") or {}
     retrieval = r.get("retrieval") or {}
-    tools = r.get("tools")
-    slices = r.get("slices")
     latency = r.get("latency_ms") or {}
     tokens = r.get("tokens") or {}
     feedback = r.get("feedback") or {}
@@ -49,10 +47,8 @@ def row(line, now):
         r["request_id"], r["timestamp"], r.get("service"), r.get("task"), r.get("route"),
         model.get("name"), model.get("version"), int(bool(model.get("tuned"))) if model else None,
         template.get("id"), template.get("version"), retrieval.get("index_version"), r.get("outcome"),
-        json_impl.dumps([t["name"] for t in tools]).decode() if tools else None,
-        json_impl.dumps(slices).decode() if slices else None,
         latency.get("total"), tokens.get("input"), tokens.get("output"), r.get("cost_usd"),
-        feedback.get("score"), now, line,
+        feedback.get("score"), now, line.decode(),
     )
 
 
@@ -60,7 +56,7 @@ def main():
     paths, db = sys.argv[1:-1], sys.argv[-1]
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA synchronous=NORMAL")  # the same durability settings as Driftwatch
     conn.executescript(SCHEMA)
     start = time.perf_counter()
     records = 0

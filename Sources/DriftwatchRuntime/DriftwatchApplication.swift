@@ -1,5 +1,8 @@
 import DriftwatchCore
 public import DriftwatchIngest
+public import DriftwatchMetrics
+import DriftwatchOTLP
+import DriftwatchServer
 public import DriftwatchStore
 public import Logging
 public import ServiceLifecycle
@@ -12,6 +15,8 @@ public struct DriftwatchApplication: Sendable {
     public let configuration: DriftwatchConfiguration
     public let store: SQLiteStore
     public let ingestStats: IngestStats
+    /// The sidecar's own metrics, served on `/metrics` when the listener is on.
+    public let metrics: SidecarMetrics
     let logger: Logger
 
     public init(configuration: DriftwatchConfiguration, logger: Logger) throws {
@@ -19,21 +24,28 @@ public struct DriftwatchApplication: Sendable {
         self.logger = logger
         self.store = try SQLiteStore(path: configuration.databasePath, logger: logger)
         self.ingestStats = IngestStats()
+        self.metrics = SidecarMetrics()
+        MetricsBridge.install(metrics: metrics, ingest: ingestStats, store: store)
     }
 
     /// The glob patterns of every configured source.
     public var patterns: [String] { configuration.sources.flatMap(\.paths) }
 
     public func makeServiceGroup() throws -> ServiceGroup {
-        guard !patterns.isEmpty else {
-            throw DriftwatchError(.invalidConfig, "no log sources to tail: add `sources:` with `paths:` globs to the configuration, or pass --path GLOB")
+        guard !patterns.isEmpty || configuration.server.listen != nil else {
+            throw DriftwatchError(.invalidConfig, "nothing to ingest: add `sources:` with `paths:` globs to the configuration, pass --path GLOB, or turn on the OTLP listener (--otlp-listen 127.0.0.1:4318)")
         }
-        let services: [any Service] = [
-            TailerService(patterns: patterns, sink: store, configuration: configuration.ingest, logger: logger, stats: ingestStats),
+        var services: [any Service] = [
             RetentionService(
                 store: store, policy: configuration.retention.policy,
                 interval: .milliseconds(configuration.retention.intervalMillis), clock: ContinuousClock(), logger: logger),
         ]
+        if !patterns.isEmpty {
+            services.append(TailerService(patterns: patterns, sink: store, configuration: configuration.ingest, logger: logger, stats: ingestStats))
+        }
+        if let receiver = try makeReceiverConfiguration() {
+            services.append(OTLPReceiverService(configuration: receiver, sink: store, metrics: metrics, logger: logger))
+        }
         return ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -44,5 +56,17 @@ public struct DriftwatchApplication: Sendable {
     /// Runs the service group until a shutdown signal; returns after every service has stopped.
     public func run() async throws {
         try await makeServiceGroup().run()
+    }
+
+    func makeReceiverConfiguration() throws -> OTLPReceiverConfiguration? {
+        guard let listen = configuration.server.listen else { return nil }
+        guard let address = OTLPReceiverConfiguration.parseListenAddress(listen) else {
+            throw DriftwatchError(.invalidConfig, "server.listen: expected host:port such as 127.0.0.1:4318, got \"\(listen)\"")
+        }
+        let settings = configuration.server
+        return OTLPReceiverConfiguration(
+            host: address.host, port: address.port, bearerToken: settings.bearerToken,
+            maxRequestBytes: settings.maxRequestBytes,
+            assembly: .init(wait: .milliseconds(settings.traceWaitMillis), maxWait: .milliseconds(settings.traceMaxWaitMillis)))
     }
 }

@@ -49,13 +49,13 @@ public struct RecordQuery: Sendable, Equatable {
             if let value { terms.append("\(column) = ?"); bindings.append(.text(value)) }
         }
         if let tool {
-            terms.append("EXISTS (SELECT 1 FROM json_each(records.tools) WHERE json_each.value = ?)")
+            terms.append("EXISTS (SELECT 1 FROM json_each(records.raw, '$.tools') WHERE json_extract(json_each.value, '$.name') = ?)")
             bindings.append(.text(tool))
         }
         for (key, value) in slices.sorted(by: { $0.key < $1.key }) {
             // Compare as text so `true`, `3` and `de` all match what `SliceValue.description` prints.
-            terms.append("CAST(json_extract(records.slices, ?) AS TEXT) = ?")
-            bindings.append(.text("$.\"\(String(key.filter { $0 != "\"" }))\""))
+            terms.append("CAST(json_extract(records.raw, ?) AS TEXT) = ?")
+            bindings.append(.text("$.slices.\"\(String(key.filter { $0 != "\"" }))\""))
             bindings.append(.text(value == "true" ? "1" : value == "false" ? "0" : value))
         }
         return (terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "), bindings)

@@ -26,9 +26,8 @@ extension SQLiteStore: IngestSink {
                 if !batch.records.isEmpty {
                     let statement = try state.insertRecord ?? connection.prepare(Self.insertRecordSQL)
                     state.insertRecord = statement
-                    var scratch = RecordColumns()
                     for item in batch.records {
-                        scratch.bind(item, ingestedAt: now, to: statement)
+                        RecordColumns.bind(item, ingestedAt: now, to: statement)
                         try statement.step()
                         statement.reset()
                         inserted += connection.changes
@@ -92,9 +91,9 @@ extension SQLiteStore: IngestSink {
 
     static let insertRecordSQL = """
         INSERT OR IGNORE INTO records (request_id, ts, service, task, route, model_name, model_version, model_tuned,
-            template_id, template_version, index_version, outcome, tools, slices, latency_ms, tokens_in, tokens_out,
+            template_id, template_version, index_version, outcome, latency_ms, tokens_in, tokens_out,
             cost_usd, feedback, ingested_at, raw)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     static func checkpoint(from statement: SQLiteStatement) -> FileCheckpoint {
@@ -110,12 +109,9 @@ extension SQLiteStore: IngestSink {
     }
 }
 
-/// Reusable buffers for the derived JSON columns, so the hot loop does not allocate per record.
-struct RecordColumns {
-    private var tools = JSONValueWriter(out: [])
-    private var slices = JSONValueWriter(out: [])
-
-    mutating func bind(_ item: IngestedRecord, ingestedAt: Int64, to statement: SQLiteStatement) {
+/// Binds one record's columns to the prepared insert.
+enum RecordColumns {
+    static func bind(_ item: IngestedRecord, ingestedAt: Int64, to statement: SQLiteStatement) {
         let r = item.record
         statement.bind(1, r.requestID)
         statement.bind(2, r.timestampMicros)
@@ -129,36 +125,13 @@ struct RecordColumns {
         statement.bind(10, r.template?.version)
         statement.bind(11, r.retrieval?.indexVersion)
         statement.bind(12, r.outcome?.rawValue)
-        if r.tools.isEmpty {
-            statement.bind(13, nil as String?)
-        } else {
-            tools.out.removeAll(keepingCapacity: true)
-            tools.array(r.tools) { $0.string($1.name) }
-            statement.bindTextBytes(13, tools.out)
-        }
-        if r.slices.isEmpty {
-            statement.bind(14, nil as String?)
-        } else {
-            slices.out.removeAll(keepingCapacity: true)
-            slices.object { o in
-                for s in r.slices {
-                    o.field(s.key) { v in
-                        switch s.value {
-                        case .string(let x): v.string(x)
-                        case .number(let x): v.double(x)
-                        case .bool(let x): v.bool(x)
-                        }
-                    }
-                }
-            }
-            statement.bindTextBytes(14, slices.out)
-        }
-        statement.bind(15, r.latency?.total)
-        statement.bind(16, r.tokens.map { Int64($0.input) })
-        statement.bind(17, r.tokens.map { Int64($0.output) })
-        statement.bind(18, r.costUSD)
-        statement.bind(19, r.feedback?.score)
-        statement.bind(20, ingestedAt)
-        statement.bindBlob(21, item.raw)
+        statement.bind(13, r.latency?.total)
+        statement.bind(14, r.tokens.map { Int64($0.input) })
+        statement.bind(15, r.tokens.map { Int64($0.output) })
+        statement.bind(16, r.costUSD)
+        statement.bind(17, r.feedback?.score)
+        statement.bind(18, ingestedAt)
+        // The decoder accepted the line, so it is valid UTF-8 JSON text.
+        statement.bindTextBytes(19, item.raw)
     }
 }

@@ -75,7 +75,7 @@ extension SQLiteStore {
             let statement = try connection.prepare("SELECT raw FROM records \(clause) ORDER BY ts, id\(limit)")
             Self.bind(bindings, to: statement)
             var result: [[UInt8]] = []
-            while try statement.step() { result.append(statement.blob(0)) }
+            while try statement.step() { result.append(statement.blob(0)) }  // TEXT read as bytes
             return result
         }
     }
@@ -121,6 +121,17 @@ extension SQLiteStore {
             rows.reserveCapacity(limit)
             while try statement.step() { rows.append(RawRow(id: statement.int64(0), raw: statement.blob(1))) }
             return rows
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Timestamp of the newest stored record (an index lookup, cheap enough for every scrape).
+    public func newestRecordMicros() throws -> Int64? {
+        try withConnection { connection in
+            let statement = try connection.prepare("SELECT MAX(ts) FROM records")
+            _ = try statement.step()
+            return statement.optionalInt64(0)
         }
     }
 }

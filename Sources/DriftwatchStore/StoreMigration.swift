@@ -24,15 +24,15 @@ extension StoreMigration {
                 template_version TEXT,
                 index_version TEXT,
                 outcome TEXT,
-                tools TEXT,
-                slices TEXT,
                 latency_ms REAL,
                 tokens_in INTEGER,
                 tokens_out INTEGER,
                 cost_usd REAL,
                 feedback REAL,
                 ingested_at INTEGER NOT NULL,
-                raw BLOB NOT NULL
+                -- The exact line, as JSON text: unknown fields are kept, and slices and tools are
+                -- queryable with json_extract/json_each without extra columns on the hot path.
+                raw TEXT NOT NULL
             );
             CREATE INDEX records_ts ON records(ts);
             CREATE INDEX records_task_ts ON records(task, ts);
@@ -64,6 +64,59 @@ extension StoreMigration {
                 name TEXT PRIMARY KEY,
                 value INTEGER NOT NULL
             );
+            """),
+        StoreMigration(version: 2, name: "analysis rollups, version timeline, incidents and their events", sql: """
+            CREATE TABLE analysis_rollups (
+                bucket_us INTEGER NOT NULL,
+                start_us INTEGER NOT NULL,
+                task TEXT NOT NULL,
+                dimension TEXT NOT NULL,
+                value TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                outcomes INTEGER NOT NULL,
+                successes INTEGER NOT NULL,
+                counters BLOB NOT NULL,
+                PRIMARY KEY (bucket_us, start_us, task, dimension, value)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE analysis_versions (
+                component TEXT NOT NULL,
+                version TEXT NOT NULL,
+                first_seen_us INTEGER NOT NULL,
+                last_seen_us INTEGER NOT NULL,
+                requests INTEGER NOT NULL,
+                PRIMARY KEY (component, version)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE analysis_state (
+                name TEXT PRIMARY KEY,
+                value INTEGER NOT NULL
+            );
+
+            CREATE TABLE incidents (
+                id TEXT PRIMARY KEY,
+                task TEXT NOT NULL,
+                status TEXT NOT NULL,
+                component TEXT NOT NULL,
+                action TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                detected_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                resolved_at INTEGER,
+                severity REAL NOT NULL,
+                document TEXT NOT NULL
+            );
+            CREATE INDEX incidents_status ON incidents(status, detected_at);
+
+            CREATE TABLE incident_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                incident_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                document TEXT NOT NULL
+            );
+            CREATE INDEX incident_events_incident ON incident_events(incident_id, id);
             """),
         StoreMigration(version: 3, name: "drift detector state", sql: """
             CREATE TABLE drift_state (

@@ -12,6 +12,8 @@ struct Driftwatch: AsyncParsableCommand {
             DeadLettersCommand.self,
             DriftCommand.self,
             DemoCommand.self,
+            AnalyzeCommand.self,
+            DashboardsCommand.self,
         ]
     )
 }

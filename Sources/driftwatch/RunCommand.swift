@@ -12,9 +12,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A glob of log files to tail, in addition to the configured sources (repeatable).")
     var path: [String] = []
 
+    @Option(name: .long, help: "Listen for OTLP/HTTP traces and serve /metrics and /healthz on host:port (e.g. 127.0.0.1:4318).")
+    var otlpListen: String?
+
     func run() async throws {
         var config = try options.resolve()
         if !path.isEmpty { config.sources.append(.init(name: "command-line", paths: path)) }
+        if let otlpListen { config.server.listen = otlpListen }
         let logger = options.makeLogger()
         let application = try DriftwatchApplication(configuration: config, logger: logger)
         try await application.run()

@@ -54,7 +54,7 @@ extension ConfigurationLoader {
         if let n = fields["all_slice_keys"] { d.monitorAllSliceKeys = try reader.bool(n, path: "drift.all_slice_keys") }
         if let n = fields["adjust_p_values"] { d.adjustPValues = try reader.bool(n, path: "drift.adjust_p_values") }
         if let n = fields["significance_guard"] {
-            d.significanceGuard = reader.isOff(n) ? nil : try reader.fraction(n, path: "drift.significance_guard")
+            d.significanceGuard = reader.isOff(n) ? nil : try reader.positiveNumber(n, path: "drift.significance_guard")
         }
         if let n = fields["features"] {
             d.features = try reader.sequence(n, path: "drift.features").enumerated().map { index, item in
@@ -93,7 +93,7 @@ extension ConfigurationLoader {
             }
             feature.testName = test.rawValue
         }
-        if let n = fields["threshold"] { feature.threshold = try reader.fraction(n, path: path + ".threshold") }
+        if let n = fields["threshold"] { feature.threshold = try reader.positiveNumber(n, path: path + ".threshold") }
         return feature
     }
 }
@@ -106,7 +106,7 @@ extension NodeReader {
         return value
     }
 
-    func fraction(_ node: Node, path: String) throws -> Double {
+    func positiveNumber(_ node: Node, path: String) throws -> Double {
         guard case .scalar(let scalar) = node, let value = Double(scalar.string), value > 0, value.isFinite else {
             throw error(node, path: path, "expected a positive number such as 0.05")
         }

@@ -1,3 +1,4 @@
+import DriftwatchAnalysis
 import DriftwatchCore
 import DriftwatchIngest
 import DriftwatchStore
@@ -31,7 +32,7 @@ public struct ConfigurationLoader: Sendable {
         guard let root else { return config }
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, path: "")
-        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "drift"], path: "")
+        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "server", "analysis", "drift", "dashboards"], path: "")
         if let node = top["database"] { config.databasePath = try reader.string(node, path: "database") }
         if let node = top["sources"] {
             config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
@@ -69,8 +70,66 @@ public struct ConfigurationLoader: Sendable {
             }
             if let n = fields["interval"] { config.retention.intervalMillis = Int(try reader.duration(n, path: "retention.interval") / 1000) }
         }
+        if let node = top["server"] {
+            let fields = try reader.mapping(node, path: "server")
+            try reader.allowOnly(fields, keys: ["listen", "bearer_token", "bearer_token_env", "max_request_bytes", "trace_wait", "trace_max_wait"], path: "server")
+            if let n = fields["listen"] {
+                if reader.isOff(n) {
+                    config.server.listen = nil
+                } else {
+                    let text = try reader.string(n, path: "server.listen")
+                    guard Self.isListenAddress(text) else {
+                        throw reader.error(n, path: "server.listen", "expected host:port such as 127.0.0.1:4318, got \"\(text)\"")
+                    }
+                    config.server.listen = text
+                }
+            }
+            if let n = fields["bearer_token"] { config.server.bearerToken = try reader.string(n, path: "server.bearer_token") }
+            if let n = fields["bearer_token_env"] {
+                let name = try reader.string(n, path: "server.bearer_token_env")
+                guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+                    throw reader.error(n, path: "server.bearer_token_env", "names the environment variable \(name), which is not set")
+                }
+                config.server.bearerToken = value
+            }
+            if let n = fields["max_request_bytes"] { config.server.maxRequestBytes = Int(try reader.bytes(n, path: "server.max_request_bytes", minimum: 1024)) }
+            if let n = fields["trace_wait"] { config.server.traceWaitMillis = Int(try reader.duration(n, path: "server.trace_wait") / 1000) }
+            if let n = fields["trace_max_wait"] { config.server.traceMaxWaitMillis = Int(try reader.duration(n, path: "server.trace_max_wait") / 1000) }
+        }
+        if let node = top["analysis"] { try loadAnalysis(node, reader: reader, into: &config.analysis) }
         if let node = top["drift"] { config.drift = try readDrift(node, reader: reader) }
+        if let node = top["dashboards"] { config.dashboards = try readDashboards(node, reader: reader) }
         return config
+    }
+
+    /// `host:port` with a port in 0...65535.
+    static func isListenAddress(_ text: String) -> Bool {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return false }
+        return (0...65535).contains(port) && colon != text.startIndex
+    }
+
+    private func loadAnalysis(_ node: Node, reader: NodeReader, into settings: inout DriftwatchConfiguration.AnalysisSettings) throws {
+        let fields = try reader.mapping(node, path: "analysis")
+        try reader.allowOnly(fields, keys: ["enabled", "interval", "batch_records", "bucket", "coarse_bucket", "current_window",
+                                            "baseline_window", "min_effect", "false_discovery_rate", "export_dir",
+                                            "rollup_retention", "coarse_rollup_retention"], path: "analysis")
+        if let n = fields["enabled"] { settings.enabled = !reader.isOff(n) }
+        if let n = fields["interval"] { settings.intervalMillis = Int(try reader.duration(n, path: "analysis.interval") / 1000) }
+        if let n = fields["batch_records"] { settings.batchRecords = try reader.int(n, path: "analysis.batch_records", minimum: 1) }
+        if let n = fields["bucket"] { settings.engine.bucketMicros = try reader.duration(n, path: "analysis.bucket") }
+        if let n = fields["coarse_bucket"] { settings.engine.coarseBucketMicros = try reader.duration(n, path: "analysis.coarse_bucket") }
+        if let n = fields["current_window"] { settings.engine.currentWindowMicros = try reader.duration(n, path: "analysis.current_window") }
+        if let n = fields["baseline_window"] { settings.engine.baselineWindowMicros = try reader.duration(n, path: "analysis.baseline_window") }
+        if let n = fields["min_effect"] { settings.engine.minimumEffect = try reader.fraction(n, path: "analysis.min_effect") }
+        if let n = fields["false_discovery_rate"] { settings.engine.falseDiscoveryRate = try reader.fraction(n, path: "analysis.false_discovery_rate") }
+        if let n = fields["export_dir"] { settings.exportDirectory = reader.isOff(n) ? nil : try reader.string(n, path: "analysis.export_dir") }
+        if let n = fields["rollup_retention"] { settings.fineRetentionMicros = try reader.duration(n, path: "analysis.rollup_retention") }
+        if let n = fields["coarse_rollup_retention"] { settings.coarseRetentionMicros = try reader.duration(n, path: "analysis.coarse_rollup_retention") }
+        do {
+            try settings.engine.validate()
+        } catch {
+            throw reader.error(node, path: "analysis", error.message)
+        }
     }
 }
 
@@ -119,6 +178,16 @@ struct NodeReader {
             throw error(node, path: path, "expected a whole number of at least \(minimum), got \(describe(node))")
         }
         return value
+    }
+
+    /// A number strictly between 0 and 1, e.g. `0.02`, or a percentage such as `2%`.
+    func fraction(_ node: Node, path: String) throws -> Double {
+        if case .scalar(let scalar) = node {
+            let text = scalar.string.trimmingCharacters(in: .whitespaces)
+            let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+            if let value, value > 0, value < 1 { return value }
+        }
+        throw error(node, path: path, "expected a fraction between 0 and 1 such as 0.02 or 2%, got \(describe(node))")
     }
 
     func isOff(_ node: Node) -> Bool {

@@ -1,4 +1,5 @@
 public import DriftwatchIngest
+public import DriftwatchAnalysis
 public import DriftwatchStore
 
 /// Everything `driftwatch` reads from its YAML file. Every key has a default, so running
@@ -11,7 +12,11 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     /// Tailing limits and intervals.
     public var ingest = IngestConfiguration()
     public var retention = RetentionSettings()
+    /// The HTTP listener: OTLP/HTTP traces in, `/metrics` and `/healthz` out. Off unless configured.
+    public var server = ServerSettings()
+    public var analysis = AnalysisSettings()
     public var drift = DriftSettings()
+    public var dashboards = DashboardSettings()
 
     public init() {}
 
@@ -31,6 +36,38 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public var policy = RetentionPolicy(maxAgeMicros: 30 * 86_400_000_000)
         /// How often the retention pass runs under `run`.
         public var intervalMillis: Int = 600_000
+
+        public init() {}
+    }
+
+    public struct ServerSettings: Sendable, Equatable {
+        /// `host:port` to listen on (loopback by default when enabled); nil turns the listener off.
+        public var listen: String?
+        /// Bearer token OTLP clients must send; read from `bearer_token` or the variable named by `bearer_token_env`.
+        public var bearerToken: String?
+        public var maxRequestBytes: Int = 4 << 20
+        /// How long to wait for more spans of a trace after its root span arrived.
+        public var traceWaitMillis: Int = 2_000
+        /// Longest a trace is held waiting for its root span.
+        public var traceMaxWaitMillis: Int = 30_000
+
+        public init() {}
+    }
+
+    public struct AnalysisSettings: Sendable, Equatable {
+        /// Whether `run` keeps rollups and incidents current.
+        public var enabled = true
+        /// Windows, buckets and statistical thresholds of the analyzer.
+        public var engine = AnalysisConfiguration()
+        /// How often a caught-up analyzer looks for new records.
+        public var intervalMillis: Int = 5_000
+        /// Records analysed and committed per transaction.
+        public var batchRecords: Int = 20_000
+        /// Where `targeted_retraining` incidents write their request ID files; nil disables exports.
+        public var exportDirectory: String? = "./driftwatch-exports"
+        /// Fine and coarse rollups older than these are deleted from the store.
+        public var fineRetentionMicros: Int64 = 7 * 86_400_000_000
+        public var coarseRetentionMicros: Int64 = 90 * 86_400_000_000
 
         public init() {}
     }

@@ -19,7 +19,11 @@ public struct RetentionService<C: Clock>: Service where C.Duration == Duration {
     }
 
     public func run() async throws {
-        guard policy.maxAgeMicros != nil || policy.maxBytes != nil else { return }
+        // A service that returns early stops the whole group, so with no limits just wait for shutdown.
+        guard policy.maxAgeMicros != nil || policy.maxBytes != nil else {
+            try? await gracefulShutdown()
+            return
+        }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let result = try store.applyRetention(policy)

@@ -1,0 +1,46 @@
+/// Tunables of the analyzer. Defaults suit a service with a few requests per second or more.
+public struct AnalysisConfiguration: Sendable, Equatable {
+    /// Bucket of the fine rollups that detection reads.
+    public var bucketMicros: Int64 = 5 * 60_000_000
+    /// Bucket of the coarse rollups kept for reports and dashboards.
+    public var coarseBucketMicros: Int64 = 3_600_000_000
+    /// The window compared against the baseline, ending at the evaluation time.
+    public var currentWindowMicros: Int64 = 3_600_000_000
+    /// The baseline: up to this long immediately before the current window.
+    public var baselineWindowMicros: Int64 = 24 * 3_600_000_000
+    /// Smallest absolute drop in success rate worth an incident, so plain noise and benign changes raise nothing.
+    public var minimumEffect: Double = 0.02
+    /// False-discovery rate across every scope tested in one evaluation (Benjamini–Hochberg). Small, because the
+    /// same scopes are tested again every bucket: a day holds hundreds of evaluations.
+    public var falseDiscoveryRate: Double = 0.0001
+    /// Fewest trials a baseline needs before a scope is tested.
+    public var minimumBaseline: Int64 = 200
+    /// Fewest trials a current window (or a version cohort) needs before it is tested.
+    public var minimumCurrent: Int64 = 100
+    /// Below this expected count in any cell of the 2×2 table, Fisher's exact test replaces the z-test.
+    public var fisherBelowExpected: Double = 10
+    /// Share of the task-level excess failures a narrower scope must explain to become the incident's scope.
+    public var explanatoryPower: Double = 0.5
+    /// Consecutive evaluations a task must show a regression in before an incident opens.
+    public var confirmations: Int = 2
+    /// A new version first seen this close to the estimated onset is taken as the onset (a deploy marker).
+    public var deploySnapMicros: Int64 = 3_600_000_000
+    /// Fine buckets older than this before the newest record are dropped from memory (they stay stored).
+    public var horizonMicros: Int64 { currentWindowMicros + baselineWindowMicros + coarseBucketMicros }
+
+    public init() {}
+
+    /// Checks that windows are whole numbers of buckets and thresholds are in range.
+    public func validate() throws(AnalysisError) {
+        guard bucketMicros > 0, coarseBucketMicros > 0, coarseBucketMicros % bucketMicros == 0 else {
+            throw AnalysisError(.invalidConfiguration, "bucket sizes must be positive and the coarse bucket a multiple of the fine one")
+        }
+        guard currentWindowMicros >= bucketMicros, currentWindowMicros % bucketMicros == 0,
+              baselineWindowMicros >= bucketMicros, baselineWindowMicros % bucketMicros == 0 else {
+            throw AnalysisError(.invalidConfiguration, "current and baseline windows must be whole numbers of buckets")
+        }
+        guard (0..<1).contains(minimumEffect), falseDiscoveryRate > 0, falseDiscoveryRate < 1 else {
+            throw AnalysisError(.invalidConfiguration, "minimum effect must be in 0..<1 and the false-discovery rate in (0, 1)")
+        }
+    }
+}

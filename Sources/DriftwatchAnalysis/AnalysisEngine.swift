@@ -1,0 +1,413 @@
+public import DriftwatchCore
+
+/// The streaming analyzer: records in, rollups, a version timeline and incident events out.
+///
+/// A pure state machine driven by record timestamps: whenever the stream crosses a fine-bucket boundary the
+/// just-closed window is evaluated, so a replay of the same records yields the same incidents whatever the
+/// batching, and tests need no clock. The owner persists ``takeChanges()`` together with ``lastRowID`` in one
+/// transaction and restores with ``restore(_:)``, which makes analysis exactly once across restarts.
+public struct AnalysisEngine: Sendable {
+    public let configuration: AnalysisConfiguration
+    /// Interned scopes shared by both tables.
+    public private(set) var scopes = ScopeIndex()
+    public private(set) var fine: RollupTable
+    public private(set) var coarse: RollupTable
+    public private(set) var timeline = VersionTimeline()
+    /// Open incidents and those resolved within the baseline horizon, by id.
+    public private(set) var incidents: [String: Incident] = [:]
+    /// The newest record timestamp seen.
+    public private(set) var watermarkMicros: Int64?
+    /// The next bucket boundary at which the analyzer evaluates.
+    public private(set) var nextEvaluationMicros: Int64?
+    /// The last store row id ingested (0 before any).
+    public private(set) var lastRowID: Int64 = 0
+    /// Records older than the in-memory horizon, counted but not rolled up.
+    public private(set) var lateRecords: Int64 = 0
+    public private(set) var evaluations: Int64 = 0
+
+    private var events: [IncidentEvent] = []
+    private var changedIncidents: Set<String> = []
+    private var lastEventValue: [String: Double] = [:]
+    /// Consecutive evaluations each task has shown a regression in without an incident yet.
+    public private(set) var pending: [String: Int] = [:]
+
+    public init(configuration: AnalysisConfiguration = AnalysisConfiguration()) throws(AnalysisError) {
+        try configuration.validate()
+        self.configuration = configuration
+        fine = RollupTable(bucketMicros: configuration.bucketMicros)
+        coarse = RollupTable(bucketMicros: configuration.coarseBucketMicros)
+    }
+
+    /// Records before this are outside the in-memory horizon: rolling them up would overwrite stored buckets
+    /// that memory no longer holds.
+    public var horizonStartMicros: Int64? {
+        watermarkMicros.map { coarse.bucketStart($0 - configuration.horizonMicros) }
+    }
+
+    /// Adds one record, evaluating first at every bucket boundary its timestamp passes.
+    public mutating func ingest(_ record: RequestRecord, rowID: Int64? = nil) {
+        if let rowID { lastRowID = max(lastRowID, rowID) }
+        let t = record.timestampMicros
+        if let start = horizonStartMicros, t < start {
+            lateRecords += 1
+            return
+        }
+        advance(to: t)
+        let observation = RecordObservation(record)
+        var ids: [Int] = []
+        for scope in record.analysisScopes() { ids.append(scopes.id(scope)) }
+        fine.add(observation, scopeIDs: ids)
+        coarse.add(observation, scopeIDs: ids)
+        see(record, at: t)
+        if t > (watermarkMicros ?? .min) { watermarkMicros = t }
+    }
+
+    /// Moves the checkpoint past a stored row that could not be decoded.
+    public mutating func skip(rowID: Int64) {
+        lastRowID = max(lastRowID, rowID)
+    }
+
+    /// Adds details to an incident's recommendation (e.g. the path of an export written by the owner),
+    /// without raising an event: the owner stores them with the step that opened it.
+    public mutating func annotate(incidentID: String, details: [String: String]) {
+        incidents[incidentID]?.recommendation.details.merge(details) { $1 }
+    }
+
+    /// Evaluates at every boundary up to and including `t` (e.g. on a wall-clock tick when traffic stops).
+    public mutating func advance(to t: Int64) {
+        guard var next = nextEvaluationMicros else {
+            nextEvaluationMicros = fine.bucketStart(t) + configuration.bucketMicros
+            return
+        }
+        if t - next > configuration.horizonMicros {
+            // A long gap: skip straight to the boundary before `t`.
+            next = fine.bucketStart(t)
+        }
+        while t >= next {
+            evaluate(at: next)
+            next += configuration.bucketMicros
+        }
+        nextEvaluationMicros = next
+    }
+
+    private mutating func see(_ r: RequestRecord, at t: Int64) {
+        if let m = r.model { timeline.see("model:" + m.name, m.version, at: t) }
+        if let tpl = r.template { timeline.see("template:" + tpl.id, tpl.version, at: t) }
+        if let index = r.retrieval?.indexVersion { timeline.see("index", index, at: t) }
+        for call in r.tools { if let v = call.version { timeline.see("tool:" + call.name, v, at: t) } }
+        if let release = r.release {
+            if let v = release.dataset { timeline.see("release.dataset", v, at: t) }
+            if let v = release.validator { timeline.see("release.validator", v, at: t) }
+            if let v = release.evalSuite { timeline.see("release.eval_suite", v, at: t) }
+        }
+    }
+
+    /// The incidents ranked by severity, open first.
+    public var rankedIncidents: [Incident] {
+        incidents.values.sorted {
+            ($0.status == .open ? 0 : 1, -$0.severity, $0.id) < ($1.status == .open ? 0 : 1, -$1.severity, $1.id)
+        }
+    }
+
+    // MARK: - Persistence
+
+    /// Everything changed since the last call: what the owner stores in one transaction.
+    public struct Changes: Sendable {
+        public var rollups: [RollupTable.Row]
+        public var timeline: [VersionTimeline.Entry]
+        public var incidents: [Incident]
+        public var events: [IncidentEvent]
+        public var lastRowID: Int64
+        public var watermarkMicros: Int64?
+        public var nextEvaluationMicros: Int64?
+        public var pending: [String: Int]
+
+        public var isEmpty: Bool { rollups.isEmpty && timeline.isEmpty && incidents.isEmpty && events.isEmpty }
+    }
+
+    public mutating func takeChanges() -> Changes {
+        let changes = Changes(
+            rollups: fine.takeDirty(scopes) + coarse.takeDirty(scopes), timeline: timeline.takeDirty(),
+            incidents: changedIncidents.sorted().compactMap { incidents[$0] }, events: events,
+            lastRowID: lastRowID, watermarkMicros: watermarkMicros, nextEvaluationMicros: nextEvaluationMicros,
+            pending: pending)
+        events.removeAll()
+        changedIncidents.removeAll()
+        prune()
+        return changes
+    }
+
+    /// The persisted state an engine resumes from.
+    public struct State: Sendable {
+        public var rollups: [RollupTable.Row]
+        public var timeline: [VersionTimeline.Entry]
+        public var incidents: [Incident]
+        public var lastRowID: Int64
+        public var watermarkMicros: Int64?
+        public var nextEvaluationMicros: Int64?
+        public var pending: [String: Int]
+
+        public init(rollups: [RollupTable.Row], timeline: [VersionTimeline.Entry], incidents: [Incident], lastRowID: Int64,
+                    watermarkMicros: Int64?, nextEvaluationMicros: Int64?, pending: [String: Int] = [:]) {
+            self.pending = pending
+            self.rollups = rollups
+            self.timeline = timeline
+            self.incidents = incidents
+            self.lastRowID = lastRowID
+            self.watermarkMicros = watermarkMicros
+            self.nextEvaluationMicros = nextEvaluationMicros
+        }
+    }
+
+    /// Replaces the state with a persisted one (rollups at other bucket sizes than configured are ignored).
+    public mutating func restore(_ state: State) {
+        fine = RollupTable(bucketMicros: configuration.bucketMicros)
+        coarse = RollupTable(bucketMicros: configuration.coarseBucketMicros)
+        scopes = ScopeIndex()
+        for row in state.rollups {
+            let id = scopes.id(row.scope)
+            if row.bucketMicros == fine.bucketMicros {
+                fine.restore(row, id: id)
+            } else if row.bucketMicros == coarse.bucketMicros {
+                coarse.restore(row, id: id)
+            }
+        }
+        timeline = VersionTimeline()
+        for entry in state.timeline { timeline.restore(entry) }
+        incidents = Dictionary(state.incidents.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        lastEventValue = incidents.mapValues(\.current.value)
+        lastRowID = state.lastRowID
+        watermarkMicros = state.watermarkMicros
+        nextEvaluationMicros = state.nextEvaluationMicros
+        pending = state.pending
+        events.removeAll()
+        changedIncidents.removeAll()
+    }
+
+    private mutating func prune() {
+        guard let start = horizonStartMicros else { return }
+        fine.prune(before: start)
+        coarse.prune(before: start)
+        for (id, incident) in incidents where incident.status == .resolved && (incident.resolvedAtMicros ?? 0) < start {
+            incidents[id] = nil
+            lastEventValue[id] = nil
+        }
+    }
+
+    // MARK: - Evaluation
+
+    /// Detects, opens, updates and resolves incidents for the window ending at `t`.
+    public mutating func evaluate(at t: Int64) {
+        evaluations += 1
+        var excluded: [String: [Range<Int64>]] = [:]
+        for incident in incidents.values {
+            let end = incident.resolvedAtMicros ?? .max
+            excluded[incident.task, default: []].append(incident.startedAtMicros..<max(end, incident.startedAtMicros + 1))
+        }
+        let windows = WindowCounters(table: fine, scopes: scopes, at: t, configuration: configuration, excluded: excluded)
+        let openTasks = Set(incidents.values.filter { $0.status == .open }.map(\.task))
+        let results = RegressionDetector(configuration: configuration).evaluate(windows, skipping: openTasks)
+        for id in incidents.keys.sorted() where incidents[id]!.status == .open {
+            update(id, windows: windows, at: t)
+        }
+        for task in pending.keys where results[task] == nil || openTasks.contains(task) { pending[task] = nil }
+        for task in results.keys.sorted() where !openTasks.contains(task) {
+            let seen = (pending[task] ?? 0) + 1
+            if seen >= configuration.confirmations {
+                pending[task] = nil
+                open(task: task, result: results[task]!, windows: windows, at: t)
+            } else {
+                pending[task] = seen
+            }
+        }
+    }
+
+    /// Picks the scope that best explains the task's drop: a narrower finding that carries at least
+    /// `explanatoryPower` of the task's excess failures and is clearly worse than the task as a whole
+    /// (Adtributor's explanatory power and surprise), the most surprising first; else the task itself.
+    func localize(_ result: RegressionDetector.TaskResult) -> Finding {
+        let findings = result.findings
+        let top = result.comparison ?? findings.filter { $0.kind != .mix }.max { $0.excess < $1.excess } ?? findings[0]
+        let taskExcess = max(top.excess, 0)
+        let candidates = findings.filter {
+            $0.kind != .mix && !$0.scope.isTask && $0.share <= 0.8 && $0.excess >= configuration.explanatoryPower * min(taskExcess, $0.excess * 4)
+                && $0.effect >= 1.5 * max(top.effect, 0)
+        }
+        return candidates.max { ($0.effect, -$0.share) < ($1.effect, -$1.share) } ?? top
+    }
+
+    private mutating func open(task: String, result: RegressionDetector.TaskResult, windows: WindowCounters, at t: Int64) {
+        let findings = result.findings
+        let primary = localize(result)
+        let cohorts = findings.filter { $0.kind == .newVersion || ($0.kind == .segment && $0.scope != primary.scope && $0.share <= 0.8) }
+            .sorted { $0.excess > $1.excess }
+        let mix = findings.filter { $0.kind == .mix }.max { $0.effect < $1.effect }
+        let attribution = Attributor(configuration: configuration).attribute(primary: primary, cohorts: cohorts, mix: mix, windows: windows)
+        var scope = ["task": task]
+        if !primary.scope.isTask { scope[primary.scope.dimension] = primary.scope.value }
+        for cohort in cohorts where cohort.kind == .newVersion && scope[cohort.scope.dimension] == nil {
+            scope[cohort.scope.dimension] = cohort.scope.value
+        }
+        let started = onset(primary: primary, cohorts: cohorts, mixDriver: attribution.mixDriver, windows: windows)
+        var incident = Incident(
+            id: Self.incidentID(task: task, detectedAt: t), status: .open,
+            startedAt: RFC3339.format(micros: started), detectedAt: RFC3339.format(micros: t),
+            updatedAt: RFC3339.format(micros: t), resolvedAt: nil, metric: "success_rate", scope: scope,
+            baseline: Self.measurement(primary.reference), current: Self.measurement(primary.current),
+            pValue: primary.pValue, adjustedPValue: primary.adjustedPValue, component: attribution.component,
+            confidence: attribution.confidence, evidence: attribution.evidence, recommendation: attribution.recommendation,
+            severity: Self.severity(primary, windowMicros: configuration.currentWindowMicros),
+            startedAtMicros: started, detectedAtMicros: t, updatedAtMicros: t, resolvedAtMicros: nil)
+        incident.primaryScope = primary.scope
+        incidents[incident.id] = incident
+        changedIncidents.insert(incident.id)
+        lastEventValue[incident.id] = incident.current.value
+        events.append(IncidentEvent(kind: .opened, atMicros: t, incident: incident))
+    }
+
+    private mutating func update(_ id: String, windows: WindowCounters, at t: Int64) {
+        guard var incident = incidents[id] else { return }
+        let scope = incident.primaryScope
+        guard let cur = windows.current[scope], cur.outcomes >= configuration.minimumCurrent / 2 else { return }
+        let baselineRate = incident.baseline.value
+        let rate = cur.successRate ?? baselineRate
+        var reference = MetricCounters()
+        reference.outcomes = incident.baseline.n
+        reference.successes = Int64((baselineRate * Double(incident.baseline.n)).rounded())
+        incident.current = Self.measurement(cur)
+        incident.pValue = RegressionDetector.pWorse(current: cur, reference: reference, fisherBelow: configuration.fisherBelowExpected)
+        var effect = baselineRate - rate
+        if incident.component == "traffic", let key = incident.recommendation.details["slice_key"],
+           let base = windows.baseline[ScopeKey(task: incident.task)] {
+            // A traffic incident lasts as long as the mix keeps predicting a drop, whatever the noise in the rate.
+            let mix = RegressionDetector(configuration: configuration).mixFinding(
+                task: incident.task, key: key, windows: windows, base: base, cur: cur)
+            effect = max(0, mix?.effect ?? 0)
+        }
+        incident.severity = max(0, effect) * Double(cur.outcomes) * 3_600_000_000 / Double(configuration.currentWindowMicros)
+        incident.updatedAt = RFC3339.format(micros: t)
+        incident.updatedAtMicros = t
+        if effect < configuration.minimumEffect / 2 {
+            incident.status = .resolved
+            incident.resolvedAt = RFC3339.format(micros: t)
+            incident.resolvedAtMicros = t
+            events.append(IncidentEvent(kind: .resolved, atMicros: t, incident: incident))
+            lastEventValue[id] = rate
+        } else if abs(rate - (lastEventValue[id] ?? rate)) >= 0.01 {
+            events.append(IncidentEvent(kind: .updated, atMicros: t, incident: incident))
+            lastEventValue[id] = rate
+        }
+        incidents[id] = incident
+        changedIncidents.insert(id)
+    }
+
+    /// When the drop began: the first sighting of the new version that carries it, else the change point of a
+    /// CUSUM over the scope's buckets (Page's statistic, the one Page–Hinkley thresholds), for traffic over the
+    /// share of the slice that grew.
+    private func onset(primary: Finding, cohorts: [Finding], mixDriver: ScopeKey?, windows: WindowCounters) -> Int64 {
+        let t = windows.evaluationMicros
+        let from = windows.currentRange.lowerBound - configuration.currentWindowMicros
+        for cohort in cohorts where cohort.kind == .newVersion {
+            if let first = firstSeen(cohort.scope), first >= from - configuration.baselineWindowMicros { return max(first, from) }
+        }
+        let bucket = configuration.bucketMicros
+        let task = primary.scope.task
+        var series: [(start: Int64, x: Double, n: Double)] = []
+        var p0 = 0.0, p1 = 0.0
+        if let driver = mixDriver {
+            let taskID = scopes.existingID(ScopeKey(task: task)) ?? -1
+            let sliceID = scopes.existingID(driver) ?? -1
+            for start in bucketStarts(from: from, to: t, windows: windows, task: task) {
+                let n = Double(fine.counters(taskID, at: start)?.outcomes ?? 0)
+                series.append((start, Double(fine.counters(sliceID, at: start)?.outcomes ?? 0), n))
+            }
+            let b = windows.baseline[ScopeKey(task: task)]?.outcomes ?? 0, c = windows.current[ScopeKey(task: task)]?.outcomes ?? 0
+            p0 = b > 0 ? Double(windows.baseline[driver]?.outcomes ?? 0) / Double(b) : 0
+            p1 = c > 0 ? Double(windows.current[driver]?.outcomes ?? 0) / Double(c) : 0
+        } else {
+            let id = scopes.existingID(primary.scope) ?? -1
+            for start in bucketStarts(from: from, to: t, windows: windows, task: task) {
+                let c = fine.counters(id, at: start)
+                series.append((start, Double((c?.outcomes ?? 0) - (c?.successes ?? 0)), Double(c?.outcomes ?? 0)))
+            }
+            p0 = 1 - (primary.reference.successRate ?? 1)
+            p1 = 1 - (primary.current.successRate ?? 1)
+        }
+        // S_j = Σ_{i≤j} (x_i − n_i·k) with k halfway between the rates; the drop starts after its minimum.
+        let k = (p0 + p1) / 2
+        var s = 0.0, minimum = 0.0
+        var onset = series.first?.start ?? windows.currentRange.lowerBound
+        for point in series {
+            s += point.x - point.n * k
+            if s < minimum {
+                minimum = s
+                onset = point.start + bucket
+            }
+        }
+        onset = min(onset, windows.currentRange.upperBound - bucket)
+        if mixDriver == nil, let marker = deployMarker(task: task, near: onset, windows: windows) { return marker }
+        return onset
+    }
+
+    /// The first sighting of a version serving `task` now that is closest to `t`, within the snap distance.
+    private func deployMarker(task: String, near t: Int64, windows: WindowCounters) -> Int64? {
+        var best: Int64?
+        for scope in windows.current.keys where scope.task == task && Dimension.versioned.contains(scope.dimension) {
+            let (component, version) = Self.timelineKey(dimension: scope.dimension, value: scope.value)
+            guard let first = timeline.entry(component: component, version: version)?.firstSeenMicros,
+                  abs(first - t) <= configuration.deploySnapMicros,
+                  let earliest = timeline.earliestFirstSeen(component: component),
+                  first > earliest + configuration.bucketMicros else { continue }
+            if best.map({ abs(first - t) < abs($0 - t) }) ?? true { best = first }
+        }
+        return best
+    }
+
+    private func bucketStarts(from: Int64, to t: Int64, windows: WindowCounters, task: String) -> [Int64] {
+        let bucket = configuration.bucketMicros
+        var out: [Int64] = []
+        var start = from
+        while start < t {
+            if !windows.isExcluded(task: task, bucket: start..<(start + bucket)) { out.append(start) }
+            start += bucket
+        }
+        return out
+    }
+
+    private func firstSeen(_ scope: ScopeKey) -> Int64? {
+        let (component, version) = Self.timelineKey(dimension: scope.dimension, value: scope.value)
+        return timeline.entry(component: component, version: version)?.firstSeenMicros
+    }
+
+    static func timelineKey(dimension: String, value: String) -> (String, String) {
+        func split(_ prefix: String) -> (String, String) {
+            let parts = value.split(separator: "@", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? (prefix + ":" + parts[0], parts[1]) : (prefix + ":" + value, "")
+        }
+        switch dimension {
+        case Dimension.model: return split("model")
+        case Dimension.template: return split("template")
+        case Dimension.tool: return split("tool")
+        case Dimension.index: return ("index", value)
+        default: return (dimension, value)
+        }
+    }
+
+    static func measurement(_ c: MetricCounters) -> Incident.Measurement {
+        let ci = DriftwatchStatisticsBridge.wilson(successes: c.successes, trials: c.outcomes)
+        return Incident.Measurement(value: c.successRate ?? 0, n: c.outcomes, ciLower: ci?.0, ciUpper: ci?.1)
+    }
+
+    static func severity(_ f: Finding, windowMicros: Int64) -> Double {
+        max(0, f.excess) * 3_600_000_000 / Double(windowMicros)
+    }
+
+    /// Stable across replays: the task and the detection time.
+    static func incidentID(task: String, detectedAt t: Int64) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in task.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for i in 0..<8 { h = (h ^ UInt64(UInt8(truncatingIfNeeded: t >> (8 * i)))) &* 0x100_0000_01b3 }
+        let hex = String(h, radix: 16)
+        return "inc-" + String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+    }
+}

@@ -1,0 +1,108 @@
+/// A detected regression with its attribution and recommendation: the document `driftwatch analyze --format json`
+/// prints, and what the store keeps per incident.
+public struct Incident: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable { case open, resolved }
+
+    /// A rate with its sample size and 95% Wilson interval.
+    public struct Measurement: Sendable, Equatable, Codable {
+        public var value: Double
+        public var n: Int64
+        public var ciLower: Double?
+        public var ciUpper: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case value, n
+            case ciLower = "ci_lower"
+            case ciUpper = "ci_upper"
+        }
+    }
+
+    /// One number behind the attribution.
+    public struct Evidence: Sendable, Equatable, Codable {
+        public var signal: String
+        public var baseline: Double?
+        public var current: Double?
+        public var note: String
+    }
+
+    public struct Recommendation: Sendable, Equatable, Codable {
+        /// `retrieval_fix`, `tool_fix`, `wrapper_fix`, `routing_change` or `targeted_retraining`.
+        public var action: String
+        public var summary: String
+        public var details: [String: String]
+    }
+
+    public var id: String
+    public var status: Status
+    /// RFC 3339.
+    public var startedAt: String
+    public var detectedAt: String
+    public var updatedAt: String
+    public var resolvedAt: String?
+    public var metric: String
+    public var scope: [String: String]
+    public var baseline: Measurement
+    public var current: Measurement
+    public var pValue: Double
+    /// Benjamini–Hochberg adjusted p-value at detection.
+    public var adjustedPValue: Double
+    /// `retrieval`, `tools`, `wrapper`, `model` or `traffic`.
+    public var component: String
+    public var confidence: Double
+    public var evidence: [Evidence]
+    public var recommendation: Recommendation
+    /// Excess failures per hour in the scope at the last evaluation; incidents are ranked by it.
+    public var severity: Double
+
+    // Machine fields, microseconds since the epoch (also in the RFC 3339 strings above).
+    public var startedAtMicros: Int64
+    public var detectedAtMicros: Int64
+    public var updatedAtMicros: Int64
+    public var resolvedAtMicros: Int64?
+    /// The one rollup scope the incident is measured on (its task, or the slice or version that localizes it).
+    public var primaryDimension: String = ""
+    public var primaryValue: String = ""
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, metric, scope, baseline, current, component, confidence, evidence, recommendation, severity
+        case startedAt = "started_at"
+        case detectedAt = "detected_at"
+        case updatedAt = "updated_at"
+        case resolvedAt = "resolved_at"
+        case pValue = "p_value"
+        case adjustedPValue = "adjusted_p_value"
+        case startedAtMicros = "started_at_us"
+        case detectedAtMicros = "detected_at_us"
+        case updatedAtMicros = "updated_at_us"
+        case resolvedAtMicros = "resolved_at_us"
+        case primaryDimension = "primary_dimension"
+        case primaryValue = "primary_value"
+    }
+
+    /// The task the incident belongs to.
+    public var task: String { scope["task"] ?? "" }
+
+    public var primaryScope: ScopeKey {
+        get { ScopeKey(task: task, dimension: primaryDimension, value: primaryValue) }
+        set {
+            primaryDimension = newValue.dimension
+            primaryValue = newValue.value
+        }
+    }
+}
+
+/// Opening, updating or resolving an incident: what later alerting consumes.
+public struct IncidentEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable { case opened, updated, resolved }
+
+    public var kind: Kind
+    public var atMicros: Int64
+    /// The incident as of this event.
+    public var incident: Incident
+
+    public init(kind: Kind, atMicros: Int64, incident: Incident) {
+        self.kind = kind
+        self.atMicros = atMicros
+        self.incident = incident
+    }
+}

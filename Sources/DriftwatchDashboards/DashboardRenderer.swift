@@ -1,0 +1,186 @@
+import DriftwatchAnalysis
+
+/// Renders dashboard pages to self-contained HTML. Pure: a definition and a snapshot in, a string out, so the
+/// same snapshot always gives the same bytes and tests need no files.
+public struct DashboardRenderer: Sendable {
+    public init() {}
+
+    /// One rendered page.
+    public struct Page: Sendable, Equatable {
+        /// `<id>.html`.
+        public var fileName: String
+        public var html: String
+    }
+
+    /// Every page of `definitions`, plus `index.html` (a copy of the first page) so a directory listing is not needed.
+    public func renderAll(_ definitions: [DashboardDefinition], snapshot: DashboardSnapshot) -> [Page] {
+        var pages = definitions.map { Page(fileName: "\($0.id).html", html: render($0, snapshot: snapshot, navigation: definitions)) }
+        if let first = pages.first, !definitions.contains(where: { $0.id == "index" }) {
+            pages.append(Page(fileName: "index.html", html: first.html))
+        }
+        return pages
+    }
+
+    public func render(_ definition: DashboardDefinition, snapshot: DashboardSnapshot, navigation: [DashboardDefinition]) -> String {
+        let cube = RollupCube(snapshot: snapshot, definition: definition)
+        var meta = "<p class=\"meta\">Generated \(TimeFormat.minute(snapshot.generatedAtMicros)) UTC · data through "
+        meta += snapshot.dataThroughMicros.map { TimeFormat.minute($0) + " UTC" } ?? "nothing yet"
+        meta += " · range \(TimeFormat.duration(definition.rangeMicros)) · resolution \(TimeFormat.duration(cube.resolution))"
+        if !definition.filters.tasks.isEmpty {
+            meta += " · tasks: " + definition.filters.tasks.map { HTML.text($0) }.joined(separator: ", ")
+        }
+        meta += "</p>"
+        if let description = definition.description { meta += "\n<p class=\"note\">\(HTML.escape(description))</p>" }
+        var body = ""
+        var context = PanelContext(cube: cube, snapshot: snapshot)
+        for (i, panel) in definition.panels.enumerated() {
+            context.id = "p\(i)"
+            body += "<section class=\"panel\" aria-labelledby=\"p\(i)-h\" data-panel=\"\(panel.kind.rawValue)\">"
+            body += "<h2 id=\"p\(i)-h\">\(HTML.escape(panel.title))</h2>"
+            if let d = panel.description { body += "<p class=\"note\">\(HTML.escape(d))</p>" }
+            switch panel.kind {
+            case .timeseries: body += timeseries(panel, context)
+            case .table: body += table(panel, context)
+            case .heatmap: body += heatmap(panel, context)
+            case .versions: body += versions(panel, context)
+            case .tools: body += tools(panel, context)
+            case .incidents: body += incidents(panel, context)
+            case .drift: body += drift(panel, context)
+            }
+            body += "</section>\n"
+        }
+        return PageShell.page(title: definition.title, pageID: definition.id, navigation: navigation, meta: meta, body: body)
+    }
+
+    struct PanelContext {
+        var cube: RollupCube
+        var snapshot: DashboardSnapshot
+        var id = "p"
+    }
+
+    static let noData = "<p class=\"note\">No data in this range yet.</p>"
+
+    // MARK: Time series
+
+    func timeseries(_ panel: PanelDefinition, _ c: PanelContext) -> String {
+        let metric = panel.metric ?? .requests
+        let slots = c.cube.slots
+        var named: [(String, [Int64: MetricCounters])]
+        if metric == .checkPassRate && panel.dimension == "check" {
+            named = Self.perCheck(c.cube).map { ($0.key, $0.value) }
+        } else {
+            named = c.cube.series(dimension: panel.dimension, sketch: metric.needsSketch).map { ($0.key, $0.value) }
+        }
+        // Largest series first; the rest are counted in a note.
+        named.sort { a, b in
+            let ra = a.1.values.reduce(Int64(0)) { $0 + $1.requests }, rb = b.1.values.reduce(Int64(0)) { $0 + $1.requests }
+            return (ra, b.0) > (rb, a.0)
+        }
+        let hidden = max(0, named.count - panel.limit)
+        named = Array(named.prefix(panel.limit))
+        guard !named.isEmpty, !slots.isEmpty else { return Self.noData }
+        let series = named.map { name, buckets in
+            LineChart.Series(name: name, values: slots.map { slot in buckets[slot].flatMap { metric.value($0) } })
+        }
+        let chart = LineChart(
+            id: c.id, title: panel.title, unitLabel: "\(metric.label) (\(metric.unit))", slots: slots,
+            resolution: c.cube.resolution, series: series, markers: markers(panel.markers, c),
+            format: { metric.format($0) }, percentage: metric.isPercentage)
+        let by = panel.dimension == "check" ? "validation check" : panel.dimension
+        var description = "\(metric.label) in \(metric.unit) per \(TimeFormat.duration(c.cube.resolution)) by \(by), "
+        description += "\(TimeFormat.minute(c.cube.from)) to \(TimeFormat.minute(c.cube.to)) UTC. Latest values: "
+        description += series.map { s in "\(s.name.count > 40 ? String(s.name.prefix(39)) + "…" : s.name) \(metric.format(s.values.last(where: { $0 != nil }) ?? nil))" }.joined(separator: "; ")
+        var out = chart.render(description: description)
+        out += legend(series.map(\.name))
+        if hidden > 0 { out += "<p class=\"note\">\(hidden) smaller series not shown.</p>" }
+        // Data table fallback: one row per slot with data.
+        out += "<details><summary>Data table</summary><div class=\"scroll\"><table><caption class=\"sr\">\(HTML.escape(panel.title)) data</caption><thead><tr><th scope=\"col\">Time (UTC)</th>"
+        for s in series { out += "<th scope=\"col\" class=\"num\">\(HTML.text(s.name, limit: 40))</th>" }
+        out += "</tr></thead><tbody>"
+        for (i, slot) in slots.enumerated() where series.contains(where: { $0.values[i] != nil }) {
+            out += "<tr><th scope=\"row\">\(TimeFormat.minute(slot))</th>"
+            for s in series { out += "<td class=\"num\">\(metric.format(s.values[i]))</td>" }
+            out += "</tr>"
+        }
+        out += "</tbody></table></div></details>"
+        return out
+    }
+
+    /// Per validation check: counters holding only that check's pass/fail counts, across the task scopes.
+    static func perCheck(_ cube: RollupCube) -> [String: [Int64: MetricCounters]] {
+        var out: [String: [Int64: MetricCounters]] = [:]
+        for scope in cube.scopes(dimension: "task") {
+            for cell in cube.buckets(scope) {
+                let slot = cube.from + ((cell.start - cube.from) / cube.resolution) * cube.resolution
+                for check in cell.counters.checks {
+                    var only = MetricCounters()
+                    only.checks = [check]
+                    only.requests = check.passed + check.failed
+                    out[check.name, default: [:]][slot, default: MetricCounters()].merge(only, sketch: false)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Deploy markers: each version first seen inside the range, except versions seen within the first bucket of
+    /// the component's history (several tasks' initial versions of one component are not deploys).
+    func markers(_ dimensions: [String], _ c: PanelContext) -> [LineChart.Marker] {
+        guard !dimensions.isEmpty else { return [] }
+        func matches(_ component: String) -> Bool {
+            dimensions.contains { d in
+                switch d {
+                case "all": return true
+                case Dimension.model: return component.hasPrefix("model:")
+                case Dimension.template: return component.hasPrefix("template:")
+                case Dimension.index: return component == "index"
+                case Dimension.tool: return component.hasPrefix("tool:")
+                default: return component == d
+                }
+            }
+        }
+        var earliest: [String: Int64] = [:]
+        for e in c.snapshot.versions { earliest[e.component] = min(earliest[e.component] ?? .max, e.firstSeenMicros) }
+        return c.snapshot.versions
+            .filter { matches($0.component) && $0.firstSeenMicros >= earliest[$0.component]! + c.snapshot.bucketMicros && $0.firstSeenMicros >= c.cube.from && $0.firstSeenMicros <= c.cube.to }
+            .sorted { $0.firstSeenMicros < $1.firstSeenMicros }
+            .prefix(40)
+            .map { LineChart.Marker(atMicros: $0.firstSeenMicros, label: "\($0.component) \($0.version)") }
+    }
+
+    func legend(_ names: [String]) -> String {
+        var out = "<ul class=\"legend\" aria-label=\"Legend\">"
+        for (k, name) in names.enumerated() {
+            let dash = LineChart.dashes[k % LineChart.dashes.count]
+            let style = dash.isEmpty ? "solid" : (dash.hasPrefix("1 ") || dash.hasPrefix("2 ") ? "dotted" : "dashed")
+            out += "<li><span class=\"swatch\" style=\"border-color:\(Palette.color(k));border-top-style:\(style)\"></span>\(HTML.text(name, limit: 50))</li>"
+        }
+        return out + "</ul>"
+    }
+
+    // MARK: Table
+
+    func table(_ panel: PanelDefinition, _ c: PanelContext) -> String {
+        let sketch = panel.metrics.contains { $0.needsSketch }
+        var totals = c.cube.totals(dimension: panel.dimension, sketch: sketch).sorted { ($0.value.requests, $1.key) > ($1.value.requests, $0.key) }
+        guard !totals.isEmpty else { return Self.noData }
+        let hidden = max(0, totals.count - max(panel.limit, 20))
+        totals = Array(totals.prefix(max(panel.limit, 20)))
+        var out = filterBox(c.id, label: panel.dimension)
+        out += "<div class=\"scroll\"><table id=\"\(c.id)-table\"><thead><tr><th scope=\"col\">\(HTML.escape(panel.dimension))</th>"
+        for m in panel.metrics { out += "<th scope=\"col\" class=\"num\">\(HTML.escape(m.label))\(m.unit == "requests" ? "" : " (\(HTML.escape(m.unit)))")</th>" }
+        out += "</tr></thead><tbody>"
+        for (name, counters) in totals {
+            out += "<tr><th scope=\"row\">\(HTML.text(name))</th>"
+            for m in panel.metrics { out += "<td class=\"num\" data-metric=\"\(m.rawValue)\">\(m.format(m.value(counters)))</td>" }
+            out += "</tr>"
+        }
+        out += "</tbody></table></div>"
+        if hidden > 0 { out += "<p class=\"note\">\(hidden) smaller rows not shown.</p>" }
+        return out
+    }
+
+    func filterBox(_ id: String, label: String) -> String {
+        "<p class=\"filter\"><label for=\"\(id)-filter\">Filter rows</label> <input id=\"\(id)-filter\" type=\"search\" data-filter=\"\(id)-table\" aria-controls=\"\(id)-table\"></p>"
+    }
+}

@@ -1,0 +1,74 @@
+/// The HTML around the panels: a Content-Security-Policy that forbids every external load (no CDN, fonts or
+/// images; only the page's own inline script, by hash), system fonts, navigation and the small filter script.
+enum PageShell {
+    /// Filters tables as the user types, and records whether the page overflows horizontally
+    /// (`data-layout`), which the browser tests read.
+    static let script = """
+    document.querySelectorAll('input[data-filter]').forEach(function(i){i.addEventListener('input',function(){var q=i.value.toLowerCase();var t=document.getElementById(i.getAttribute('data-filter'));if(!t)return;t.querySelectorAll('tbody tr').forEach(function(r){r.hidden=q!==''&&r.textContent.toLowerCase().indexOf(q)<0;});});});
+    var d=document.documentElement;d.setAttribute('data-layout',d.scrollWidth>d.clientWidth+1?'overflow':'ok');
+    """
+
+    static let scriptHash = "sha256-" + SHA256.base64(SHA256.digest(Array(script.utf8)))
+
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '\(scriptHash)'; base-uri 'none'; form-action 'none'"
+
+    static let style = """
+    :root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#111;background:#fff}
+    body{margin:0;overflow-wrap:anywhere}
+    header{background:#0b2545;color:#fff;padding:.6rem 1rem}
+    header a{color:#fff}
+    nav ul{list-style:none;margin:.4rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.9rem}
+    nav a[aria-current=page]{font-weight:700;text-decoration:none;border-bottom:2px solid #E69F00}
+    main{max-width:1100px;margin:0 auto;padding:1rem}
+    h1{font-size:1.4rem;margin:.2rem 0}
+    .meta{font-size:.85rem;opacity:.9;margin:.2rem 0}
+    section.panel{border:1px solid #ccd;border-radius:6px;padding:.6rem .9rem;margin:0 0 1.2rem}
+    section.panel h2{font-size:1.1rem;margin:.2rem 0 .4rem}
+    .chart{width:100%;height:auto;max-width:760px;display:block}
+    .chart .grid{stroke:#e3e3e8}
+    .chart .axis{stroke:#555}
+    .chart .tick,.chart .axis-title{font-size:11px;fill:#333}
+    .chart .series{fill:none;stroke-width:2}
+    .chart .marker line{stroke:#000;stroke-dasharray:3 3}
+    .chart .marker text{font-size:10px;fill:#000}
+    .chart .hover{fill:transparent}
+    .chart .hover:hover{fill:rgba(0,0,0,.06)}
+    .chart .bar-label{font-size:11px;fill:#222}
+    .legend{list-style:none;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem}
+    .swatch{display:inline-block;width:1.6em;height:0;border-top:3px solid;vertical-align:middle;margin-right:.3em}
+    .scroll{overflow-x:auto;max-width:100%}
+    table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}
+    th,td{border:1px solid #ccd;padding:.2rem .45rem;text-align:left;vertical-align:top;max-width:28rem}
+    td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+    details summary{cursor:pointer;font-size:.85rem}
+    .heat td.cell{text-align:center;min-width:5.5rem}
+    .heat th{min-width:6rem;overflow-wrap:normal;word-break:normal}
+    .heat td.cell small{display:block;font-size:.75rem}
+    .incident{border-left:4px solid #D55E00;padding:.3rem .8rem;margin:.8rem 0}
+    .incident.resolved{border-left-color:#009E73}
+    .incident h3{font-size:1rem;margin:.2rem 0}
+    dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0;font-size:.9rem}
+    dl.kv dt{font-weight:600}
+    dl.kv dd{margin:0}
+    .note{color:#444;font-size:.85rem}
+    .filter{font-size:.85rem;margin:.2rem 0}
+    .sr{position:absolute;left:-9999px}
+    """
+
+    static func page(title: String, pageID: String, navigation: [DashboardDefinition], meta: String, body: String) -> String {
+        var s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        s += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(contentSecurityPolicy)\">\n"
+        s += "<meta name=\"referrer\" content=\"no-referrer\">\n"
+        s += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        s += "<title>Driftwatch — \(HTML.escape(title))</title>\n<style>\(style)</style>\n</head>\n<body>\n"
+        s += "<header><div><strong>Driftwatch</strong></div><nav aria-label=\"Dashboards\"><ul>"
+        for page in navigation {
+            let current = page.id == pageID ? " aria-current=\"page\"" : ""
+            s += "<li><a href=\"\(HTML.percentEncode(page.id)).html\"\(current)>\(HTML.escape(page.title))</a></li>"
+        }
+        s += "</ul></nav></header>\n<main>\n<h1>\(HTML.escape(title))</h1>\n\(meta)\n\(body)</main>\n"
+        s += "<script>\(script)</script>\n</body>\n</html>\n"
+        return s
+    }
+}

@@ -1,0 +1,150 @@
+public import DriftwatchAnalysis
+import DriftwatchCore
+public import DriftwatchStore
+import Foundation
+
+/// Moves analyzer state between an ``AnalysisEngine`` and the store: loads it, follows the `records` table by
+/// row id, and commits each step's rollups, timeline, incidents, events and checkpoint in one transaction.
+public struct AnalysisPersistence: Sendable {
+    public let store: SQLiteStore
+    public let configuration: AnalysisConfiguration
+    /// Where `targeted_retraining` incidents write their request ID exports; nil disables exports.
+    public let exportDirectory: String?
+
+    public init(store: SQLiteStore, configuration: AnalysisConfiguration, exportDirectory: String? = nil) {
+        self.store = store
+        self.configuration = configuration
+        self.exportDirectory = exportDirectory
+    }
+
+    /// An engine in the state last committed: rollups within the detection horizon, the timeline, recent
+    /// incidents and the checkpoint.
+    public func load() throws -> AnalysisEngine {
+        var engine = try AnalysisEngine(configuration: configuration)
+        let checkpoint = try store.analysisCheckpoint()
+        var rows: [RollupTable.Row] = []
+        if let watermark = checkpoint.watermarkMicros {
+            let from = engine.coarse.bucketStart(watermark - configuration.horizonMicros)
+            for bucket in [configuration.bucketMicros, configuration.coarseBucketMicros] {
+                for row in try store.analysisRollups(bucketMicros: bucket, from: from) {
+                    rows.append(RollupTable.Row(
+                        bucketMicros: row.bucketMicros, startMicros: row.startMicros,
+                        scope: ScopeKey(task: row.task, dimension: row.dimension, value: row.value),
+                        counters: try MetricCounters(bytes: row.counters)))
+                }
+            }
+        }
+        let timeline = try store.analysisVersions().map {
+            VersionTimeline.Entry(component: $0.component, version: $0.version, firstSeenMicros: $0.firstSeenMicros,
+                                  lastSeenMicros: $0.lastSeenMicros, requests: $0.requests)
+        }
+        let since = checkpoint.watermarkMicros.map { $0 - configuration.horizonMicros }
+        let incidents = try store.incidents(resolvedSince: since ?? .min).map { try Self.decode($0.document) }
+        engine.restore(AnalysisEngine.State(
+            rollups: rows, timeline: timeline, incidents: incidents, lastRowID: checkpoint.lastRowID,
+            watermarkMicros: checkpoint.watermarkMicros, nextEvaluationMicros: checkpoint.nextEvaluationMicros,
+            pending: checkpoint.pending))
+        return engine
+    }
+
+    /// What one ``catchUp(_:batchSize:maxRows:)`` did.
+    public struct Progress: Sendable, Equatable {
+        public var rows = 0
+        public var undecodable = 0
+        public var events: [IncidentEvent.Kind: Int] = [:]
+        /// Another analyzer committed first; the engine was reloaded.
+        public var conflicts = 0
+    }
+
+    /// Feeds every stored record after the engine's checkpoint through it, committing after each batch.
+    public func catchUp(_ engine: inout AnalysisEngine, batchSize: Int = 20_000, maxRows: Int = .max) throws -> Progress {
+        var progress = Progress()
+        let decoder = RecordDecoder()
+        while progress.rows < maxRows {
+            let start = engine.lastRowID
+            let rows = try store.records(afterID: start, limit: min(batchSize, maxRows - progress.rows))
+            if rows.isEmpty { break }
+            for row in rows {
+                do {
+                    engine.ingest(try decoder.decode(row.raw), rowID: row.id)
+                } catch {
+                    progress.undecodable += 1
+                    engine.skip(rowID: row.id)
+                }
+            }
+            progress.rows += rows.count
+            var changes = engine.takeChanges()
+            try export(&changes, engine: &engine)
+            if try commit(changes, expectedLastRowID: start) {
+                for event in changes.events { progress.events[event.kind, default: 0] += 1 }
+            } else {
+                progress.conflicts += 1
+                engine = try load()
+            }
+        }
+        return progress
+    }
+
+    /// Stores one step; false when another analyzer moved the checkpoint first.
+    public func commit(_ changes: AnalysisEngine.Changes, expectedLastRowID: Int64) throws -> Bool {
+        let commit = AnalysisCommit(
+            expectedLastRowID: expectedLastRowID,
+            checkpoint: AnalysisCheckpoint(lastRowID: changes.lastRowID, watermarkMicros: changes.watermarkMicros,
+                                           nextEvaluationMicros: changes.nextEvaluationMicros, pending: changes.pending),
+            rollups: changes.rollups.map {
+                AnalysisRollupRow(bucketMicros: $0.bucketMicros, startMicros: $0.startMicros, task: $0.scope.task,
+                                  dimension: $0.scope.dimension, value: $0.scope.value, requests: $0.counters.requests,
+                                  outcomes: $0.counters.outcomes, successes: $0.counters.successes,
+                                  counters: $0.counters.serializedBytes())
+            },
+            versions: changes.timeline.map {
+                AnalysisVersionRow(component: $0.component, version: $0.version, firstSeenMicros: $0.firstSeenMicros,
+                                   lastSeenMicros: $0.lastSeenMicros, requests: $0.requests)
+            },
+            incidents: try changes.incidents.map(Self.row),
+            events: try changes.events.map {
+                StoredIncidentEvent(incidentID: $0.incident.id, kind: $0.kind.rawValue, atMicros: $0.atMicros,
+                                    document: try Self.encode($0.incident))
+            })
+        return try store.commitAnalysis(commit)
+    }
+
+    /// Writes the failing and passing request IDs of each newly opened `targeted_retraining` incident's slice as
+    /// JSON Lines and records the path in the incident's details.
+    func export(_ changes: inout AnalysisEngine.Changes, engine: inout AnalysisEngine) throws {
+        guard let exportDirectory else { return }
+        for event in changes.events where event.kind == .opened && event.incident.recommendation.action == "targeted_retraining" {
+            let incident = event.incident
+            guard incident.recommendation.details["export_path"] == nil else { continue }
+            let details = try TrainingExport.write(incident: incident, store: store, directory: exportDirectory)
+            engine.annotate(incidentID: incident.id, details: details)
+            for i in changes.incidents.indices where changes.incidents[i].id == incident.id {
+                changes.incidents[i].recommendation.details.merge(details) { $1 }
+            }
+            for i in changes.events.indices where changes.events[i].incident.id == incident.id {
+                changes.events[i].incident.recommendation.details.merge(details) { $1 }
+            }
+        }
+    }
+
+    static func row(_ incident: Incident) throws -> StoredIncident {
+        StoredIncident(
+            id: incident.id, task: incident.task, status: incident.status.rawValue, component: incident.component,
+            action: incident.recommendation.action, startedAtMicros: incident.startedAtMicros,
+            detectedAtMicros: incident.detectedAtMicros, updatedAtMicros: incident.updatedAtMicros,
+            resolvedAtMicros: incident.resolvedAtMicros, severity: incident.severity, document: try encode(incident))
+    }
+
+    static func encode(_ incident: Incident) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(incident), as: UTF8.self)
+    }
+
+    public static func decode(_ document: String) throws -> Incident {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(Incident.self, from: Data(document.utf8))
+    }
+}

@@ -1,0 +1,31 @@
+import DriftwatchCore
+import DriftwatchIngest
+import DriftwatchMetrics
+import DriftwatchStore
+import Synchronization
+
+/// Feeds the tailer's cumulative statistics and the store's freshness into the Prometheus
+/// registry at scrape time, so the hot ingest loop never touches the metrics.
+enum MetricsBridge {
+    static func install(metrics: SidecarMetrics, ingest: IngestStats, store: SQLiteStore) {
+        // Counters only go up: remember what was already exported and add the difference.
+        let exported = Mutex(IngestSnapshot())
+        metrics.registry.addCollector {
+            let now = ingest.snapshot
+            let previous = exported.withLock { last in
+                let previous = last
+                last = now
+                return previous
+            }
+            metrics.filesWatched.set(Double(now.filesWatched))
+            if now.bytesRead > previous.bytesRead { metrics.bytesRead.increment(by: Double(now.bytesRead - previous.bytesRead)) }
+            metrics.recordsRead.touch(labels: ["file"])
+            if now.inserted > previous.inserted { metrics.recordsRead.increment(by: Double(now.inserted - previous.inserted), labels: ["file"]) }
+            metrics.deadLetters.touch(labels: ["any"])
+            if now.deadLetters > previous.deadLetters { metrics.deadLetters.increment(by: Double(now.deadLetters - previous.deadLetters), labels: ["any"]) }
+            if let newest = try? store.newestRecordMicros() {
+                metrics.ingestLagSeconds.set(Double(WallClock.nowMicros() - newest) / 1e6)
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import DriftwatchRuntime
+import DriftwatchStore
+
+struct AnalyzeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Show regressions with the component to blame and the recommended action."
+    )
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var output: FormatOption
+
+    @Option(help: "Only incidents with this status: open or resolved.")
+    var status: String?
+
+    @Option(help: "How many incidents to show.")
+    var limit: Int = 50
+
+    @Flag(help: "Only read stored incidents; do not analyse records stored since the last analysis first.")
+    var noUpdate = false
+
+    func run() async throws {
+        let config = try options.resolve()
+        let store = try SQLiteStore(path: config.databasePath, logger: options.makeLogger())
+        if !noUpdate {
+            let persistence = AnalysisPersistence(store: store, configuration: config.analysis.engine,
+                                                  exportDirectory: config.analysis.exportDirectory)
+            var engine = try persistence.load()
+            _ = try persistence.catchUp(&engine, batchSize: config.analysis.batchRecords)
+        }
+        print(try AnalysisReport.make(store: store, status: status, limit: limit).render(output.format))
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import DriftwatchAnalysis
+import DriftwatchRuntime
+import DriftwatchStore
+
+struct DashboardsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboards",
+        abstract: "Render the static HTML dashboards (defined in Dashboards/*.yaml) from stored aggregates."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(name: .long, help: "Directory to write the pages to (default: dashboards.out from the configuration).")
+    var out: String?
+
+    @Option(name: .long, help: "Directory of dashboard definitions (*.yaml); default: the shipped ones.")
+    var definitions: String?
+
+    @Flag(help: "Only read stored aggregates; do not analyse records stored since the last analysis first.")
+    var noUpdate = false
+
+    func run() async throws {
+        var config = try options.resolve()
+        if let definitions { config.dashboards.definitionsDirectory = definitions }
+        guard let directory = out ?? config.dashboards.outputDirectory else {
+            throw ValidationError("say where to write the pages: --out DIR (or dashboards.out in the configuration)")
+        }
+        let logger = options.makeLogger()
+        let store = try SQLiteStore(path: config.databasePath, logger: logger)
+        if !noUpdate {
+            let persistence = AnalysisPersistence(store: store, configuration: config.analysis.engine,
+                                                  exportDirectory: config.analysis.exportDirectory)
+            var engine = try persistence.load()
+            _ = try persistence.catchUp(&engine, batchSize: config.analysis.batchRecords)
+            _ = try DriftRunner(store: store, settings: config.drift, logger: logger).catchUp()
+        }
+        let outcome = try DashboardRunner(store: store, configuration: config, logger: logger).render(to: directory)
+        let largest = outcome.largestPageBytes
+        print("wrote \(outcome.pageCount) pages to \(directory) (\(outcome.bytes) bytes, largest \(largest)) from \(outcome.rollupRows) rollup rows: "
+              + "snapshot \(ms(outcome.snapshotSeconds)), render \(ms(outcome.renderSeconds))")
+    }
+
+    private func ms(_ s: Double) -> String { "\(Int((s * 1000).rounded())) ms" }
+}
