@@ -16,6 +16,9 @@ public struct DriftConfiguration: Sendable, Hashable, Codable {
     public var baseline: Baseline = .leading(durationMicros: 3_600_000_000)
     /// Width of a time bucket; windows are whole buckets.
     public var bucketMicros: Int64 = 300_000_000
+    /// Buckets start at this time plus multiples of ``bucketMicros`` (0: the epoch), so a window can
+    /// be made to start exactly at a given record (the file comparison does).
+    public var bucketOriginMicros: Int64 = 0
     /// Length of the current window, ending at the newest record.
     public var currentWindowMicros: Int64 = 3_600_000_000
     /// Length of the trailing reference (features with ``DriftFeature/ReferenceMode/trailing``).
@@ -64,6 +67,6 @@ public struct DriftConfiguration: Sendable, Hashable, Codable {
     /// not compatible and the detector starts afresh.
     var stateFingerprint: String {
         let names = features.map(\.name).joined(separator: ",")
-        return "\(names)|\(monitorAllSliceKeys)|\(bucketMicros)|\(relativeAccuracy)|\(taskScopes)|\(sliceScopes)|\(baseline)"
+        return "\(names)|\(monitorAllSliceKeys)|\(bucketMicros)@\(bucketOriginMicros)|\(relativeAccuracy)|\(taskScopes)|\(sliceScopes)|\(baseline)"
     }
 }

@@ -71,8 +71,9 @@ extension DriftEngine {
             }
         }
         result.hasCurrent = true
-        result.currentRange = (currentFirst * w)..<((newestIndex + 1) * w)
-        result.trailingRange = (trailingFirst * w)..<(currentFirst * w)
+        let origin = configuration.bucketOriginMicros
+        result.currentRange = (origin + currentFirst * w)..<(origin + (newestIndex + 1) * w)
+        result.trailingRange = (origin + trailingFirst * w)..<(origin + currentFirst * w)
         return result
     }
 

@@ -79,7 +79,8 @@ public struct DriftEngine: Sendable {
     /// Index of the bucket holding `micros`.
     func bucketIndex(_ micros: Int64) -> Int64 {
         let w = configuration.bucketMicros
-        return micros >= 0 ? micros / w : (micros - w + 1) / w
+        let t = micros &- configuration.bucketOriginMicros
+        return t >= 0 ? t / w : (t - w + 1) / w
     }
 
     /// How many buckets are kept behind the newest: the current window plus, when a feature uses

@@ -30,9 +30,11 @@ public struct DriftFileComparison: Sendable {
         var c = configuration
         c.baseline = .fixed(fromMicros: ref.lowerBound, toMicros: ref.upperBound + 1)
         let span = cur.upperBound - cur.lowerBound + 1
-        // About 12 buckets over the current file, aligned so the window starts at its first record.
+        // About 12 buckets over the current file, starting at its first record so the current
+        // window holds exactly the current file's records.
         c.bucketMicros = max(1_000_000, (span + 11) / 12)
-        c.currentWindowMicros = (cur.upperBound / c.bucketMicros - cur.lowerBound / c.bucketMicros + 1) * c.bucketMicros
+        c.bucketOriginMicros = cur.lowerBound
+        c.currentWindowMicros = ((span + c.bucketMicros - 1) / c.bucketMicros) * c.bucketMicros
         c.trailingReferenceMicros = c.bucketMicros
         // Decoding and counting overlap on two threads: one decodes batches of lines, the other
         // counts them, with at most `depth` batches in flight so memory stays bounded.
