@@ -1,3 +1,4 @@
+import DriftwatchCore
 /// The HTML around the panels: a Content-Security-Policy that forbids every external load (no CDN, fonts or
 /// images; only the page's own inline script, by hash), system fonts, navigation and the small filter script.
 enum PageShell {
@@ -8,7 +9,7 @@ enum PageShell {
     var d=document.documentElement;d.setAttribute('data-layout',d.scrollWidth>d.clientWidth+1?'overflow':'ok');
     """
 
-    static let scriptHash = "sha256-" + SHA256.base64(SHA256.digest(Array(script.utf8)))
+    static let scriptHash = "sha256-" + Base64.encode(SHA256.hash(Array(script.utf8)))
 
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '\(scriptHash)'; base-uri 'none'; form-action 'none'"

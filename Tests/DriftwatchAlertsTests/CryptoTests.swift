@@ -1,3 +1,4 @@
+import DriftwatchCore
 @testable import DriftwatchAlerts
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import DriftwatchCore
 public import Foundation
 
 /// An alert email as stored in the outbox: the MIME envelope is built at send time from these fields, which

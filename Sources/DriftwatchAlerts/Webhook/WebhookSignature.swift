@@ -1,3 +1,4 @@
+import DriftwatchCore
 import Foundation
 
 /// Standard Webhooks signing: `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`.

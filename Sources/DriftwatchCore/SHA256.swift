@@ -1,5 +1,5 @@
-/// SHA-256 (FIPS 180-4), small and dependency-free: webhook signing needs only HMAC-SHA256 and the
-/// package does not otherwise link a crypto library.
+/// SHA-256 (FIPS 180-4), small and dependency-free: webhook signing (HMAC-SHA256) and the dashboards' CSP script hash need it,
+/// and the package does not otherwise link a crypto library.
 package struct SHA256: Sendable {
     private var h: [UInt32] = [
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
