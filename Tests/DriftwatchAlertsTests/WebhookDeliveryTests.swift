@@ -24,9 +24,9 @@ import Testing
                          createdAtMicros: now, nextAttemptAtMicros: now)
     }
 
-    /// Delivers until nothing is pending (or 60 s pass: CI shares 2 cores with other test suites).
+    /// Delivers until nothing is pending (or 180 s pass: CI shares 2 cores with the other suites, which run in parallel).
     static func drain(_ deliverer: OutboxDeliverer, _ store: SQLiteStore) async throws {
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(180)
         while Date() < deadline, !(try store.outbox(status: .pending)).isEmpty {
             _ = try await deliverer.deliverDue()
             try await Task.sleep(for: .milliseconds(50))
