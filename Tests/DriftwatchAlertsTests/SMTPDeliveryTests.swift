@@ -22,11 +22,12 @@ import Testing
                      html: "<p>Firing</p>", messageID: "n-42@driftwatch", threadID: "incident-inc-7@driftwatch")
     }
 
+    // 60 s bounds the whole exchange: generous, because every suite runs in parallel on 2 cores in CI.
     @Test func sendsMultipartMailOverStartTLSWithAuth() async throws {
         let directory = TemporaryDirectory()
         let (server, cert) = try Self.startServer(directory)
         let receiver = EmailReceiver(to: ["oncall@example.com"], from: "Driftwatch <dw@example.com>", host: "localhost", port: server.port,
-                                     security: .starttls, username: "alerts", password: Secret("s3cret"), caFile: cert, timeout: .seconds(10))
+                                     security: .starttls, username: "alerts", password: Secret("s3cret"), caFile: cert, timeout: .seconds(60))
         let outcome = await SMTPClient().send(Self.message(), with: receiver)
         #expect(outcome == .delivered)
         let mail = try String(contentsOfFile: directory.file("mail/0.eml"), encoding: .utf8)
