@@ -29,7 +29,8 @@ public enum RFC3339 {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
+    /// Civil date (year, month, day) from days since 1970-01-01 (Howard Hinnant's algorithm).
+    package static func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -178,7 +178,7 @@ final class DatePrefixCache {
         let slot = Int(UInt64(bitPattern: day) & UInt64(Self.slots - 1))
         let entry = text + slot * 16
         if days[slot] != day {
-            let (y, m, d) = Self.civil(day)
+            let (y, m, d) = RFC3339.civilFromDays(day)
             guard (0...9999).contains(y) else { return false }
             func put(_ v: Int64, _ at: Int, _ width: Int) {
                 var v = v
@@ -194,19 +194,5 @@ final class DatePrefixCache {
         }
         buffer.append(UnsafeRawBufferPointer(start: entry, count: 11))
         return true
-    }
-
-    /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm, as in Core's RFC3339).
-    static func civil(_ z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
     }
 }
