@@ -5,11 +5,6 @@ extension DriftEngine {
     mutating func extract(_ record: RequestRecord) {
         discoverSlices(record)
         let featureCount = state.features.count
-        if scratch.categories.count != featureCount {
-            scratch.categories = Array(repeating: -1, count: featureCount)
-            scratch.keys = Array(repeating: .min, count: featureCount)
-            scratch.values = Array(repeating: 0, count: featureCount)
-        }
         scratch.documents.removeAll(keepingCapacity: true)
         scratch.categoryList.removeAll(keepingCapacity: true)
         scratch.numberList.removeAll(keepingCapacity: true)
@@ -19,21 +14,16 @@ extension DriftEngine {
         scratch.documentScopes.append(true)
 
         for f in 0..<featureCount {
-            scratch.categories[f] = -1
-            scratch.keys[f] = .min
             let source = state.features[f].source
             switch source.kind {
             case .categorical:
                 guard let text = categoryValue(source, record) else { continue }
                 let id = state.vocabularies[f].id(text)
-                scratch.categories[f] = id
                 scratch.categoryList.append((Int32(f), id))
                 addScope(feature: f, source: source, id: id, text: text)
             case .numerical:
                 guard let value = numericValue(source, record), !value.isNaN else { continue }
                 let key = binning.key(value)
-                scratch.keys[f] = key
-                scratch.values[f] = value
                 scratch.numberList.append((Int32(f), key, value))
             case .documents:
                 guard let evidence = record.retrieval?.evidence else { continue }

@@ -15,16 +15,14 @@ public struct DriftEngine: Sendable {
 
     /// Per-record working arrays, reused so ingesting allocates little.
     struct Scratch: Sendable {
-        var categories: [Int32] = []
-        var keys: [Int32] = []
-        var values: [Double] = []
         var documents: [Int32] = []
         var scopes: [Int32] = []
         var documentScopes: [Bool] = []
         /// Per feature, per value id: the scope id of that value (-1 unknown, -2 none). Rebuilt lazily.
         var scopeByValue: [[Int32]] = []
         var sliceFeatureByKey: [String: Int] = [:]
-        /// The same values as lists of what is present, which is what adding iterates over.
+        /// This record's values: (feature, value id) and (feature, fine-bin key, value) for the
+        /// features it has, so adding iterates over what is present only.
         var categoryList: [(feature: Int32, id: Int32)] = []
         var numberList: [(feature: Int32, key: Int32, value: Double)] = []
         /// This record's quality counters and their model/task key (nil without a model).

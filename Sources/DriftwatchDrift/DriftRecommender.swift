@@ -57,7 +57,7 @@ struct DriftRecommender {
     // MARK: - Retrieval
 
     private mutating func retrieval() {
-        let rows = driftedRows.filter { Self.retrievalFeatures.contains($0.feature) && !$0.scope.contains("=") || Self.retrievalFeatures.contains($0.feature) && $0.scope.hasPrefix("task=") }
+        let rows = driftedRows.filter { Self.retrievalFeatures.contains($0.feature) && ($0.scope == "all" || $0.scope.hasPrefix("task=")) }
         var reasons = rows.sorted { ($0.scope == "all" ? 0 : 1, $0.feature) < ($1.scope == "all" ? 0 : 1, $1.feature) }.prefix(4).map(describe)
         let before = context.quality("all", .baseline), now = context.quality("all", .current)
         let groundedRose = RecommendationContext.rose(before.groundedFailed, before.groundedChecked, now.groundedFailed, now.groundedChecked)

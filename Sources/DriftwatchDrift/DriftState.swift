@@ -2,7 +2,7 @@
 /// the current (and trailing reference) window, and the streaming detectors. Bounded by the caps of
 /// ``DriftConfiguration``: scopes × features × (categories or fine bins) × buckets.
 struct DriftState: Sendable, Equatable, Codable {
-    static let formatVersion = 1
+    static let formatVersion = 2
 
     var formatVersion = DriftState.formatVersion
     var fingerprint: String

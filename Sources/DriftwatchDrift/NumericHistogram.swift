@@ -3,12 +3,12 @@
 /// is bounded (≈ 2·10⁴ keys at the default accuracy), so memory is too.
 public struct NumericHistogram: Sendable, Equatable, Codable {
     /// Key of `counts[0]`.
-    public private(set) var lowKey: Int32 = 0
-    public private(set) var counts: [UInt32] = []
+    public internal(set) var lowKey: Int32 = 0
+    public internal(set) var counts: [UInt32] = []
     /// Number of values added.
-    public private(set) var total: Int = 0
+    public internal(set) var total: Int = 0
     /// Exact sum of the values added (for the mean in summaries).
-    public private(set) var sum: Double = 0
+    public internal(set) var sum: Double = 0
 
     public init() {}
 
