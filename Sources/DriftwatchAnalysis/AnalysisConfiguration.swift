@@ -21,6 +21,9 @@ public struct AnalysisConfiguration: Sendable, Equatable {
     public var fisherBelowExpected: Double = 10
     /// Share of the task-level excess failures a narrower scope must explain to become the incident's scope.
     public var explanatoryPower: Double = 0.5
+    /// Also test each validation check's pass rate (`check:<name>`) in the same Benjamini–Hochberg family as the
+    /// success rates; a check incident opens only for a task whose success rate did not fall.
+    public var detectChecks = true
     /// Consecutive evaluations a task must show a regression in before an incident opens.
     public var confirmations: Int = 2
     /// A new version first seen this close to the estimated onset is taken as the onset (a deploy marker).

@@ -30,11 +30,13 @@ public struct AnalysisEngine: Sendable {
     private var changedIncidents: Set<String> = []
     private var lastEventValue: [String: Double] = [:]
     /// Per-scope sums of whole hours, for baselines; an hour is summed again after a record lands in it.
-    private var hourly: [Int64: [MetricCounters?]] = [:]
+    private var hourly: [Int64: [MetricCounters]] = [:]
     private var touchedHours: Set<Int64> = []
     private var lastTouchedHour: Int64 = .min
     /// Consecutive evaluations each task has shown a regression in without an incident yet.
     public private(set) var pending: [String: Int] = [:]
+    /// Scope ids and timeline slots by record shape (see ``ScopeSignature``).
+    private var resolved: [ScopeSignature: ResolvedScopes] = [:]
 
     public init(configuration: AnalysisConfiguration = AnalysisConfiguration()) throws(AnalysisError) {
         try configuration.validate()
@@ -59,16 +61,38 @@ public struct AnalysisEngine: Sendable {
         }
         advance(to: t)
         let observation = RecordObservation(record)
-        var ids: [Int] = []
-        for scope in record.analysisScopes() { ids.append(scopes.id(scope)) }
-        fine.add(observation, scopeIDs: ids)
+        let resolved = resolve(record)
+        fine.add(observation, scopeIDs: resolved.scopeIDs)
         let hour = coarse.bucketStart(t)
         if hour != lastTouchedHour {
             touchedHours.insert(hour)
             lastTouchedHour = hour
         }
-        see(record, at: t)
+        for slot in resolved.timelineSlots { timeline.see(slot: slot, at: t) }
         if t > (watermarkMicros ?? .min) { watermarkMicros = t }
+    }
+
+    /// The scope ids and timeline slots of the record's shape: one lookup on a hit; on a miss the scopes are
+    /// built and interned once. The cache is bounded (cleared when full), since shapes multiply with slices.
+    private mutating func resolve(_ r: RequestRecord) -> ResolvedScopes {
+        let signature = ScopeSignature(r)
+        if let hit = resolved[signature] { return hit }
+        if resolved.count >= 1 << 16 { resolved.removeAll(keepingCapacity: true) }
+        var ids: [Int] = []
+        for scope in r.analysisScopes() { ids.append(scopes.id(scope)) }
+        var slots: [Int] = []
+        if let m = r.model { slots.append(timeline.slot("model:" + m.name, m.version)) }
+        if let tpl = r.template { slots.append(timeline.slot("template:" + tpl.id, tpl.version)) }
+        if let index = r.retrieval?.indexVersion { slots.append(timeline.slot("index", index)) }
+        for call in r.tools { if let v = call.version { slots.append(timeline.slot("tool:" + call.name, v)) } }
+        if let release = r.release {
+            if let v = release.dataset { slots.append(timeline.slot("release.dataset", v)) }
+            if let v = release.validator { slots.append(timeline.slot("release.validator", v)) }
+            if let v = release.evalSuite { slots.append(timeline.slot("release.eval_suite", v)) }
+        }
+        let shape = ResolvedScopes(scopeIDs: ids, timelineSlots: slots)
+        resolved[signature] = shape
+        return shape
     }
 
     /// Moves the checkpoint past a stored row that could not be decoded.
@@ -97,18 +121,6 @@ public struct AnalysisEngine: Sendable {
             next += configuration.bucketMicros
         }
         nextEvaluationMicros = next
-    }
-
-    private mutating func see(_ r: RequestRecord, at t: Int64) {
-        if let m = r.model { timeline.see("model:" + m.name, m.version, at: t) }
-        if let tpl = r.template { timeline.see("template:" + tpl.id, tpl.version, at: t) }
-        if let index = r.retrieval?.indexVersion { timeline.see("index", index, at: t) }
-        for call in r.tools { if let v = call.version { timeline.see("tool:" + call.name, v, at: t) } }
-        if let release = r.release {
-            if let v = release.dataset { timeline.see("release.dataset", v, at: t) }
-            if let v = release.validator { timeline.see("release.validator", v, at: t) }
-            if let v = release.evalSuite { timeline.see("release.eval_suite", v, at: t) }
-        }
     }
 
     /// The incidents ranked by severity, open first.
@@ -202,6 +214,7 @@ public struct AnalysisEngine: Sendable {
             if row.bucketMicros == fine.bucketMicros { fine.restore(row, id: id) }
         }
         timeline = VersionTimeline()
+        resolved.removeAll()
         for entry in state.timeline { timeline.restore(entry) }
         incidents = Dictionary(state.incidents.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         lastEventValue = incidents.mapValues(\.current.value)
@@ -231,6 +244,7 @@ public struct AnalysisEngine: Sendable {
     /// Detects, opens, updates and resolves incidents for the window ending at `t`.
     public mutating func evaluate(at t: Int64) {
         evaluations += 1
+        fine.closeOpen()
         var excluded: [String: [Range<Int64>]] = [:], explained: [String: [Range<Int64>]] = [:]
         for incident in incidents.values {
             let end = incident.resolvedAtMicros ?? .max
@@ -260,7 +274,7 @@ public struct AnalysisEngine: Sendable {
             for finding in result.findings where finding.kind == .newVersion
                 && !known.contains(where: { $0[finding.scope.dimension] == finding.scope.value })
                 && (firstSeen(finding.scope) ?? .min) > latestStart {
-                candidates["\(task)|\(finding.scope.dimension)=\(finding.scope.value)"] = (task, .init(comparison: nil, findings: [finding]))
+                candidates["\(task)|\(finding.scope.dimension)=\(finding.scope.value)"] = (task, .init(comparison: nil, findings: [finding], metric: finding.metric))
             }
         }
         for key in pending.keys where candidates[key] == nil { pending[key] = nil }
@@ -283,13 +297,13 @@ public struct AnalysisEngine: Sendable {
         for hour in hours {
             touchedHours.remove(hour)
             if hour == lastTouchedHour { lastTouchedHour = .min }
-            var column = [MetricCounters?](repeating: nil, count: scopes.count)
+            var column = [MetricCounters](repeating: MetricCounters(), count: scopes.count)
             var start = hour
             while start < hour + hourMicros {
-                for (id, counters) in (fine.buckets[start]?.counters ?? []).enumerated() {
-                    guard let counters else { continue }
-                    if column[id] == nil { column[id] = MetricCounters() }
-                    column[id]!.merge(counters, sketch: false)
+                if let bucket = fine.buckets[start] {
+                    for id in bucket.counters.indices where bucket.counters[id].requests > 0 {
+                        column[id].merge(bucket.counters[id], sketch: false)
+                    }
                 }
                 start += fine.bucketMicros
             }
@@ -325,10 +339,10 @@ public struct AnalysisEngine: Sendable {
         }
         let started = onset(primary: primary, cohorts: cohorts, mixDriver: attribution.mixDriver, windows: windows)
         var incident = Incident(
-            id: Self.incidentID(task: task, scope: primary.scope, detectedAt: t), status: .open,
+            id: Self.incidentID(task: task, scope: primary.scope, metric: result.metric, detectedAt: t), status: .open,
             startedAt: RFC3339.format(micros: started), detectedAt: RFC3339.format(micros: t),
-            updatedAt: RFC3339.format(micros: t), resolvedAt: nil, metric: "success_rate", scope: scope,
-            baseline: Self.measurement(primary.reference), current: Self.measurement(primary.current),
+            updatedAt: RFC3339.format(micros: t), resolvedAt: nil, metric: result.metric.name, scope: scope,
+            baseline: Self.measurement(primary.referenceRate), current: Self.measurement(primary.currentRate),
             pValue: primary.pValue, adjustedPValue: primary.adjustedPValue, component: attribution.component,
             confidence: attribution.confidence, evidence: attribution.evidence, recommendation: attribution.recommendation,
             severity: Self.severity(primary, windowMicros: configuration.currentWindowMicros),
@@ -343,7 +357,8 @@ public struct AnalysisEngine: Sendable {
     private mutating func update(_ id: String, windows: WindowCounters, at t: Int64) {
         guard var incident = incidents[id] else { return }
         let scope = incident.primaryScope
-        guard var cur = windows.current[scope], cur.outcomes >= configuration.minimumCurrent / 2 else {
+        let metric = DetectedMetric(name: incident.metric)
+        guard let counters = windows.current[scope], metric.rate(counters).trials >= configuration.minimumCurrent / 2 else {
             // A version that stopped serving (rolled back or replaced) ends its incident; a quiet scope does not.
             if Dimension.versioned.contains(scope.dimension), let last = lastSeen(scope), last < t - 2 * configuration.bucketMicros {
                 resolve(&incident, at: t)
@@ -352,22 +367,22 @@ public struct AnalysisEngine: Sendable {
             }
             return
         }
+        var cur = metric.rate(counters)
         if scope.isTask {
             // Leave out the cohorts other open incidents of the task are measured on (e.g. a canary during an outage).
             for other in incidents.values where other.id != id && other.status == .open && other.task == incident.task
                 && !other.primaryScope.isTask {
                 if let c = windows.current[other.primaryScope] {
-                    cur.outcomes -= c.outcomes
-                    cur.successes -= c.successes
+                    let r = metric.rate(c)
+                    cur.trials -= r.trials
+                    cur.passes -= r.passes
                 }
             }
-            guard cur.outcomes >= configuration.minimumCurrent / 2 else { return }
+            guard cur.trials >= configuration.minimumCurrent / 2 else { return }
         }
         let baselineRate = incident.baseline.value
-        let rate = cur.successRate ?? baselineRate
-        var reference = MetricCounters()
-        reference.outcomes = incident.baseline.n
-        reference.successes = Int64((baselineRate * Double(incident.baseline.n)).rounded())
+        let rate = cur.value ?? baselineRate
+        let reference = PassRate(passes: Int64((baselineRate * Double(incident.baseline.n)).rounded()), trials: incident.baseline.n)
         incident.current = Self.measurement(cur)
         incident.pValue = RegressionDetector.pWorse(current: cur, reference: reference, fisherBelow: configuration.fisherBelowExpected)
         var effect = baselineRate - rate
@@ -375,10 +390,10 @@ public struct AnalysisEngine: Sendable {
            let base = windows.baseline[ScopeKey(task: incident.task)] {
             // A traffic incident lasts as long as the mix keeps predicting a drop, whatever the noise in the rate.
             let mix = RegressionDetector(configuration: configuration).mixFinding(
-                task: incident.task, key: key, windows: windows, base: base, cur: cur)
+                task: incident.task, key: key, windows: windows, base: base, cur: counters)
             effect = max(0, mix?.effect ?? 0)
         }
-        incident.severity = max(0, effect) * Double(cur.outcomes) * 3_600_000_000 / Double(configuration.currentWindowMicros)
+        incident.severity = max(0, effect) * Double(cur.trials) * 3_600_000_000 / Double(configuration.currentWindowMicros)
         incident.updatedAt = RFC3339.format(micros: t)
         incident.updatedAtMicros = t
         if effect < configuration.minimumEffect / 2 {
@@ -432,11 +447,11 @@ public struct AnalysisEngine: Sendable {
         } else {
             let id = scopes.existingID(primary.scope) ?? -1
             for start in bucketStarts(from: from, to: t, windows: windows, task: task) {
-                let c = fine.counters(id, at: start)
-                series.append((start, Double((c?.outcomes ?? 0) - (c?.successes ?? 0)), Double(c?.outcomes ?? 0)))
+                let c = fine.counters(id, at: start).map(primary.metric.rate) ?? PassRate(passes: 0, trials: 0)
+                series.append((start, Double(c.trials - c.passes), Double(c.trials)))
             }
-            p0 = 1 - (primary.reference.successRate ?? 1)
-            p1 = 1 - (primary.current.successRate ?? 1)
+            p0 = 1 - (primary.referenceRate.value ?? 1)
+            p1 = 1 - (primary.currentRate.value ?? 1)
         }
         // S_j = Σ_{i≤j} (x_i − n_i·k) with k halfway between the rates; the drop starts after its minimum.
         let k = (p0 + p1) / 2
@@ -499,18 +514,25 @@ public struct AnalysisEngine: Sendable {
     }
 
     static func measurement(_ c: MetricCounters) -> Incident.Measurement {
-        let ci = DriftwatchStatisticsBridge.wilson(successes: c.successes, trials: c.outcomes)
-        return Incident.Measurement(value: c.successRate ?? 0, n: c.outcomes, ciLower: ci?.0, ciUpper: ci?.1)
+        measurement(DetectedMetric.successRate.rate(c))
+    }
+
+    static func measurement(_ r: PassRate) -> Incident.Measurement {
+        let ci = DriftwatchStatisticsBridge.wilson(successes: r.passes, trials: r.trials)
+        return Incident.Measurement(value: r.value ?? 0, n: r.trials, ciLower: ci?.0, ciUpper: ci?.1)
     }
 
     static func severity(_ f: Finding, windowMicros: Int64) -> Double {
         max(0, f.excess) * 3_600_000_000 / Double(windowMicros)
     }
 
-    /// Stable across replays: the task, the measured scope and the detection time.
-    static func incidentID(task: String, scope: ScopeKey, detectedAt t: Int64) -> String {
+    /// Stable across replays: the task, the measured scope, the metric (when not the success rate) and the
+    /// detection time.
+    static func incidentID(task: String, scope: ScopeKey, metric: DetectedMetric = .successRate, detectedAt t: Int64) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in (scope.isTask ? task : "\(task)\u{1}\(scope.dimension)\u{1}\(scope.value)").utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        var key = scope.isTask ? task : "\(task)\u{1}\(scope.dimension)\u{1}\(scope.value)"
+        if metric != .successRate { key += "\u{2}" + metric.name }
+        for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         for i in 0..<8 { h = (h ^ UInt64(UInt8(truncatingIfNeeded: t >> (8 * i)))) &* 0x100_0000_01b3 }
         let hex = String(h, radix: 16)
         return "inc-" + String(repeating: "0", count: max(0, 16 - hex.count)) + hex

@@ -21,16 +21,21 @@ struct Attributor {
     func attribute(primary: Finding, cohorts: [Finding], mix: Finding?, windows: WindowCounters) -> Result {
         let task = primary.scope.task
         let base = primary.reference, cur = primary.current
-        var evidence: [Incident.Evidence] = [
-            Incident.Evidence(signal: "success_rate", baseline: base.successRate, current: cur.successRate,
-                              note: "n \(base.outcomes) → \(cur.outcomes), one-sided p \(format(primary.pValue))"),
-        ]
+        var evidence: [Incident.Evidence] = []
+        if primary.metric != .successRate {
+            let b = primary.referenceRate, c = primary.currentRate
+            evidence.append(Incident.Evidence(signal: primary.metric.name + " pass_rate", baseline: b.value, current: c.value,
+                                              note: "n \(b.trials) → \(c.trials), one-sided p \(format(primary.pValue)); the success rate held"))
+        }
+        evidence.append(Incident.Evidence(signal: "success_rate", baseline: base.successRate, current: cur.successRate,
+                                          note: "n \(base.outcomes) → \(cur.outcomes)"
+                                              + (primary.metric == .successRate ? ", one-sided p \(format(primary.pValue))" : "")))
         let bs = StageSignals(base), cs = StageSignals(cur)
         let excess = StageSignals.excess(base: bs, cur: cs)
         let dropped = max(0, primary.effect)
 
         // Traffic: only when the whole task regressed and no new version explains it.
-        if primary.scope.isTask, !cohorts.contains(where: { $0.kind == .newVersion }),
+        if primary.metric == .successRate, primary.scope.isTask, !cohorts.contains(where: { $0.kind == .newVersion }),
            let (decomposition, share) = mixExplanation(task: task, preferred: mix?.scope.dimension, windows: windows) {
             let part = decomposition.drivingPart
             evidence.append(Incident.Evidence(signal: "mix_term", baseline: nil, current: decomposition.mix,
@@ -62,8 +67,8 @@ struct Attributor {
         for cohort in cohorts where cohort.scope != primary.scope || cohort.kind == .newVersion {
             let rr = riskRatio(cohort)
             evidence.append(Incident.Evidence(
-                signal: "cohort:\(cohort.scope.dimension)=\(cohort.scope.value)", baseline: cohort.reference.successRate,
-                current: cohort.current.successRate,
+                signal: "cohort:\(cohort.scope.dimension)=\(cohort.scope.value)", baseline: cohort.referenceRate.value,
+                current: cohort.currentRate.value,
                 note: "\(cohort.kind == .newVersion ? "new version" : "segment"), failure risk ratio \(format(rr)), \(percent(cohort.share)) of current traffic"))
         }
         let component = top.value > 0 ? top.component : "model"
@@ -189,7 +194,7 @@ struct Attributor {
     }
 
     private func riskRatio(_ f: Finding) -> Double {
-        let fc = 1 - (f.current.successRate ?? 1), fr = 1 - (f.reference.successRate ?? 1)
+        let fc = 1 - (f.currentRate.value ?? 1), fr = 1 - (f.referenceRate.value ?? 1)
         return fr > 0 ? fc / fr : .infinity
     }
 

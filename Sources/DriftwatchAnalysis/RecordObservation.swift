@@ -59,9 +59,16 @@ public struct RecordObservation: Sendable, Equatable {
             if !ok { problem = true }
         }
         toolRecall = (recallHits, Int64(r.toolsExpected.count))
-        var distinct: [String] = []
-        for call in r.tools where !distinct.contains(call.name) { distinct.append(call.name) }
-        toolPrecision = (Int64(distinct.filter { r.toolsExpected.contains($0) }.count), Int64(distinct.count))
+        var called: Int64 = 0, calledExpected: Int64 = 0
+        for i in r.tools.indices {
+            let name = r.tools[i].name
+            var repeated = false
+            for j in 0..<i where r.tools[j].name == name { repeated = true; break }
+            if repeated { continue }
+            called += 1
+            if r.toolsExpected.contains(name) { calledExpected += 1 }
+        }
+        toolPrecision = (calledExpected, called)
         toolMissing = missing
         toolProblem = problem
         if let retrieval = r.retrieval {

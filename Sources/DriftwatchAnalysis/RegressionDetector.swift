@@ -16,16 +16,21 @@ struct Finding: Sendable {
 
     var scope: ScopeKey
     var kind: Kind
+    /// The scope's whole counters (attribution reads every signal in them), whatever the tested metric.
     var reference: MetricCounters
     var current: MetricCounters
     var pValue: Double
     var adjustedPValue = 1.0
-    /// Reference success rate minus current success rate.
+    /// Reference rate minus current rate of the tested metric.
     var effect: Double
     /// Failures beyond what the reference rate predicts for the current trials.
-    var excess: Double { effect * Double(current.outcomes) }
+    var excess: Double { effect * Double(currentRate.trials) }
     /// Share of the task's current trials in this scope.
     var share: Double
+    var metric: DetectedMetric = .successRate
+
+    var referenceRate: PassRate { metric.rate(reference) }
+    var currentRate: PassRate { metric.rate(current) }
 }
 
 /// Tests every scope's current success rate against its baseline (or a new version against the versions it
@@ -34,14 +39,20 @@ struct Finding: Sendable {
 struct RegressionDetector {
     let configuration: AnalysisConfiguration
 
-    /// A task's whole-task comparison (tested whether or not it is significant) and its significant findings.
+    /// A task's whole-task comparison (tested whether or not it is significant) and its significant findings,
+    /// all of one metric.
     struct TaskResult {
         var comparison: Finding?
         var findings: [Finding]
+        var metric: DetectedMetric = .successRate
     }
 
     /// Tests every task; tasks in `skipping` (those with an open incident) only for canaries, so their known
     /// regression neither re-fires nor loosens the BH threshold for everything else.
+    ///
+    /// A task's result is about its success rate when that fell significantly; otherwise about the check whose
+    /// pass rate fell with the most excess failures. A check that fails with the requests it fails is evidence
+    /// for the success-rate incident, not an incident of its own.
     func evaluate(_ windows: WindowCounters, skipping: Set<String> = []) -> [String: TaskResult] {
         let all = findings(windows, skipping: skipping)
         var out: [String: TaskResult] = [:]
@@ -49,7 +60,24 @@ struct RegressionDetector {
         for (task, list) in Dictionary(grouping: all.tested, by: \.scope.task) {
             let significant = significantFindings.filter { $0.scope.task == task }
             guard !significant.isEmpty else { continue }
-            out[task] = TaskResult(comparison: list.first { $0.kind == .task }, findings: significant)
+            // A check finding counts only where the scope's success rate held (fell by less than the floor):
+            // a check failing along with the requests (a regression, or traffic moving to a slice that fails
+            // it more) is evidence for a success-rate incident, not one of its own.
+            var byMetric = Dictionary(grouping: significant.filter {
+                $0.metric == .successRate
+                    || ($0.reference.successRate ?? 0) - ($0.current.successRate ?? 0) < configuration.minimumEffect
+            }, by: \.metric)
+            guard !byMetric.isEmpty else { continue }
+            let metric: DetectedMetric
+            if byMetric[.successRate] != nil {
+                metric = .successRate
+            } else {
+                metric = byMetric.keys.max {
+                    (byMetric[$0]!.map(\.excess).max() ?? 0, $1) < (byMetric[$1]!.map(\.excess).max() ?? 0, $0)
+                }!
+            }
+            out[task] = TaskResult(comparison: list.first { $0.kind == .task && $0.metric == metric },
+                                   findings: byMetric.removeValue(forKey: metric)!, metric: metric)
         }
         return out
     }
@@ -58,52 +86,17 @@ struct RegressionDetector {
         var tested: [Finding] = []
         let tasks = Set(windows.current.keys.map(\.task)).sorted()
         for task in tasks {
-            // A task with an open incident is only tested for new versions against those serving beside them,
-            // which its incident cannot contaminate (a canary deployed during an outage is still found).
-            let onlyCanaries = skipping.contains(task)
             let taskScope = ScopeKey(task: task)
-            guard let cur = windows.current[taskScope], let base = windows.baseline[taskScope],
-                  cur.outcomes >= configuration.minimumCurrent else { continue }
-            if !onlyCanaries, base.outcomes >= configuration.minimumBaseline {
-                tested.append(test(taskScope, .task, reference: base, current: cur, taskTrials: cur.outcomes))
-            }
-            let dimensions = Set(windows.current.keys.filter { $0.task == task && !$0.isTask }.map(\.dimension)).sorted()
-            if !onlyCanaries, base.outcomes >= configuration.minimumBaseline {
-                for key in dimensions where Dimension.isSlice(key) {
-                    if let mix = mixFinding(task: task, key: key, windows: windows, base: base, cur: cur) { tested.append(mix) }
-                }
-            }
-            for dimension in dimensions {
-                let scopes = windows.scopes(task: task, dimension: dimension)
-                for scope in scopes {
-                    guard let c = windows.current[scope], c.outcomes >= configuration.minimumCurrent else { continue }
-                    let b = windows.baseline[scope] ?? MetricCounters()
-                    if b.outcomes >= configuration.minimumBaseline {
-                        if onlyCanaries { continue }
-                        tested.append(test(scope, .segment, reference: b, current: c, taskTrials: cur.outcomes))
-                    } else if Dimension.versioned.contains(dimension), b.outcomes * 20 < c.outcomes {
-                        // A new version: against the other versions serving now (a canary), else the baseline.
-                        var others = MetricCounters()
-                        for other in scopes where other != scope { others.merge(windows.current[other]!, sketch: false) }
-                        let reference: MetricCounters
-                        if others.outcomes >= configuration.minimumCurrent {
-                            reference = others
-                        } else if onlyCanaries {
-                            continue
-                        } else {
-                            var all = MetricCounters()
-                            for s in windows.baseline.keys where s.task == task && s.dimension == dimension {
-                                all.merge(windows.baseline[s]!, sketch: false)
-                            }
-                            reference = all
-                        }
-                        guard reference.outcomes >= configuration.minimumCurrent else { continue }
-                        tested.append(test(scope, .newVersion, reference: reference, current: c, taskTrials: cur.outcomes))
-                    }
+            guard let cur = windows.current[taskScope], windows.baseline[taskScope] != nil else { continue }
+            tested += findings(task: task, metric: .successRate, windows: windows, skipping: skipping)
+            if configuration.detectChecks {
+                for check in cur.checks.map(\.name).sorted() {
+                    tested += findings(task: task, metric: .check(check), windows: windows, skipping: skipping)
                 }
             }
         }
         guard !tested.isEmpty else { return ([], []) }
+        // One Benjamini–Hochberg family: every metric × scope hypothesis of this evaluation.
         let bh = BenjaminiHochberg.adjust(tested.map(\.pValue), alpha: configuration.falseDiscoveryRate)
         var significant: Set<Int> = []
         for i in tested.indices {
@@ -111,6 +104,62 @@ struct RegressionDetector {
             if bh.rejected[i] && tested[i].effect >= configuration.minimumEffect { significant.insert(i) }
         }
         return (tested, significant)
+    }
+
+    /// The hypotheses of one task and metric: the whole task, its mix terms (success rate only), its established
+    /// segments against their baselines and its new versions against the versions serving beside them.
+    private func findings(task: String, metric: DetectedMetric, windows: WindowCounters, skipping: Set<String>) -> [Finding] {
+        var tested: [Finding] = []
+        // A task with an open incident is only tested for new versions against those serving beside them,
+        // which its incident cannot contaminate (a canary deployed during an outage is still found).
+        let onlyCanaries = skipping.contains(task)
+        let taskScope = ScopeKey(task: task)
+        guard let cur = windows.current[taskScope], let base = windows.baseline[taskScope] else { return [] }
+        let curTrials = metric.rate(cur).trials
+        guard curTrials >= configuration.minimumCurrent else { return [] }
+        let testTask = !onlyCanaries && metric.rate(base).trials >= configuration.minimumBaseline
+        if testTask {
+            tested.append(test(taskScope, .task, metric: metric, reference: base, current: cur, taskTrials: curTrials))
+        }
+        let dimensions = Set(windows.current.keys.filter { $0.task == task && !$0.isTask }.map(\.dimension)).sorted()
+        if testTask, metric == .successRate {
+            for key in dimensions where Dimension.isSlice(key) {
+                if let mix = mixFinding(task: task, key: key, windows: windows, base: base, cur: cur) { tested.append(mix) }
+            }
+        }
+        for dimension in dimensions {
+            let scopes = windows.scopes(task: task, dimension: dimension)
+            for scope in scopes {
+                guard let c = windows.current[scope], metric.rate(c).trials >= configuration.minimumCurrent else { continue }
+                let b = windows.baseline[scope] ?? MetricCounters()
+                let baseTrials = metric.rate(b).trials
+                if baseTrials >= configuration.minimumBaseline {
+                    // Checks are tested per task and per new version only: segment tests of every check would
+                    // multiply the family and delay every other finding under Benjamini–Hochberg.
+                    if onlyCanaries || metric != .successRate { continue }
+                    tested.append(test(scope, .segment, metric: metric, reference: b, current: c, taskTrials: curTrials))
+                } else if Dimension.versioned.contains(dimension), baseTrials * 20 < metric.rate(c).trials {
+                    // A new version: against the other versions serving now (a canary), else the baseline.
+                    var others = MetricCounters()
+                    for other in scopes where other != scope { others.merge(windows.current[other]!, sketch: false) }
+                    let reference: MetricCounters
+                    if metric.rate(others).trials >= configuration.minimumCurrent {
+                        reference = others
+                    } else if onlyCanaries {
+                        continue
+                    } else {
+                        var all = MetricCounters()
+                        for s in windows.baseline.keys where s.task == task && s.dimension == dimension {
+                            all.merge(windows.baseline[s]!, sketch: false)
+                        }
+                        reference = all
+                    }
+                    guard metric.rate(reference).trials >= configuration.minimumCurrent else { continue }
+                    tested.append(test(scope, .newVersion, metric: metric, reference: reference, current: c, taskTrials: curTrials))
+                }
+            }
+        }
+        return tested
     }
 
     /// Tests whether the share of the slice value driving the mix term moved (two-sided two-proportion z-test);
@@ -132,18 +181,27 @@ struct RegressionDetector {
                        pValue: p, effect: -d.mix, share: part.w1)
     }
 
-    func test(_ scope: ScopeKey, _ kind: Finding.Kind, reference: MetricCounters, current: MetricCounters, taskTrials: Int64) -> Finding {
-        let p = Self.pWorse(current: current, reference: reference, fisherBelow: configuration.fisherBelowExpected)
-        let effect = (reference.successRate ?? 0) - (current.successRate ?? 0)
-        let share = taskTrials > 0 ? Double(current.outcomes) / Double(taskTrials) : 0
-        return Finding(scope: scope, kind: kind, reference: reference, current: current, pValue: p, effect: effect, share: share)
+    func test(_ scope: ScopeKey, _ kind: Finding.Kind, metric: DetectedMetric = .successRate, reference: MetricCounters,
+              current: MetricCounters, taskTrials: Int64) -> Finding {
+        let r = metric.rate(reference), c = metric.rate(current)
+        let p = Self.pWorse(current: c, reference: r, fisherBelow: configuration.fisherBelowExpected)
+        let effect = (r.value ?? 0) - (c.value ?? 0)
+        let share = taskTrials > 0 ? Double(c.trials) / Double(taskTrials) : 0
+        return Finding(scope: scope, kind: kind, reference: reference, current: current, pValue: p, effect: effect, share: share,
+                       metric: metric)
     }
 
-    /// One-sided p-value that the current success rate is below the reference's: Fisher's exact test when a
-    /// cell's expected count is small, else the pooled two-proportion z-test.
+    /// One-sided p-value that the current success rate is below the reference's.
     static func pWorse(current: MetricCounters, reference: MetricCounters, fisherBelow: Double) -> Double {
-        let a = Int(current.successes), b = Int(current.outcomes - current.successes)
-        let c = Int(reference.successes), d = Int(reference.outcomes - reference.successes)
+        pWorse(current: DetectedMetric.successRate.rate(current), reference: DetectedMetric.successRate.rate(reference),
+               fisherBelow: fisherBelow)
+    }
+
+    /// One-sided p-value that the current pass rate is below the reference's: Fisher's exact test when a
+    /// cell's expected count is small, else the pooled two-proportion z-test.
+    static func pWorse(current: PassRate, reference: PassRate, fisherBelow: Double) -> Double {
+        let a = Int(current.passes), b = Int(current.trials - current.passes)
+        let c = Int(reference.passes), d = Int(reference.trials - reference.passes)
         let n = Double(a + b + c + d)
         guard a + b > 0, c + d > 0 else { return 1 }
         let rows = [Double(a + b), Double(c + d)], cols = [Double(a + c), Double(b + d)]

@@ -4,17 +4,23 @@
 /// and an array access per scope.
 public struct RollupTable: Sendable {
     public let bucketMicros: Int64
-    /// Bucket start → counters by scope id (nil where the scope saw nothing in the bucket).
+    /// Bucket start → counters by scope id (empty, `requests == 0`, where the scope saw nothing in the bucket);
+    /// without the open bucket until ``closeOpen()``.
     private(set) var buckets: [Int64: Column] = [:]
+    /// The bucket the last record went to, kept out of the dictionary while records keep landing in it, so a
+    /// record costs no hash lookup and its counters are updated in place.
+    private var openStart: Int64?
+    private var openColumn = Column()
 
+    /// Not optional: counters are updated in place through the array, never copied out and back.
     struct Column: Sendable {
-        var counters: [MetricCounters?] = []
+        var counters: [MetricCounters] = []
         var dirty: [Int] = []
         var isDirty: [Bool] = []
 
         mutating func ensure(_ id: Int) {
             if id >= counters.count {
-                counters.append(contentsOf: repeatElement(nil, count: id + 1 - counters.count))
+                counters.append(contentsOf: repeatElement(MetricCounters(), count: id + 1 - counters.count))
                 isDirty.append(contentsOf: repeatElement(false, count: id + 1 - isDirty.count))
             }
         }
@@ -53,33 +59,54 @@ public struct RollupTable: Sendable {
     }
 
     /// Bucket starts held in memory, oldest first.
-    public var starts: [Int64] { buckets.keys.sorted() }
+    public var starts: [Int64] { (Array(buckets.keys) + (openStart.map { [$0] } ?? [])).sorted() }
 
-    /// The counters of one scope id in the bucket starting at `start`.
+    /// Files the open bucket back into the dictionary (before anything reads or changes the dictionary).
+    mutating func closeOpen() {
+        if let start = openStart {
+            buckets[start] = openColumn
+            openStart = nil
+            openColumn = Column()
+        }
+    }
+
+    /// The counters of one scope id in the bucket starting at `start`; nil where the scope saw nothing.
+    /// Call ``closeOpen()`` first when the newest bucket matters.
     func counters(_ id: Int, at start: Int64) -> MetricCounters? {
-        guard let column = buckets[start], id < column.counters.count else { return nil }
+        if openStart == start {
+            guard id < openColumn.counters.count, openColumn.counters[id].requests > 0 else { return nil }
+            return openColumn.counters[id]
+        }
+        guard let column = buckets[start], id < column.counters.count, column.counters[id].requests > 0 else { return nil }
         return column.counters[id]
     }
 
     mutating func add(_ o: RecordObservation, scopeIDs: [Int]) {
         let start = bucketStart(o.timestampMicros)
-        buckets[start, default: Column()].add(o, scopeIDs)
+        if openStart != start {
+            closeOpen()
+            openColumn = buckets.removeValue(forKey: start) ?? Column()
+            openStart = start
+        }
+        openColumn.add(o, scopeIDs)
     }
 
     mutating func restore(_ row: Row, id: Int) {
+        closeOpen()
         buckets[row.startMicros, default: Column()].ensure(id)
         buckets[row.startMicros]!.counters[id] = row.counters
     }
 
     /// The buckets changed since the last call, which it forgets.
     mutating func takeDirty(_ index: ScopeIndex) -> [Row] {
+        closeOpen()
         var rows: [Row] = []
         for start in buckets.keys.sorted() where !buckets[start]!.dirty.isEmpty {
             var column = buckets.removeValue(forKey: start)!
             for id in column.dirty {
                 column.isDirty[id] = false
-                if let c = column.counters[id] {
-                    rows.append(Row(bucketMicros: bucketMicros, startMicros: start, scope: index.keys[id], counters: c))
+                if column.counters[id].requests > 0 {
+                    rows.append(Row(bucketMicros: bucketMicros, startMicros: start, scope: index.keys[id], counters: column.counters[id]))
                 }
             }
             column.dirty.removeAll(keepingCapacity: true)
@@ -90,6 +117,7 @@ public struct RollupTable: Sendable {
 
     /// Drops buckets that start before `t` from memory.
     mutating func prune(before t: Int64) {
+        closeOpen()
         for start in buckets.keys where start < t { buckets[start] = nil }
     }
 }
@@ -98,8 +126,7 @@ extension RollupTable.Column {
     mutating func add(_ o: RecordObservation, _ ids: [Int]) {
         for id in ids {
             ensure(id)
-            if counters[id] == nil { counters[id] = MetricCounters() }
-            counters[id]!.add(o)
+            counters[id].add(o)
             markDirty(id)
         }
     }

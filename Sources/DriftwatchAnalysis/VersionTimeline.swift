@@ -26,40 +26,61 @@ public struct VersionTimeline: Sendable, Equatable {
 
     struct Key: Hashable { var component: String; var version: String }
 
-    private(set) var entries: [Key: Entry] = [:]
-    private var dirty: Set<Key> = []
+    /// Entries by slot; a slot is resolved once per distinct record shape (see ``ScopeResolver``), so a record
+    /// costs an array update per version it carries, not a string build and hash.
+    private var slots: [Entry] = []
+    private var slotOf: [Key: Int] = [:]
+    private var isDirty: [Bool] = []
+    private var dirty: [Int] = []
 
     public init() {}
 
-    public var all: [Entry] { entries.values.sorted { ($0.component, $0.firstSeenMicros, $0.version) < ($1.component, $1.firstSeenMicros, $1.version) } }
+    public var all: [Entry] { slots.filter { $0.requests > 0 }.sorted { ($0.component, $0.firstSeenMicros, $0.version) < ($1.component, $1.firstSeenMicros, $1.version) } }
 
-    public func entry(component: String, version: String) -> Entry? { entries[Key(component: component, version: version)] }
+    public func entry(component: String, version: String) -> Entry? {
+        guard let slot = slotOf[Key(component: component, version: version)], slots[slot].requests > 0 else { return nil }
+        return slots[slot]
+    }
 
     /// When the component was first seen in any version.
     public func earliestFirstSeen(component: String) -> Int64? {
-        entries.values.filter { $0.component == component }.map(\.firstSeenMicros).min()
+        slots.filter { $0.component == component && $0.requests > 0 }.map(\.firstSeenMicros).min()
+    }
+
+    /// The slot of a component version, created empty (not yet seen) when new.
+    mutating func slot(_ component: String, _ version: String) -> Int {
+        let key = Key(component: component, version: version)
+        if let slot = slotOf[key] { return slot }
+        slotOf[key] = slots.count
+        slots.append(Entry(component: component, version: version, firstSeenMicros: .max, lastSeenMicros: .min, requests: 0))
+        isDirty.append(false)
+        return slots.count - 1
+    }
+
+    mutating func see(slot: Int, at t: Int64) {
+        if t < slots[slot].firstSeenMicros { slots[slot].firstSeenMicros = t }
+        if t > slots[slot].lastSeenMicros { slots[slot].lastSeenMicros = t }
+        slots[slot].requests += 1
+        if !isDirty[slot] {
+            isDirty[slot] = true
+            dirty.append(slot)
+        }
     }
 
     mutating func see(_ component: String, _ version: String, at t: Int64) {
-        let key = Key(component: component, version: version)
-        if var e = entries[key] {
-            if t < e.firstSeenMicros { e.firstSeenMicros = t }
-            if t > e.lastSeenMicros { e.lastSeenMicros = t }
-            e.requests += 1
-            entries[key] = e
-        } else {
-            entries[key] = Entry(component: component, version: version, firstSeenMicros: t, lastSeenMicros: t, requests: 1)
-        }
-        dirty.insert(key)
+        see(slot: slot(component, version), at: t)
     }
 
     mutating func restore(_ entry: Entry) {
-        entries[Key(component: entry.component, version: entry.version)] = entry
+        slots[slot(entry.component, entry.version)] = entry
     }
 
     mutating func takeDirty() -> [Entry] {
-        let out = dirty.compactMap { entries[$0] }.sorted { ($0.component, $0.version) < ($1.component, $1.version) }
+        let out = dirty.map { slots[$0] }.sorted { ($0.component, $0.version) < ($1.component, $1.version) }
+        for slot in dirty { isDirty[slot] = false }
         dirty.removeAll(keepingCapacity: true)
         return out
     }
+
+    public static func == (lhs: VersionTimeline, rhs: VersionTimeline) -> Bool { lhs.all == rhs.all }
 }

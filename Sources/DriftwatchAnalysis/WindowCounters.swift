@@ -14,59 +14,59 @@ struct WindowCounters {
     /// one merge per scope instead of one per fine bucket.
     init(table: RollupTable, scopes: ScopeIndex, at t: Int64, configuration: AnalysisConfiguration,
          excluded: [String: [Range<Int64>]], explained: [String: [Range<Int64>]] = [:],
-         hourly: [Int64: [MetricCounters?]] = [:], hourMicros: Int64 = 3_600_000_000) {
+         hourly: [Int64: [MetricCounters]] = [:], hourMicros: Int64 = 3_600_000_000) {
         evaluationMicros = t
         currentRange = (t - configuration.currentWindowMicros)..<t
         baselineRange = (t - configuration.currentWindowMicros - configuration.baselineWindowMicros)..<(t - configuration.currentWindowMicros)
         self.excluded = excluded
         let bucket = table.bucketMicros
-        var b = [MetricCounters?](repeating: nil, count: scopes.count)
-        var c = [MetricCounters?](repeating: nil, count: scopes.count)
+        // Empty (`requests == 0`) where nothing was added; updated in place, never copied out and back.
+        var b = [MetricCounters](repeating: MetricCounters(), count: scopes.count)
+        var c = [MetricCounters](repeating: MetricCounters(), count: scopes.count)
         func hourStart(_ t: Int64) -> Int64 { let q = t / hourMicros; return (t % hourMicros < 0 ? q - 1 : q) * hourMicros }
         let baselineRange = self.baselineRange
         let cachedHours = Set(hourly.keys.filter { baselineRange.contains($0) && baselineRange.contains($0 + hourMicros - 1) })
         for hour in cachedHours {
-            for (id, counters) in hourly[hour]!.enumerated() {
-                guard let counters else { continue }
-                let task = scopes.keys[id].task
-                if let skip = excluded[task], skip.contains(where: { $0.overlaps(hour..<(hour + hourMicros)) }) {
-                    // Part of this hour is excluded for the task: add its fine buckets one by one.
-                    var start = hour
-                    while start < hour + hourMicros {
-                        if let f = table.counters(id, at: start), !skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) {
-                            if b[id] == nil { b[id] = MetricCounters() }
-                            b[id]!.merge(f, sketch: false)
+            hourly[hour]!.withUnsafeBufferPointer { sums in
+                for id in sums.indices where sums[id].requests > 0 {
+                    let task = scopes.keys[id].task
+                    if let skip = excluded[task], skip.contains(where: { $0.overlaps(hour..<(hour + hourMicros)) }) {
+                        // Part of this hour is excluded for the task: add its fine buckets one by one.
+                        var start = hour
+                        while start < hour + hourMicros {
+                            if let f = table.counters(id, at: start), !skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) {
+                                b[id].merge(f, sketch: false)
+                            }
+                            start += bucket
                         }
-                        start += bucket
+                        continue
                     }
-                    continue
+                    b[id].merge(sums[id], sketch: false)
                 }
-                if b[id] == nil { b[id] = MetricCounters() }
-                b[id]!.merge(counters, sketch: false)
             }
         }
         for (start, column) in table.buckets {
             let isCurrent = currentRange.contains(start)
             guard isCurrent || baselineRange.contains(start) else { continue }
             if !isCurrent, cachedHours.contains(hourStart(start)) { continue }
-            for (id, counters) in column.counters.enumerated() {
-                guard let counters else { continue }
-                if isCurrent {
-                    if let skip = explained[scopes.keys[id].task], skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
-                    if c[id] == nil { c[id] = MetricCounters() }
-                    c[id]!.merge(counters, sketch: false)
-                } else {
-                    let task = scopes.keys[id].task
-                    if let skip = excluded[task], skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
-                    if b[id] == nil { b[id] = MetricCounters() }
-                    b[id]!.merge(counters, sketch: false)
+            // Through a buffer pointer: counters are merged from where they lie, not copied (and retained) first.
+            column.counters.withUnsafeBufferPointer { counters in
+                for id in counters.indices where counters[id].requests > 0 {
+                    if isCurrent {
+                        if let skip = explained[scopes.keys[id].task], skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
+                        c[id].merge(counters[id], sketch: false)
+                    } else {
+                        let task = scopes.keys[id].task
+                        if let skip = excluded[task], skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
+                        b[id].merge(counters[id], sketch: false)
+                    }
                 }
             }
         }
-        for id in 0..<scopes.count where b[id] != nil || c[id] != nil {
+        for id in 0..<scopes.count where b[id].requests > 0 || c[id].requests > 0 {
             let key = scopes.keys[id]
-            baseline[key] = b[id] ?? MetricCounters()
-            current[key] = c[id] ?? MetricCounters()
+            baseline[key] = b[id]
+            current[key] = c[id]
         }
     }
 

@@ -90,11 +90,15 @@ public struct IngestCommitResult: Sendable, Equatable {
     /// Records whose `request_id` was already stored (re-ingestion is a no-op).
     public var duplicates: Int
     public var deadLettered: Int
+    /// Aligned with the batch's records: each stored record's row id, 0 for a duplicate; empty when the sink
+    /// has no row ids. Lets an in-process analyzer fold in exactly the rows stored (see `AnalyzingIngestSink`).
+    public var insertedRowIDs: [Int64]
 
-    public init(inserted: Int, duplicates: Int, deadLettered: Int) {
+    public init(inserted: Int, duplicates: Int, deadLettered: Int, insertedRowIDs: [Int64] = []) {
         self.inserted = inserted
         self.duplicates = duplicates
         self.deadLettered = deadLettered
+        self.insertedRowIDs = insertedRowIDs
     }
 }
 

@@ -1,3 +1,4 @@
+import DriftwatchAnalysis
 import DriftwatchCore
 import DriftwatchIngest
 import DriftwatchStore
@@ -6,10 +7,19 @@ public import Logging
 
 /// `driftwatch ingest`: reads files to their end into the store, with progress on a terminal.
 public enum BackfillRunner {
-    public static func run(paths: [String], configuration: DriftwatchConfiguration, logger: Logger, showProgress: Bool) throws -> IngestReport {
+    /// With `analyze`, each commit's records are also folded into the analyzer on the same thread (see
+    /// ``InlineAnalysis``), and the reported time includes the analyzer's final commit.
+    public static func run(paths: [String], configuration: DriftwatchConfiguration, logger: Logger, showProgress: Bool,
+                           analyze: Bool = false) throws -> IngestReport {
         let store = try SQLiteStore(path: configuration.databasePath, logger: logger)
+        let started = ContinuousClock.now
+        let analysis = try analyze ? InlineAnalysis(
+            persistence: AnalysisPersistence(store: store, configuration: configuration.analysis.engine,
+                                             exportDirectory: configuration.analysis.exportDirectory),
+            commitEvery: configuration.analysis.batchRecords, logger: logger) : nil
+        let sink: any IngestSink = analysis?.sink(store) ?? store
         var lastPrint = ContinuousClock.now
-        let result = try IngestPipeline.backfill(paths: paths, sink: store, configuration: configuration.ingest, logger: logger) { progress in
+        var result = try IngestPipeline.backfill(paths: paths, sink: sink, configuration: configuration.ingest, logger: logger) { progress in
             guard showProgress else { return }
             let now = ContinuousClock.now
             guard now - lastPrint > .milliseconds(200) || progress.bytes >= progress.totalBytes else { return }
@@ -22,7 +32,14 @@ public enum BackfillRunner {
             FileHandle.standardError.write(Data(line.utf8))
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-        return IngestReport(result)
+        guard let analysis else { return IngestReport(result) }
+        let summary = try analysis.finish()
+        result.elapsed = ContinuousClock.now - started
+        var report = IngestReport(result)
+        report.analysis = IngestReport.Analysis(
+            streamedRows: summary.streamedRows, storeRows: summary.storeRows,
+            incidentsOpened: summary.progress.events[.opened] ?? 0)
+        return report
     }
 
     /// Whether standard error is a terminal (progress is shown only there).

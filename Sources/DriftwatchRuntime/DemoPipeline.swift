@@ -16,10 +16,7 @@ public enum DemoPipeline {
 
     public static func run(configuration: DriftwatchConfiguration, dashboardsDirectory: String, logger: Logger) throws -> Output {
         let store = try SQLiteStore(path: configuration.databasePath, logger: logger)
-        let persistence = AnalysisPersistence(store: store, configuration: configuration.analysis.engine,
-                                              exportDirectory: configuration.analysis.exportDirectory)
-        var engine = try persistence.load()
-        _ = try persistence.catchUp(&engine, batchSize: configuration.analysis.batchRecords)
+        try StoreCatchUp.run(store: store, configuration: configuration, logger: logger)
         let drift = try DriftRunner(store: store, settings: configuration.drift, logger: logger).catchUp().engine.report()
         let outcome = try DashboardRunner(store: store, configuration: configuration, logger: logger).render(to: dashboardsDirectory)
         return Output(

@@ -42,13 +42,18 @@ public struct DriftwatchApplication: Sendable {
                 store: store, policy: configuration.retention.policy,
                 interval: .milliseconds(configuration.retention.intervalMillis), clock: ContinuousClock(), logger: logger),
         ]
+        // The analyzer gets what the tailer commits handed over in memory (no read-back, no second decode); rows
+        // it did not get (OTLP, a full hand-over queue) it reads from the store by row id.
+        let handOver = configuration.analysis.enabled && !patterns.isEmpty ? CommittedRecordQueue() : nil
         if !patterns.isEmpty {
-            services.append(TailerService(patterns: patterns, sink: store, configuration: configuration.ingest, logger: logger, stats: ingestStats))
+            let sink: any IngestSink = handOver.map { queue in AnalyzingIngestSink(store: store) { queue.push($0) } } ?? store
+            services.append(TailerService(patterns: patterns, sink: sink, configuration: configuration.ingest, logger: logger, stats: ingestStats))
         }
         // Analysis, drift, dashboards and alerts follow the records table by row id, so they work
         // the same whether records came from files or from OTLP.
         if configuration.analysis.enabled {
-            services.append(AnalyzerService(store: store, configuration: configuration.analysis, clock: ContinuousClock(), logger: logger))
+            services.append(AnalyzerService(store: store, configuration: configuration.analysis, clock: ContinuousClock(), logger: logger,
+                                            handOver: handOver))
         }
         services.append(DriftService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
         if configuration.dashboards.outputDirectory != nil {

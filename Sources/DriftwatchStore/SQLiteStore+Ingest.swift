@@ -23,6 +23,8 @@ extension SQLiteStore: IngestSink {
                 let now = WallClock.nowMicros()
                 var inserted = 0
                 var deadLettered = 0
+                var rowIDs: [Int64] = []  // analysis hook: the row id of each stored record, 0 for a duplicate
+                rowIDs.reserveCapacity(batch.records.count)
                 if !batch.records.isEmpty {
                     let statement = try state.insertRecord ?? connection.prepare(Self.insertRecordSQL)
                     state.insertRecord = statement
@@ -30,7 +32,9 @@ extension SQLiteStore: IngestSink {
                         RecordColumns.bind(item, ingestedAt: now, to: statement)
                         try statement.step()
                         statement.reset()
-                        inserted += connection.changes
+                        let changed = connection.changes
+                        inserted += changed
+                        rowIDs.append(changed > 0 ? connection.lastInsertRowID : 0)
                     }
                 }
                 if !batch.deadLetters.isEmpty {
@@ -84,7 +88,7 @@ extension SQLiteStore: IngestSink {
                     totals.bind(2, Int64(value))
                     try totals.run()
                 }
-                return IngestCommitResult(inserted: inserted, duplicates: duplicates, deadLettered: deadLettered)
+                return IngestCommitResult(inserted: inserted, duplicates: duplicates, deadLettered: deadLettered, insertedRowIDs: rowIDs)
             }
         }
     }

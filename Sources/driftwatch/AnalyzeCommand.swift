@@ -22,12 +22,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.resolve()
-        let store = try SQLiteStore(path: config.databasePath, logger: options.makeLogger())
-        if !noUpdate {
-            try AnalysisPersistence(store: store, configuration: config.analysis.engine,
-                                    exportDirectory: config.analysis.exportDirectory)
-                .update(batchSize: config.analysis.batchRecords)
-        }
+        let logger = options.makeLogger()
+        let store = try SQLiteStore(path: config.databasePath, logger: logger)
+        if !noUpdate { try StoreCatchUp.run(store: store, configuration: config, logger: logger) }
         print(try AnalysisReport.make(store: store, status: status, limit: limit).render(output.format))
     }
 }

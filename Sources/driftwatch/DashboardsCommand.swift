@@ -1,5 +1,4 @@
 import ArgumentParser
-import DriftwatchAnalysis
 import DriftwatchRuntime
 import DriftwatchStore
 
@@ -28,13 +27,7 @@ struct DashboardsCommand: AsyncParsableCommand {
         }
         let logger = options.makeLogger()
         let store = try SQLiteStore(path: config.databasePath, logger: logger)
-        if !noUpdate {
-            let persistence = AnalysisPersistence(store: store, configuration: config.analysis.engine,
-                                                  exportDirectory: config.analysis.exportDirectory)
-            var engine = try persistence.load()
-            _ = try persistence.catchUp(&engine, batchSize: config.analysis.batchRecords)
-            _ = try DriftRunner(store: store, settings: config.drift, logger: logger).catchUp()
-        }
+        if !noUpdate { try StoreCatchUp.run(store: store, configuration: config, logger: logger, drift: true) }
         let outcome = try DashboardRunner(store: store, configuration: config, logger: logger).render(to: directory)
         let largest = outcome.largestPageBytes
         print("wrote \(outcome.pageCount) pages to \(directory) (\(outcome.bytes) bytes, largest \(largest)) from \(outcome.rollupRows) rollup rows: "

@@ -46,9 +46,9 @@ struct SQLiteStoreTests {
     func duplicatesIgnored() throws {
         let store = try SQLiteStore(path: ":memory:")
         let first = try store.commit(IngestBatch(records: [record("a"), record("b")]))
-        #expect(first == IngestCommitResult(inserted: 2, duplicates: 0, deadLettered: 0))
+        #expect(first == IngestCommitResult(inserted: 2, duplicates: 0, deadLettered: 0, insertedRowIDs: [1, 2]))
         let second = try store.commit(IngestBatch(records: [record("b"), record("c")]))
-        #expect(second == IngestCommitResult(inserted: 1, duplicates: 1, deadLettered: 0))
+        #expect(second == IngestCommitResult(inserted: 1, duplicates: 1, deadLettered: 0, insertedRowIDs: [0, 3]))
         let summary = try store.summary()
         #expect(summary.records == 3)
         #expect(summary.duplicates == 1)

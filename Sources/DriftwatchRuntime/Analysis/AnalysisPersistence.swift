@@ -49,8 +49,12 @@ public struct AnalysisPersistence: Sendable {
 
     /// Loads the committed state and analyses every record stored since, committing per batch: what
     /// `driftwatch analyze` does before reporting.
+    /// Caught up, it only reads the checkpoint and one row id: the engine (rollups, sketches) is loaded only when
+    /// there are records to fold in, so the answer time does not grow with stored history.
     @discardableResult
     public func update(batchSize: Int = 20_000) throws -> Progress {
+        let checkpoint = try store.analysisCheckpoint()
+        if try store.records(afterID: checkpoint.lastRowID, limit: 1).isEmpty { return Progress() }
         var engine = try load()
         return try catchUp(&engine, batchSize: batchSize)
     }

@@ -15,9 +15,24 @@ public struct IngestReport: Sendable, Codable, Equatable {
     public var peakRSSBytes: Int64
     public var filesWithPartialLastLine: [String]
     public var filesWithoutIdentity: [String]
+    /// With `ingest --analyze`: what the in-process analyzer did.
+    public var analysis: Analysis?
+
+    /// Rows the analyzer folded from ingest's hand-overs and rows it read back from the store.
+    public struct Analysis: Sendable, Codable, Equatable {
+        public var streamedRows: Int
+        public var storeRows: Int
+        public var incidentsOpened: Int
+
+        enum CodingKeys: String, CodingKey {
+            case streamedRows = "streamed_rows"
+            case storeRows = "store_rows"
+            case incidentsOpened = "incidents_opened"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case files, records, inserted, duplicates, bytes, seconds
+        case files, records, inserted, duplicates, bytes, seconds, analysis
         case deadLetters = "dead_letters"
         case recordsPerSecond = "records_per_s"
         case mibPerSecond = "mib_per_s"
@@ -49,6 +64,9 @@ public struct IngestReport: Sendable, Codable, Equatable {
                 + "(\(formatCount(Int64(recordsPerSecond))) records/s, \(String(format: "%.1f", mibPerSecond)) MiB/s, peak RSS \(formatBytes(peakRSSBytes)))",
             "  new \(formatCount(Int64(inserted))), already stored \(formatCount(Int64(duplicates))), dead-lettered \(formatCount(Int64(deadLetters)))",
         ]
+        if let analysis {
+            lines.append("  analysed in-process: \(formatCount(Int64(analysis.streamedRows))) handed over, \(formatCount(Int64(analysis.storeRows))) read back from the store; \(analysis.incidentsOpened) incident(s) opened")
+        }
         for path in filesWithPartialLastLine {
             lines.append("  \(path): last line has no newline yet; it will be read once it is complete")
         }

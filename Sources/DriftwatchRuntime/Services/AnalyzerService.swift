@@ -3,8 +3,9 @@ public import DriftwatchStore
 public import Logging
 public import ServiceLifecycle
 
-/// Keeps rollups and incidents current under `run`: follows the records table, analyses new rows in batches,
-/// commits each batch with its checkpoint, then sleeps `interval` once caught up.
+/// Keeps rollups and incidents current under `run`: folds in the records the tailer hands over after each
+/// commit, reads any others (OTLP, a dropped hand-over, a backlog at start) from the records table by row id,
+/// commits each step with its checkpoint, then sleeps `interval` once caught up.
 ///
 /// Evaluations are driven by record timestamps, not by this clock, so replayed or delayed logs are analysed
 /// as if live; the clock only paces polling.
@@ -13,12 +14,15 @@ public struct AnalyzerService<C: Clock>: Service where C.Duration == Duration {
     let configuration: DriftwatchConfiguration.AnalysisSettings
     let clock: C
     let logger: Logger
+    let handOver: CommittedRecordQueue?
 
-    public init(store: SQLiteStore, configuration: DriftwatchConfiguration.AnalysisSettings, clock: C, logger: Logger) {
+    public init(store: SQLiteStore, configuration: DriftwatchConfiguration.AnalysisSettings, clock: C, logger: Logger,
+                handOver: CommittedRecordQueue? = nil) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        self.handOver = handOver
     }
 
     public func run() async throws {
@@ -29,13 +33,14 @@ public struct AnalyzerService<C: Clock>: Service where C.Duration == Duration {
         }
         let persistence = AnalysisPersistence(store: store, configuration: configuration.engine,
                                               exportDirectory: configuration.exportDirectory)
-        var engine = try persistence.load()
+        var analyzer = try StreamingAnalyzer(persistence: persistence, commitEvery: configuration.batchRecords)
         var lastPrune: Int64?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let progress = try step(&engine, persistence: persistence)
-                if progress.rows == 0 {
-                    if let watermark = engine.watermarkMicros, lastPrune.map({ watermark - $0 > configuration.engine.coarseBucketMicros }) ?? true {
+                let rows = try step(&analyzer)
+                if rows == 0 {
+                    if let watermark = analyzer.engine.watermarkMicros,
+                       lastPrune.map({ watermark - $0 > configuration.engine.coarseBucketMicros }) ?? true {
                         try pruneRollups(before: watermark)
                         lastPrune = watermark
                     }
@@ -44,21 +49,31 @@ public struct AnalyzerService<C: Clock>: Service where C.Duration == Duration {
             } catch {
                 logger.error("analysis step failed", metadata: ["error": "\(error)"])
                 try? await sleep(.milliseconds(max(configuration.intervalMillis, 1000)))
-                engine = (try? persistence.load()) ?? engine
+                try? analyzer.reload()
             }
         }
+        try? analyzer.flush()
     }
 
-    /// One batch: analyse, commit, log incident events.
-    func step(_ engine: inout AnalysisEngine, persistence: AnalysisPersistence) throws -> AnalysisPersistence.Progress {
-        let progress = try persistence.catchUp(&engine, batchSize: configuration.batchRecords, maxRows: configuration.batchRecords)
+    /// One step: fold the hand-overs, commit, read up to a batch of other rows from the store, log incident
+    /// events. Returns the rows analysed.
+    func step(_ analyzer: inout StreamingAnalyzer) throws -> Int {
+        var rows = 0
+        for batch in handOver?.drain() ?? [] {
+            let before = analyzer.engine.lastRowID
+            try analyzer.fold(batch)
+            rows += Int(analyzer.engine.lastRowID - before)
+        }
+        try analyzer.flush()
+        rows += try analyzer.catchUp(batchSize: configuration.batchRecords, maxRows: configuration.batchRecords)
+        let progress = analyzer.takeProgress()
         for (kind, count) in progress.events.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             logger.notice("incident events", metadata: ["kind": "\(kind.rawValue)", "count": "\(count)"])
         }
         if progress.conflicts > 0 {
             logger.warning("another analyzer advanced the checkpoint; reloaded", metadata: ["conflicts": "\(progress.conflicts)"])
         }
-        return progress
+        return rows
     }
 
     private func pruneRollups(before watermark: Int64) throws {

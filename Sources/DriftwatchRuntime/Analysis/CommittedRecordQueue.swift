@@ -1,0 +1,47 @@
+import Synchronization
+
+/// Hands committed records from the tailer's task to the analyzer's under `run`, bounded so a stalled analyzer
+/// never holds the backlog in memory: a hand-over that does not fit is dropped, and the analyzer, seeing the
+/// gap in row ids, reads those rows back from the store instead.
+public final class CommittedRecordQueue: Sendable {
+    private struct State {
+        var batches: [CommittedRecords] = []
+        var records = 0
+        var dropped = 0
+    }
+
+    private let state = Mutex(State())
+    /// Most records held at once.
+    public let capacity: Int
+
+    public init(capacity: Int = 200_000) {
+        self.capacity = capacity
+    }
+
+    /// Queues a hand-over; false (and dropped) when it would exceed the capacity.
+    @discardableResult
+    public func push(_ batch: CommittedRecords) -> Bool {
+        state.withLock { s in
+            guard s.records + batch.records.count <= capacity else {
+                s.dropped += 1
+                return false
+            }
+            s.batches.append(batch)
+            s.records += batch.records.count
+            return true
+        }
+    }
+
+    /// Everything queued, oldest first.
+    public func drain() -> [CommittedRecords] {
+        state.withLock { s in
+            let out = s.batches
+            s.batches = []
+            s.records = 0
+            return out
+        }
+    }
+
+    /// Hand-overs dropped because the queue was full.
+    public var dropped: Int { state.withLock { $0.dropped } }
+}

@@ -1,0 +1,28 @@
+import DriftwatchAnalysis
+public import DriftwatchStore
+public import Logging
+
+/// Brings the stored aggregates up to date with the records table before a one-shot command reports from them:
+/// analysis always, drift when asked. What `analyze`, `dashboards` and `demo --run` share, so the catch-up
+/// logic lives in one place rather than in each command.
+public enum StoreCatchUp {
+    /// What one catch-up did.
+    public struct Outcome: Sendable {
+        public var analysis: AnalysisPersistence.Progress
+        /// Rows the drift detector counted (nil when drift was not asked for).
+        public var driftRows: Int?
+    }
+
+    @discardableResult
+    public static func run(store: SQLiteStore, configuration: DriftwatchConfiguration, logger: Logger,
+                           drift: Bool = false) throws -> Outcome {
+        let analysis = try AnalysisPersistence(store: store, configuration: configuration.analysis.engine,
+                                               exportDirectory: configuration.analysis.exportDirectory)
+            .update(batchSize: configuration.analysis.batchRecords)
+        var driftRows: Int?
+        if drift {
+            driftRows = try DriftRunner(store: store, settings: configuration.drift, logger: logger).catchUp().rowsCounted
+        }
+        return Outcome(analysis: analysis, driftRows: driftRows)
+    }
+}

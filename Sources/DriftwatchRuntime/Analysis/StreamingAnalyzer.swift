@@ -1,0 +1,109 @@
+public import DriftwatchAnalysis
+public import DriftwatchCore
+
+/// Records one ingest commit stored, with their row ids: what the analyzer folds in without reading them back.
+public struct CommittedRecords: Sendable {
+    public var records: [IngestedRecord]
+    /// Aligned with `records`: the stored row id, 0 where the record was a duplicate and not stored.
+    public var rowIDs: [Int64]
+
+    public init(records: [IngestedRecord], rowIDs: [Int64]) {
+        self.records = records
+        self.rowIDs = rowIDs
+    }
+
+    /// Records actually stored.
+    public var storedCount: Int { rowIDs.reduce(0) { $1 > 0 ? $0 + 1 : $0 } }
+}
+
+/// Follows ingest in-process: folds the records each ingest commit stored straight into the engine (no second
+/// decode, no read back) and commits the analyzer's state with its checkpoint every `commitEvery` records.
+///
+/// Row ids are the proof of exactly-once: rows at or below the engine's checkpoint are skipped, and when the
+/// first new row is not the one right after it (analysis fell behind, a hand-over was dropped, another writer
+/// such as the OTLP receiver stored rows, or this process restarted) it catches up from the store instead,
+/// which reads every row after the checkpoint.
+public struct StreamingAnalyzer: Sendable {
+    public let persistence: AnalysisPersistence
+    public private(set) var engine: AnalysisEngine
+    /// Records folded since the last commit.
+    public private(set) var uncommitted = 0
+    public let commitEvery: Int
+    /// Rows folded from hand-overs and rows read back from the store.
+    public private(set) var streamedRows = 0
+    public private(set) var storeRows = 0
+    /// What commits and catch-ups did (incident events, conflicts, undecodable rows).
+    public private(set) var progress = AnalysisPersistence.Progress()
+    /// The checkpoint as last committed.
+    private var committedRowID: Int64
+
+    public init(persistence: AnalysisPersistence, commitEvery: Int = 20_000) throws {
+        self.persistence = persistence
+        self.commitEvery = max(1, commitEvery)
+        engine = try persistence.load()
+        committedRowID = engine.lastRowID
+    }
+
+    /// Folds one commit's records in, or catches up from the store when they are not the next rows.
+    public mutating func fold(_ batch: CommittedRecords) throws {
+        let last = engine.lastRowID
+        guard let first = batch.rowIDs.firstIndex(where: { $0 > last }) else { return }
+        guard batch.rowIDs[first] == last + 1 else {
+            try catchUp()
+            return
+        }
+        var folded = 0
+        for i in first..<batch.records.count {
+            let id = batch.rowIDs[i]
+            guard id > 0 else { continue }
+            engine.ingest(batch.records[i].record, rowID: id)
+            folded += 1
+        }
+        streamedRows += folded
+        uncommitted += folded
+        if uncommitted >= commitEvery { try flush() }
+    }
+
+    /// Commits what was folded since the last commit; on a conflict (another analyzer committed first) reloads.
+    public mutating func flush() throws {
+        guard uncommitted > 0 || engine.lastRowID != committedRowID else { return }
+        var changes = engine.takeChanges()
+        try persistence.export(&changes, engine: &engine)
+        if try persistence.commit(changes, expectedLastRowID: committedRowID) {
+            for event in changes.events { progress.events[event.kind, default: 0] += 1 }
+        } else {
+            progress.conflicts += 1
+            engine = try persistence.load()
+        }
+        progress.rows += uncommitted
+        committedRowID = engine.lastRowID
+        uncommitted = 0
+    }
+
+    /// Commits, then analyses every stored row after the checkpoint (at most `maxRows`); returns the rows read.
+    @discardableResult
+    public mutating func catchUp(batchSize: Int = 20_000, maxRows: Int = .max) throws -> Int {
+        try flush()
+        let step = try persistence.catchUp(&engine, batchSize: batchSize, maxRows: maxRows)
+        progress.rows += step.rows
+        progress.undecodable += step.undecodable
+        progress.conflicts += step.conflicts
+        for (kind, n) in step.events { progress.events[kind, default: 0] += n }
+        storeRows += step.rows
+        committedRowID = engine.lastRowID
+        return step.rows
+    }
+
+    /// What commits and catch-ups did since the last call.
+    public mutating func takeProgress() -> AnalysisPersistence.Progress {
+        defer { progress = AnalysisPersistence.Progress() }
+        return progress
+    }
+
+    /// Drops uncommitted state and reloads the last committed one (after a failed commit).
+    public mutating func reload() throws {
+        engine = try persistence.load()
+        committedRowID = engine.lastRowID
+        uncommitted = 0
+    }
+}
