@@ -117,19 +117,27 @@ public struct MetricCounters: Sendable, Equatable {
         failures += other.failures
         abstained += other.abstained
         escalated += other.escalated
-        for c in other.checks {
-            let i = checkIndex(c.name)
-            checks[i].passed += c.passed
-            checks[i].failed += c.failed
+        if checks.isEmpty {
+            checks = other.checks  // shared until changed: no growth one name at a time
+        } else {
+            for c in other.checks {
+                let i = checkIndex(c.name)
+                checks[i].passed += c.passed
+                checks[i].failed += c.failed
+            }
         }
         feedbackCount += other.feedbackCount
         feedbackSum += other.feedbackSum
         feedbackNegative += other.feedbackNegative
-        for t in other.tools {
-            let i = toolIndex(t.name)
-            tools[i].calls += t.calls
-            tools[i].errors += t.errors
-            tools[i].timeouts += t.timeouts
+        if tools.isEmpty {
+            tools = other.tools
+        } else {
+            for t in other.tools {
+                let i = toolIndex(t.name)
+                tools[i].calls += t.calls
+                tools[i].errors += t.errors
+                tools[i].timeouts += t.timeouts
+            }
         }
         toolRecallHits += other.toolRecallHits
         toolsExpected += other.toolsExpected
