@@ -21,6 +21,22 @@ public struct SpanJournalEntry: Sendable, Equatable {
     }
 }
 
+/// One export request to journal.
+public struct SpanJournalRequest: Sendable, Equatable {
+    public var encoding: String
+    public var body: [UInt8]
+    /// The distinct trace ids of the request's spans.
+    public var traceIDs: [[UInt8]]
+    public var receivedAtMicros: Int64
+
+    public init(encoding: String, body: [UInt8], traceIDs: [[UInt8]], receivedAtMicros: Int64) {
+        self.encoding = encoding
+        self.body = body
+        self.traceIDs = traceIDs
+        self.receivedAtMicros = receivedAtMicros
+    }
+}
+
 /// Durable storage for acknowledged-but-unflushed OTLP requests (a write-ahead journal).
 ///
 /// `commit(_:completingTraces:)` stores the records and closes their traces in the journal in one
@@ -28,8 +44,8 @@ public struct SpanJournalEntry: Sendable, Equatable {
 /// both lost and acknowledged. Replaying a trace that was stored already is harmless: records are
 /// unique by `request_id`.
 public protocol SpanJournal: Sendable {
-    /// Stores a request before it is acknowledged; returns the entry's id.
-    func appendSpanJournal(encoding: String, body: [UInt8], traceIDs: [[UInt8]], receivedAtMicros: Int64) throws -> Int64
+    /// Stores requests, in one transaction, before they are acknowledged; returns their entry ids.
+    func appendSpanJournal(_ requests: [SpanJournalRequest]) throws -> [Int64]
     /// Stores the batch and closes `traceIDs` in every entry, deleting entries left with no open trace.
     func commit(_ batch: IngestBatch, completingTraces traceIDs: [[UInt8]]) throws -> IngestCommitResult
     /// Entries with at least one open trace, oldest first.

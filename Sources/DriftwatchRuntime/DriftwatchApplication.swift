@@ -58,7 +58,7 @@ public struct DriftwatchApplication: Sendable {
             services.append(AlertDispatcherService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
         }
         if let receiver = try makeReceiverConfiguration() {
-            services.append(OTLPReceiverService(configuration: receiver, sink: store, journal: store, metrics: metrics, logger: logger))
+            services.append(OTLPReceiverService(configuration: receiver, sink: store, journal: configuration.server.journal ? store : nil, metrics: metrics, logger: logger))
         }
         return ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

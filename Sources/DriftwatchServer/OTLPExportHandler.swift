@@ -69,7 +69,7 @@ struct OTLPExportHandler: Sendable {
             return Self.error(.badRequest, code: 3, error.description, encoding: encoding)
         }
         do {
-            try pipeline.accept(decoded.spans, encoding: encoding.rawValue, body: body)
+            try await pipeline.accept(decoded.spans, encoding: encoding.rawValue, body: body)
         } catch {
             // Not journaled, so not accepted: 503 is retryable for OTLP exporters, nothing is lost.
             var r = Self.error(.serviceUnavailable, code: 14, "the request could not be stored durably; retry later", encoding: encoding)

@@ -17,6 +17,7 @@ final class OTLPIngestPipeline: Sendable {
     private let retry = Mutex<[TraceAssembler<ContinuousClock>.CompletedTrace]>([])
     private let sink: any IngestSink
     private let journal: (any SpanJournal)?
+    private let journalWriter: SpanJournalWriter?
     private let mapper: OTLPTraceMapper
     private let metrics: SidecarMetrics
     private let logger: Logger
@@ -27,6 +28,7 @@ final class OTLPIngestPipeline: Sendable {
         self.assembler = Mutex(TraceAssembler(configuration: configuration.assembly))
         self.sink = sink
         self.journal = journal
+        self.journalWriter = journal.map { SpanJournalWriter(journal: $0) }
         self.mapper = OTLPTraceMapper(configuration: configuration.mapping)
         self.metrics = metrics
         self.logger = logger
@@ -35,12 +37,12 @@ final class OTLPIngestPipeline: Sendable {
 
     /// Journals an export request (when there is a journal) and accepts its spans. Throws, and
     /// accepts nothing, when the journal cannot be written: the caller answers with a retryable error.
-    func accept(_ spans: [OTLPSpan], encoding: String, body: [UInt8]) throws {
+    func accept(_ spans: [OTLPSpan], encoding: String, body: [UInt8]) async throws {
         guard !spans.isEmpty else { return }
-        if let journal {
+        if let journalWriter {
             var seen = Set<[UInt8]>()
             let traceIDs = spans.map(\.traceID).filter { seen.insert($0).inserted }
-            _ = try journal.appendSpanJournal(encoding: encoding, body: body, traceIDs: traceIDs, receivedAtMicros: WallClock.nowMicros())
+            try await journalWriter.append(SpanJournalRequest(encoding: encoding, body: body, traceIDs: traceIDs, receivedAtMicros: WallClock.nowMicros()))
         }
         receive(spans)
     }

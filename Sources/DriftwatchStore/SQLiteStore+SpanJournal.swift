@@ -1,24 +1,34 @@
 public import DriftwatchCore
 
 extension SQLiteStore: SpanJournal {
-    public func appendSpanJournal(encoding: String, body: [UInt8], traceIDs: [[UInt8]], receivedAtMicros: Int64) throws -> Int64 {
+    public func appendSpanJournal(_ requests: [SpanJournalRequest]) throws -> [Int64] {
         try withConnection { connection in
             try connection.transaction {
                 let entry = try connection.prepare("INSERT INTO otlp_journal (encoding, body, received_at) VALUES (?, ?, ?)")
-                entry.bind(1, encoding)
-                entry.bindBlob(2, body)
-                entry.bind(3, receivedAtMicros)
-                try entry.run()
-                let id = connection.lastInsertRowID
                 let trace = try connection.prepare("INSERT OR IGNORE INTO otlp_journal_traces (trace_id, entry_id) VALUES (?, ?)")
-                for traceID in traceIDs {
-                    trace.bindBlob(1, traceID)
-                    trace.bind(2, id)
-                    try trace.run()
+                var ids: [Int64] = []
+                ids.reserveCapacity(requests.count)
+                for request in requests {
+                    entry.bind(1, request.encoding)
+                    entry.bindBlob(2, request.body)
+                    entry.bind(3, request.receivedAtMicros)
+                    try entry.run()
+                    let id = connection.lastInsertRowID
+                    ids.append(id)
+                    for traceID in request.traceIDs {
+                        trace.bindBlob(1, traceID)
+                        trace.bind(2, id)
+                        try trace.run()
+                    }
                 }
-                return id
+                return ids
             }
         }
+    }
+
+    /// One request; see ``appendSpanJournal(_:)``.
+    public func appendSpanJournal(encoding: String, body: [UInt8], traceIDs: [[UInt8]], receivedAtMicros: Int64) throws -> Int64 {
+        try appendSpanJournal([SpanJournalRequest(encoding: encoding, body: body, traceIDs: traceIDs, receivedAtMicros: receivedAtMicros)])[0]
     }
 
     public func commit(_ batch: IngestBatch, completingTraces traceIDs: [[UInt8]]) throws -> IngestCommitResult {

@@ -19,7 +19,7 @@ import Testing
         return OTLPIngestPipeline(configuration: configuration, sink: store, journal: store, metrics: SidecarMetrics(), logger: logger)
     }
 
-    @Test func acknowledgedSpansAreReplayedAfterACrashAndStoredOnce() throws {
+    @Test func acknowledgedSpansAreReplayedAfterACrashAndStoredOnce() async throws {
         let directory = TemporaryDirectory()
         let path = directory.file("store.sqlite")
         let body = try ReceiverHarness.fixture("three_conventions.pb")
@@ -28,7 +28,7 @@ import Testing
         do {
             let store = try SQLiteStore(path: path)
             let crashed = Self.pipeline(store)
-            try crashed.accept(spans, encoding: "protobuf", body: body)
+            try await crashed.accept(spans, encoding: "protobuf", body: body)
             #expect(try store.countRecords() == 0, "still waiting for more spans of the traces")
             #expect(try store.spanJournalCounts().traces == 3)
         }  // the pipeline and the connection are gone without a flush
@@ -47,13 +47,13 @@ import Testing
         #expect(try store.countRecords() == 3)
     }
 
-    @Test func aTraceStoredBeforeTheCrashIsNotReplayed() throws {
+    @Test func aTraceStoredBeforeTheCrashIsNotReplayed() async throws {
         let directory = TemporaryDirectory()
         let store = try SQLiteStore(path: directory.file("store.sqlite"))
         let body = try ReceiverHarness.fixture("three_conventions.pb")
         let spans = try OTLPProtobufDecoder().decode(body).spans
         let first = Self.pipeline(store)
-        try first.accept(spans, encoding: "protobuf", body: body)
+        try await first.accept(spans, encoding: "protobuf", body: body)
         first.flushAll()
         #expect(try store.countRecords() == 3)
         #expect(try Self.pipeline(store).replayJournal() == 0)

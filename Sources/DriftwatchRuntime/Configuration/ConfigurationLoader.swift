@@ -72,7 +72,7 @@ public struct ConfigurationLoader: Sendable {
         }
         if let node = top["server"] {
             let fields = try reader.mapping(node, path: "server")
-            try reader.allowOnly(fields, keys: ["listen", "bearer_token", "bearer_token_env", "max_request_bytes", "trace_wait", "trace_max_wait"], path: "server")
+            try reader.allowOnly(fields, keys: ["listen", "bearer_token", "bearer_token_env", "max_request_bytes", "trace_wait", "trace_max_wait", "journal"], path: "server")
             if let n = fields["listen"] {
                 if reader.isOff(n) {
                     config.server.listen = nil
@@ -95,6 +95,7 @@ public struct ConfigurationLoader: Sendable {
             if let n = fields["max_request_bytes"] { config.server.maxRequestBytes = Int(try reader.bytes(n, path: "server.max_request_bytes", minimum: 1024)) }
             if let n = fields["trace_wait"] { config.server.traceWaitMillis = Int(try reader.duration(n, path: "server.trace_wait") / 1000) }
             if let n = fields["trace_max_wait"] { config.server.traceMaxWaitMillis = Int(try reader.duration(n, path: "server.trace_max_wait") / 1000) }
+            if let n = fields["journal"] { config.server.journal = !reader.isOff(n) }
         }
         if let node = top["analysis"] { try loadAnalysis(node, reader: reader, into: &config.analysis) }
         if let node = top["drift"] { config.drift = try readDrift(node, reader: reader) }

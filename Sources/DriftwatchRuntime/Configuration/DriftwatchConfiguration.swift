@@ -56,6 +56,9 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public var traceWaitMillis: Int = 2_000
         /// Longest a trace is held waiting for its root span.
         public var traceMaxWaitMillis: Int = 30_000
+        /// Journal each request before answering 200, so acknowledged spans survive a crash. Off trades
+        /// that guarantee for throughput (a 200 then means "held in memory").
+        public var journal: Bool = true
 
         public init() {}
     }
