@@ -41,6 +41,12 @@ struct ConfigurationLoaderTests {
         #expect(config.retention.intervalMillis == 300_000)
     }
 
+    @Test("the OTLP span journal is on unless switched off")
+    func spanJournalSetting() throws {
+        #expect(try ConfigurationLoader().load(yaml: "server:\n  listen: 127.0.0.1:4318\n").server.journal)
+        #expect(try !ConfigurationLoader().load(yaml: "server:\n  journal: off\n").server.journal)
+    }
+
     @Test("retention limits can be switched off")
     func retentionOff() throws {
         let config = try ConfigurationLoader().load(yaml: "retention:\n  max_age: off\n")
