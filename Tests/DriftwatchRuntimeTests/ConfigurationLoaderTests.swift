@@ -60,6 +60,7 @@ struct ConfigurationLoaderTests {
         ("retention:\n  max_age: soon\n", "key \"retention.max_age\" expected a positive duration", "line 2"),
         ("database: [1, 2]\n", "key \"database\" expected a non-empty string", "line 1"),
         ("sources: {a: 1}\n", "key \"sources\" expected a list", "line 1"),
+        ("sources:\n  - paths: [a.log]\n    format: otlp\n", "key \"sources[0].format\" expected one of driftwatch, otlp_json, got \"otlp\"", "line 3"),
     ])
     func errors(yaml: String, message: String, line: String) throws {
         let error = #expect(throws: DriftwatchError.self) {

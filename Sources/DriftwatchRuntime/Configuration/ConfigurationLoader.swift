@@ -38,7 +38,7 @@ public struct ConfigurationLoader: Sendable {
             config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
                 let path = "sources[\(index)]"
                 let fields = try reader.mapping(item, path: path)
-                try reader.allowOnly(fields, keys: ["name", "paths"], path: path)
+                try reader.allowOnly(fields, keys: ["name", "paths", "format"], path: path)
                 let name = try fields["name"].map { try reader.string($0, path: path + ".name") } ?? "source\(index + 1)"
                 guard let pathsNode = fields["paths"] else {
                     throw reader.error(item, path: path + ".paths", "is required: a list of glob patterns of log files")
@@ -47,7 +47,15 @@ public struct ConfigurationLoader: Sendable {
                     try reader.string($1, path: "\(path).paths[\($0)]")
                 }
                 if paths.isEmpty { throw reader.error(pathsNode, path: path + ".paths", "expected at least one glob pattern") }
-                return DriftwatchConfiguration.LogSource(name: name, paths: paths)
+                var format = DriftwatchConfiguration.LogFormat.driftwatch
+                if let n = fields["format"] {
+                    let text = try reader.string(n, path: path + ".format")
+                    guard let f = DriftwatchConfiguration.LogFormat(rawValue: text) else {
+                        throw reader.error(n, path: path + ".format", "expected one of \(DriftwatchConfiguration.LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+                    }
+                    format = f
+                }
+                return DriftwatchConfiguration.LogSource(name: name, paths: paths, format: format)
             }
         }
         if let node = top["ingest"] {
