@@ -12,27 +12,39 @@ import Glibc
 struct OTLPCrashRecoveryTests {
     static let requestIDs = ["0af7651916cd43dd8448eb211c80319c", "2cf7651916cd43dd8448eb211c80319e", "req-oi-1"]
 
-    /// Starts `run` with the receiver on a free port; returns the process and the port it logged.
-    static func start(config: URL, directory: URL) async throws -> (ChildProcess, Int) {
-        let child = try ChildProcess(executable: try DriftwatchExecutable.url(),
-                                     arguments: ["run", "--config", config.path, "--log-level", "info"], directory: directory)
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, child.process.isRunning {
-            if let range = child.stderr.range(of: #"port=(\d+)"#, options: .regularExpression),
-               let port = Int(child.stderr[range].dropFirst("port=".count)) {
-                return (child, port)
-            }
-            try await Task.sleep(for: .milliseconds(20))
+    /// A port that was free a moment ago (bound to port 0, then closed).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        throw HTTPTestClient.Failure(description: "receiver did not log its port: \(child.stderr)")
+        guard bound else { throw HTTPTestClient.Failure(description: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func config(_ directory: URL, database: String, traceWait: String) throws -> URL {
+    /// Starts `run` and waits until `/healthz` answers (generous: a full parallel test run loads 2 cores).
+    static func start(config: URL, port: Int, directory: URL) async throws -> ChildProcess {
+        let child = try ChildProcess(executable: try DriftwatchExecutable.url(),
+                                     arguments: ["run", "--config", config.path, "--log-level", "info"], directory: directory)
+        let deadline = Date().addingTimeInterval(180)
+        while Date() < deadline, child.process.isRunning {
+            if let answer = try? await HTTPTestClient(port: port).request("GET", "/healthz"), answer.status == 200 { return child }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HTTPTestClient.Failure(description: "receiver did not answer /healthz on port \(port): \(child.stderr)")
+    }
+
+    static func config(_ directory: URL, database: String, port: Int, traceWait: String) throws -> URL {
         let url = directory.appendingPathComponent("driftwatch-\(traceWait).yaml")
         try """
             database: \(database)
             server:
-              listen: 127.0.0.1:0
+              listen: 127.0.0.1:\(port)
               trace_wait: \(traceWait)
               trace_max_wait: 10m
             analysis:
@@ -49,15 +61,17 @@ struct OTLPCrashRecoveryTests {
         let body = Array(try Data(contentsOf: DriftwatchExecutable.packageRoot
             .appendingPathComponent("Tests/DriftwatchOTLPTests/Fixtures/three_conventions.pb")))
 
-        let (first, port) = try await Self.start(config: try Self.config(root, database: database, traceWait: "5m"), directory: root)
+        let port = try Self.freePort()
+        let first = try await Self.start(config: try Self.config(root, database: database, port: port, traceWait: "5m"), port: port, directory: root)
         let answer = try await HTTPTestClient(port: port).request("POST", "/v1/traces", headers: ["Content-Type": "application/x-protobuf"], body: body)
         #expect(answer.status == 200)
         first.signal(SIGKILL)
         _ = first.wait(timeout: 10)
         #expect(try SQLiteStore(path: database).countRecords() == 0, "the trace was still waiting for spans when the process died")
 
-        let (second, _) = try await Self.start(config: try Self.config(root, database: database, traceWait: "100ms"), directory: root)
-        let deadline = Date().addingTimeInterval(60)
+        let secondPort = try Self.freePort()
+        let second = try await Self.start(config: try Self.config(root, database: database, port: secondPort, traceWait: "100ms"), port: secondPort, directory: root)
+        let deadline = Date().addingTimeInterval(120)
         var stored: [String] = []
         while Date() < deadline {
             stored = (try? SQLiteStore(path: database).requestIDs().sorted()) ?? []
