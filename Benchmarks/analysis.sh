@@ -12,9 +12,9 @@
 # 4. `analyze` again, caught up, and `analyze --no-update`: the answer times (target < 2 s at 10M).
 #
 # Figures (2 shared cores loaded by other builds; single runs vary up to 1.5x, so compare within a pair):
-#   1M records: ingest alone 57.6k records/s (17.3 s), ingest --analyze 38.3k records/s (26.1 s): 34% fewer
-#     records/s (target < 25%: not met; perf: the analyzer is 35% of the samples); catch-up from the store
-#     57k records/s; analyze caught up 0.02 s, --no-update 0.02 s.
+#   1M records (after the lead's faster ingest): ingest alone 85k records/s (11.7 s), ingest --analyze
+#     47-49k records/s (20.4-21.3 s): 43-45% fewer records/s (target < 25%: not met; the analyzer costs
+#     ~9 us/record, ~40% of perf samples); catch-up from the store 57k records/s; analyze caught up 0.02 s.
 #   10M records (11.4 GiB of logs, 35 days at 200 req/min, 18 GB database): analyze caught up 0.04-0.05 s
 #     (0.36-0.39 s before it skipped loading when nothing is new), --no-update 0.04-0.06 s; catch-up of all
 #     10M from the store 2m12s CPU.

@@ -25,12 +25,19 @@ struct WindowCounters {
         var c = [MetricCounters](repeating: MetricCounters(), count: scopes.count)
         func hourStart(_ t: Int64) -> Int64 { let q = t / hourMicros; return (t % hourMicros < 0 ? q - 1 : q) * hourMicros }
         let baselineRange = self.baselineRange
+        // Each scope's task's intervals, looked up once per evaluation rather than once per bucket and scope.
+        var byTask: [String: (excluded: [Range<Int64>]?, explained: [Range<Int64>]?)] = [:]
+        let skips = scopes.keys.map { key in
+            if let known = byTask[key.task] { return known }
+            let value = (excluded: excluded[key.task], explained: explained[key.task])
+            byTask[key.task] = value
+            return value
+        }
         let cachedHours = Set(hourly.keys.filter { baselineRange.contains($0) && baselineRange.contains($0 + hourMicros - 1) })
         for hour in cachedHours {
             hourly[hour]!.withUnsafeBufferPointer { sums in
                 for id in sums.indices where sums[id].requests > 0 {
-                    let task = scopes.keys[id].task
-                    if let skip = excluded[task], skip.contains(where: { $0.overlaps(hour..<(hour + hourMicros)) }) {
+                    if let skip = skips[id].excluded, skip.contains(where: { $0.overlaps(hour..<(hour + hourMicros)) }) {
                         // Part of this hour is excluded for the task: add its fine buckets one by one.
                         var start = hour
                         while start < hour + hourMicros {
@@ -53,11 +60,10 @@ struct WindowCounters {
             column.counters.withUnsafeBufferPointer { counters in
                 for id in counters.indices where counters[id].requests > 0 {
                     if isCurrent {
-                        if let skip = explained[scopes.keys[id].task], skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
+                        if let skip = skips[id].explained, skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
                         c[id].merge(counters[id], sketch: false)
                     } else {
-                        let task = scopes.keys[id].task
-                        if let skip = excluded[task], skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
+                        if let skip = skips[id].excluded, skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
                         b[id].merge(counters[id], sketch: false)
                     }
                 }
