@@ -7,7 +7,7 @@ public import Logging
 
 /// `driftwatch ingest`: reads files to their end into the store, with progress on a terminal.
 public enum BackfillRunner {
-    /// With `analyze`, each commit's records are also folded into the analyzer on the same thread (see
+    /// With `analyze`, each commit's records are also handed to the analyzer's thread (see
     /// ``InlineAnalysis``), and the reported time includes the analyzer's final commit.
     public static func run(paths: [String], configuration: DriftwatchConfiguration, logger: Logger, showProgress: Bool,
                            analyze: Bool = false) throws -> IngestReport {
