@@ -6,50 +6,54 @@
 /// a canonically equivalent spelling with other bytes) falls back to the dictionary. The hash is
 /// seeded per process so keys cannot be crafted to collide, and the table is bounded by the cap.
 struct StringIDTable: Sendable {
-    /// Slot → id + 1 (0: empty).
-    private var slots: [Int32]
-    /// Slot → the key's hash: most mismatches skip the string comparison, and growing needs no rehash.
-    private var hashes: [UInt64]
+    /// One slot: the key itself (short keys are stored inline in the `String`, so a probe touches
+    /// one cache line), its hash, and its id (0: empty; vocabularies index ids from 1).
+    private struct Slot {
+        var key: String
+        var hash: UInt64
+        var id: Int32
+    }
+
+    private var slots: [Slot]
     private var used = 0
 
     private static let seed = UInt64.random(in: .min ... .max)
+    private static let empty = Slot(key: "", hash: 0, id: 0)
 
     init() {
-        slots = Array(repeating: 0, count: 16)
-        hashes = Array(repeating: 0, count: 16)
+        slots = Array(repeating: Self.empty, count: 16)
     }
 
-    /// The id of `key` among `values` (the vocabulary's strings by id), if indexed.
+    /// The id of `key`, if indexed.
     @inline(__always)
-    func find(_ key: String, hash: UInt64, in values: [String]) -> Int32? {
+    func find(_ key: String, hash: UInt64) -> Int32? {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let slot = slots[i]
-            if slot == 0 { return nil }
-            if hashes[i] == hash && values[Int(slot - 1)] == key { return slot - 1 }
+            let id = slots[i].id
+            if id == 0 { return nil }
+            if slots[i].hash == hash && slots[i].key == key { return id }
             i = (i + 1) & mask
         }
     }
 
-    /// Indexes `id` under `hash` (the key must not be indexed yet).
-    mutating func insert(id: Int32, hash: UInt64) {
+    /// Indexes `key` (not indexed yet) with `id` (> 0) under `hash`.
+    mutating func insert(_ key: String, id: Int32, hash: UInt64) {
+        precondition(id > 0, "id 0 marks an empty slot")
         if (used + 1) * 2 > slots.count {
-            let oldSlots = slots, oldHashes = hashes
-            slots = Array(repeating: 0, count: oldSlots.count * 2)
-            hashes = Array(repeating: 0, count: oldSlots.count * 2)
-            for i in oldSlots.indices where oldSlots[i] != 0 { place(slot: oldSlots[i], hash: oldHashes[i]) }
+            let old = slots
+            slots = Array(repeating: Self.empty, count: old.count * 2)
+            for slot in old where slot.id != 0 { place(slot) }
         }
-        place(slot: id + 1, hash: hash)
+        place(Slot(key: key, hash: hash, id: id))
         used += 1
     }
 
-    private mutating func place(slot: Int32, hash: UInt64) {
+    private mutating func place(_ slot: Slot) {
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while slots[i] != 0 { i = (i + 1) & mask }
+        var i = Int(truncatingIfNeeded: slot.hash) & mask
+        while slots[i].id != 0 { i = (i + 1) & mask }
         slots[i] = slot
-        hashes[i] = hash
     }
 
     static func hash(_ key: String) -> UInt64 {

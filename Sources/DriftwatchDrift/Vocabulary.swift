@@ -23,7 +23,7 @@ struct Vocabulary: Sendable, Equatable, Codable {
         cap = try container.decode(Int.self, forKey: .cap)
         for (i, value) in values.enumerated() where i > 0 {
             ids[value] = Int32(i)
-            fast.insert(id: Int32(i), hash: StringIDTable.hash(value))
+            fast.insert(value, id: Int32(i), hash: StringIDTable.hash(value))
         }
     }
 
@@ -41,13 +41,13 @@ struct Vocabulary: Sendable, Equatable, Codable {
     @inline(__always)
     mutating func id(_ value: String) -> Int32 {
         let hash = StringIDTable.hash(value)
-        if let id = fast.find(value, hash: hash, in: values) { return id }
+        if let id = fast.find(value, hash: hash) { return id }
         if let id = ids[value] { return id }
         guard values.count <= cap else { return 0 }
         let id = Int32(values.count)
         values.append(value)
         ids[value] = id
-        fast.insert(id: id, hash: hash)
+        fast.insert(value, id: id, hash: hash)
         return id
     }
 
