@@ -65,9 +65,24 @@ final class OrderedDecodePipeline<Item>: @unchecked Sendable {
         lines = Array(repeating: 0, count: paths.count)
     }
 
-    /// Runs to the end of the last file on `threads` threads (the calling one included).
+    /// Runs to the end of the last file on `threads` threads (the calling one included), and
+    /// returns once all of them have finished.
+    ///
+    /// The extra threads are plain threads, not `DispatchQueue.concurrentPerform` iterations:
+    /// called from a Swift concurrency context (the CLI's async `run`), Dispatch ran the iterations
+    /// one after the other, which this design survives but which left one core idle.
     func run(threads: Int = 2) throws -> Outcome {
-        DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { _ in work() }
+        let finished = DispatchSemaphore(value: 0)
+        let extra = max(threads, 1) - 1
+        for _ in 0..<extra {
+            let thread = Thread { [self] in
+                work()
+                finished.signal()
+            }
+            thread.start()
+        }
+        work()
+        for _ in 0..<extra { finished.wait() }
         if let failure { throw failure }
         return Outcome(lines: lines, failed: failed)
     }
