@@ -64,3 +64,13 @@ extension RecordDecoder {
     /// Schema must list the same ones.
     package static var topLevelFieldNames: [String] { RecordReader.topLevelFieldNames }
 }
+
+/// Turns one log line of some other format into records, for sources that are not format v1
+/// (e.g. the OpenTelemetry Collector's file exporter, one OTLP/JSON request per line).
+///
+/// A line may hold several records or none; a line that cannot be read throws, and the ingester
+/// dead-letters it with its file and offset like a bad native line. Each record's `raw` is what
+/// the store keeps, normally the record's canonical format v1 line.
+public protocol RecordLineDecoder: Sendable {
+    func records(fromLine line: UnsafeRawBufferPointer) throws(RecordDecodingError) -> [IngestedRecord]
+}

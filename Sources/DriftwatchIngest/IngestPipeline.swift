@@ -23,6 +23,8 @@ public final class IngestPipeline {
     private let sink: any IngestSink
     private let tailer: FileTailer
     private let decoder = RecordDecoder()
+    /// Set for sources in another format than v1; nil decodes format v1 lines (the fast path).
+    private let lineDecoder: (any RecordLineDecoder)?
     private let logger: Logger
     private let wallClockMicros: @Sendable () -> Int64
     private let buffer: UnsafeMutableRawBufferPointer
@@ -37,10 +39,11 @@ public final class IngestPipeline {
         configuration: IngestConfiguration = IngestConfiguration(),
         logger: Logger = Logger(label: "driftwatch.ingest"),
         stats: IngestStats = IngestStats(),
+        lineDecoder: (any RecordLineDecoder)? = nil,
         wallClockMicros: @escaping @Sendable () -> Int64 = IngestPipeline.systemWallClockMicros
     ) {
         self.init(discovery: FileDiscovery(patterns: patterns), sink: sink, configuration: configuration,
-                  logger: logger, stats: stats, wallClockMicros: wallClockMicros)
+                  logger: logger, stats: stats, lineDecoder: lineDecoder, wallClockMicros: wallClockMicros)
     }
 
     public init(
@@ -49,9 +52,11 @@ public final class IngestPipeline {
         configuration: IngestConfiguration = IngestConfiguration(),
         logger: Logger = Logger(label: "driftwatch.ingest"),
         stats: IngestStats = IngestStats(),
+        lineDecoder: (any RecordLineDecoder)? = nil,
         wallClockMicros: @escaping @Sendable () -> Int64 = IngestPipeline.systemWallClockMicros
     ) {
         self.configuration = configuration
+        self.lineDecoder = lineDecoder
         self.sink = sink
         self.logger = logger
         self.stats = stats
@@ -142,9 +147,15 @@ public final class IngestPipeline {
         case .line(let offset, _, let bytes):
             batchBytes += bytes.count
             do {
-                let record = try decoder.decode(bytes)
-                batch.records.append(IngestedRecord(record: record, raw: Array(bytes)))
-                counters.records += 1
+                if let lineDecoder {
+                    let records = try lineDecoder.records(fromLine: bytes)
+                    batch.records.append(contentsOf: records)
+                    counters.records += UInt64(records.count)
+                } else {
+                    let record = try decoder.decode(bytes)
+                    batch.records.append(IngestedRecord(record: record, raw: Array(bytes)))
+                    counters.records += 1
+                }
             } catch {
                 batch.deadLetters.append(DeadLetter(
                     source: path, fingerprint: fingerprint, offset: offset, length: UInt64(bytes.count),
@@ -175,7 +186,7 @@ public final class IngestPipeline {
     }
 
     private func publish() {
-        stats.publish(snapshot)
+        stats.publish(snapshot, from: self)
     }
 
     /// Closes every file descriptor; the pipeline can go on (files are reopened by discovery).

@@ -53,14 +53,42 @@ public struct IngestSnapshot: Sendable, Equatable {
 }
 
 /// The latest ``IngestSnapshot`` of a running ingester, readable from any task.
+///
+/// Several ingesters may publish to one (a tailer per source format under `run`): the snapshot is
+/// then their sum, with every ingester's files.
 public final class IngestStats: Sendable {
-    private let state = Mutex(IngestSnapshot())
+    private let state = Mutex([ObjectIdentifier: IngestSnapshot]())
 
     public init() {}
 
-    public var snapshot: IngestSnapshot { state.withLock { $0 } }
+    public var snapshot: IngestSnapshot {
+        state.withLock { published in
+            var values = Array(published.values)
+            guard values.count > 1 else { return values.first ?? IngestSnapshot() }
+            var total = values.removeFirst()
+            for s in values { total.merge(s) }
+            return total
+        }
+    }
 
-    func publish(_ snapshot: IngestSnapshot) {
-        state.withLock { $0 = snapshot }
+    func publish(_ snapshot: IngestSnapshot, from publisher: AnyObject) {
+        state.withLock { $0[ObjectIdentifier(publisher)] = snapshot }
+    }
+}
+
+extension IngestSnapshot {
+    mutating func merge(_ other: IngestSnapshot) {
+        filesWatched += other.filesWatched
+        bytesRead += other.bytesRead
+        lines += other.lines
+        records += other.records
+        inserted += other.inserted
+        duplicates += other.duplicates
+        deadLetters += other.deadLetters
+        commits += other.commits
+        truncations += other.truncations
+        fileErrors += other.fileErrors
+        lastCommitMicros = [lastCommitMicros, other.lastCommitMicros].compactMap { $0 }.max()
+        files += other.files
     }
 }

@@ -15,6 +15,7 @@ public struct TailerService<C: Clock>: Service where C.Duration == Duration {
     public let configuration: IngestConfiguration
     public let stats: IngestStats
     private let sink: any IngestSink
+    private let lineDecoder: (any RecordLineDecoder)?
     private let clock: C
     private let logger: Logger
 
@@ -24,10 +25,12 @@ public struct TailerService<C: Clock>: Service where C.Duration == Duration {
         configuration: IngestConfiguration = IngestConfiguration(),
         clock: C,
         logger: Logger = Logger(label: "driftwatch.tailer"),
-        stats: IngestStats = IngestStats()
+        stats: IngestStats = IngestStats(),
+        lineDecoder: (any RecordLineDecoder)? = nil
     ) {
         self.discovery = FileDiscovery(patterns: patterns)
         self.sink = sink
+        self.lineDecoder = lineDecoder
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
@@ -35,7 +38,7 @@ public struct TailerService<C: Clock>: Service where C.Duration == Duration {
     }
 
     public func run() async throws {
-        let pipeline = IngestPipeline(discovery: discovery, sink: sink, configuration: configuration, logger: logger, stats: stats)
+        let pipeline = IngestPipeline(discovery: discovery, sink: sink, configuration: configuration, logger: logger, stats: stats, lineDecoder: lineDecoder)
         let stopping: () -> Bool = { Task.isCancelled || Task.isShuttingDownGracefully }
         logger.info("tailer started", metadata: ["patterns": "\(discovery.source)"])
         var nextDiscovery = clock.now
@@ -65,8 +68,10 @@ extension TailerService where C == ContinuousClock {
         sink: any IngestSink,
         configuration: IngestConfiguration = IngestConfiguration(),
         logger: Logger = Logger(label: "driftwatch.tailer"),
-        stats: IngestStats = IngestStats()
+        stats: IngestStats = IngestStats(),
+        lineDecoder: (any RecordLineDecoder)? = nil
     ) {
-        self.init(patterns: patterns, sink: sink, configuration: configuration, clock: ContinuousClock(), logger: logger, stats: stats)
+        self.init(patterns: patterns, sink: sink, configuration: configuration, clock: ContinuousClock(), logger: logger,
+                  stats: stats, lineDecoder: lineDecoder)
     }
 }

@@ -33,6 +33,11 @@ public struct DriftwatchApplication: Sendable {
     /// The glob patterns of every configured source.
     public var patterns: [String] { configuration.sources.flatMap(\.paths) }
 
+    /// The glob patterns of the sources in `format`.
+    public func patterns(_ format: DriftwatchConfiguration.LogFormat) -> [String] {
+        configuration.sources.filter { $0.format == format }.flatMap(\.paths)
+    }
+
     public func makeServiceGroup() throws -> ServiceGroup {
         guard !patterns.isEmpty || configuration.server.listen != nil else {
             throw DriftwatchError(.invalidConfig, "nothing to ingest: add `sources:` with `paths:` globs to the configuration, pass --path GLOB, or turn on the OTLP listener (--otlp-listen 127.0.0.1:4318)")
@@ -42,8 +47,13 @@ public struct DriftwatchApplication: Sendable {
                 store: store, policy: configuration.retention.policy,
                 interval: .milliseconds(configuration.retention.intervalMillis), clock: ContinuousClock(), logger: logger),
         ]
-        if !patterns.isEmpty {
-            services.append(TailerService(patterns: patterns, sink: store, configuration: configuration.ingest, logger: logger, stats: ingestStats))
+        // One tailer per line format; both commit to the store and publish to the same stats.
+        if !patterns(.driftwatch).isEmpty {
+            services.append(TailerService(patterns: patterns(.driftwatch), sink: store, configuration: configuration.ingest, logger: logger, stats: ingestStats))
+        }
+        if !patterns(.otlpJSON).isEmpty {
+            services.append(TailerService(patterns: patterns(.otlpJSON), sink: store, configuration: configuration.ingest,
+                                          logger: logger, stats: ingestStats, lineDecoder: OTLPJSONLineDecoder()))
         }
         // Analysis, drift, dashboards and alerts follow the records table by row id, so they work
         // the same whether records came from files or from OTLP.
@@ -58,7 +68,7 @@ public struct DriftwatchApplication: Sendable {
             services.append(AlertDispatcherService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
         }
         if let receiver = try makeReceiverConfiguration() {
-            services.append(OTLPReceiverService(configuration: receiver, sink: store, metrics: metrics, logger: logger))
+            services.append(OTLPReceiverService(configuration: receiver, sink: store, journal: configuration.server.journal ? store : nil, metrics: metrics, logger: logger))
         }
         return ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

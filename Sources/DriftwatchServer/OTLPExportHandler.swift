@@ -68,7 +68,14 @@ struct OTLPExportHandler: Sendable {
         } catch {
             return Self.error(.badRequest, code: 3, error.description, encoding: encoding)
         }
-        pipeline.receive(decoded.spans)
+        do {
+            try await pipeline.accept(decoded.spans, encoding: encoding.rawValue, body: body)
+        } catch {
+            // Not journaled, so not accepted: 503 is retryable for OTLP exporters, nothing is lost.
+            var r = Self.error(.serviceUnavailable, code: 14, "the request could not be stored durably; retry later", encoding: encoding)
+            r.headers[.retryAfter] = "5"
+            return r
+        }
         // An empty ExportTraceServiceResponse: no bytes in protobuf, `{}` in JSON.
         return encoding == .protobuf
             ? Response(status: .ok, headers: [.contentType: "application/x-protobuf"], body: .init(byteBuffer: ByteBuffer()))

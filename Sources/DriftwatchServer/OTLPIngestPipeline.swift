@@ -6,22 +6,70 @@ import Synchronization
 
 /// Spans in, records out: joins spans per trace, maps finished traces and commits them through
 /// the same ``IngestSink`` path as the file tailer (exactly once by `request_id`).
+///
+/// With a ``SpanJournal`` (the SQLite store under `run`), a request is journaled before it is
+/// acknowledged and its traces are closed in the journal in the same transaction as their records,
+/// so an acknowledged span survives a crash: ``replayJournal()`` feeds open entries back at start.
+/// Traces whose commit fails are kept and retried on the next flush instead of being dropped.
 final class OTLPIngestPipeline: Sendable {
     private let assembler: Mutex<TraceAssembler<ContinuousClock>>
+    /// Completed traces whose commit failed, retried first on every flush.
+    private let retry = Mutex<[TraceAssembler<ContinuousClock>.CompletedTrace]>([])
     private let sink: any IngestSink
+    private let journal: (any SpanJournal)?
+    private let journalWriter: SpanJournalWriter?
     private let mapper: OTLPTraceMapper
     private let metrics: SidecarMetrics
     private let logger: Logger
     private let clock = ContinuousClock()
     let flushInterval: Duration
 
-    init(configuration: OTLPReceiverConfiguration, sink: any IngestSink, metrics: SidecarMetrics, logger: Logger) {
+    init(configuration: OTLPReceiverConfiguration, sink: any IngestSink, journal: (any SpanJournal)? = nil, metrics: SidecarMetrics, logger: Logger) {
         self.assembler = Mutex(TraceAssembler(configuration: configuration.assembly))
         self.sink = sink
+        self.journal = journal
+        self.journalWriter = journal.map { SpanJournalWriter(journal: $0) }
         self.mapper = OTLPTraceMapper(configuration: configuration.mapping)
         self.metrics = metrics
         self.logger = logger
         self.flushInterval = configuration.flushInterval
+    }
+
+    /// Journals an export request (when there is a journal) and accepts its spans. Throws, and
+    /// accepts nothing, when the journal cannot be written: the caller answers with a retryable error.
+    func accept(_ spans: [OTLPSpan], encoding: String, body: [UInt8]) async throws {
+        guard !spans.isEmpty else { return }
+        if let journalWriter {
+            var seen = Set<[UInt8]>()
+            let traceIDs = spans.map(\.traceID).filter { seen.insert($0).inserted }
+            try await journalWriter.append(SpanJournalRequest(encoding: encoding, body: body, traceIDs: traceIDs, receivedAtMicros: WallClock.nowMicros()))
+        }
+        receive(spans)
+    }
+
+    /// Feeds the spans of open journal entries back into the assembler (at start, after a crash or
+    /// an unclean stop). Returns the number of spans replayed.
+    @discardableResult
+    func replayJournal() throws -> Int {
+        guard let journal else { return 0 }
+        var replayed = 0
+        for entry in try journal.openSpanJournalEntries() {
+            let request: OTLPTraceRequest
+            do {
+                request = entry.encoding == "protobuf" ? try OTLPProtobufDecoder().decode(entry.body) : try OTLPJSONDecoder().decode(entry.body)
+            } catch {
+                // It decoded when it was received; a decoder change must not wedge startup.
+                logger.error("journaled OTLP request no longer decodes; its traces are closed", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
+                _ = try journal.commit(IngestBatch(), completingTraces: entry.openTraceIDs)
+                continue
+            }
+            let open = Set(entry.openTraceIDs)
+            let spans = request.spans.filter { open.contains($0.traceID) }
+            replayed += spans.count
+            receive(spans)
+        }
+        if replayed > 0 { logger.notice("replayed acknowledged OTLP spans from the journal", metadata: ["spans": "\(replayed)"]) }
+        return replayed
     }
 
     /// Accepts decoded spans; traces that must leave memory at once are committed before returning.
@@ -67,25 +115,33 @@ final class OTLPIngestPipeline: Sendable {
         }
     }
 
-    private func commit(_ traces: [TraceAssembler<ContinuousClock>.CompletedTrace]) {
+    private func commit(_ completed: [TraceAssembler<ContinuousClock>.CompletedTrace]) {
+        let traces = retry.withLock { retry in
+            defer { retry.removeAll() }
+            return retry + completed
+        }
         guard !traces.isEmpty else { return }
         let encoder = RecordEncoder()
         var records: [IngestedRecord] = []
         records.reserveCapacity(traces.count)
-        for trace in traces {
+        for trace in completed {
             metrics.otlpTracesFlushed.increment(labels: [trace.reason.rawValue])
+        }
+        for trace in traces {
             if let record = mapper.record(for: trace.spans) {
                 records.append(IngestedRecord(record: record, raw: encoder.encode(record)))
             }
         }
         do {
-            let result = try sink.commit(IngestBatch(records: records))
+            let batch = IngestBatch(records: records)
+            let result = try journal.map { try $0.commit(batch, completingTraces: traces.map(\.traceID)) } ?? sink.commit(batch)
             metrics.otlpRecords.increment(by: Double(result.inserted), labels: ["inserted"])
             metrics.otlpRecords.increment(by: Double(result.duplicates), labels: ["duplicate"])
             metrics.recordsRead.increment(by: Double(result.inserted), labels: ["otlp"])
         } catch {
             metrics.otlpCommitFailures.increment()
-            logger.error("OTLP records could not be stored", metadata: ["error": "\(error)", "records": "\(records.count)"])
+            retry.withLock { $0 = traces + $0 }
+            logger.error("OTLP records could not be stored; retrying on the next flush", metadata: ["error": "\(error)", "records": "\(records.count)"])
         }
     }
 }

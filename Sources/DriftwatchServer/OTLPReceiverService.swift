@@ -14,28 +14,34 @@ public import ServiceLifecycle
 public struct OTLPReceiverService: Service {
     public let configuration: OTLPReceiverConfiguration
     private let sink: any IngestSink
+    private let journal: (any SpanJournal)?
     private let metrics: SidecarMetrics
     private let logger: Logger
     private let onListening: @Sendable (Int) async -> Void
 
-    /// - Parameter onListening: called with the bound port once the server accepts connections
-    ///   (useful with port 0).
+    /// - Parameters:
+    ///   - journal: where acknowledged requests are kept until their traces are stored (the SQLite
+    ///     store under `run`); without one, a 200 means the spans are held in memory only.
+    ///   - onListening: called with the bound port once the server accepts connections (useful with port 0).
     public init(
         configuration: OTLPReceiverConfiguration,
         sink: any IngestSink,
+        journal: (any SpanJournal)? = nil,
         metrics: SidecarMetrics,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.sink = sink
+        self.journal = journal
         self.metrics = metrics
         self.logger = logger
         self.onListening = onListening
     }
 
     public func run() async throws {
-        let pipeline = OTLPIngestPipeline(configuration: configuration, sink: sink, metrics: metrics, logger: logger)
+        let pipeline = OTLPIngestPipeline(configuration: configuration, sink: sink, journal: journal, metrics: metrics, logger: logger)
+        try pipeline.replayJournal()
         let handler = OTLPExportHandler(configuration: configuration, pipeline: pipeline, metrics: metrics)
         let metrics = self.metrics
         let router = Router(context: BasicRequestContext.self)

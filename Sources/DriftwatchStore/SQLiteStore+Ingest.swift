@@ -18,75 +18,77 @@ extension SQLiteStore: IngestSink {
     public func commit(_ batch: IngestBatch) throws -> IngestCommitResult {
         if batch.isEmpty { return IngestCommitResult(inserted: 0, duplicates: 0, deadLettered: 0) }
         return try withState { state in
-            let connection = state.connection
-            return try connection.transaction {
-                let now = WallClock.nowMicros()
-                var inserted = 0
-                var deadLettered = 0
-                if !batch.records.isEmpty {
-                    let statement = try state.insertRecord ?? connection.prepare(Self.insertRecordSQL)
-                    state.insertRecord = statement
-                    for item in batch.records {
-                        RecordColumns.bind(item, ingestedAt: now, to: statement)
-                        try statement.step()
-                        statement.reset()
-                        inserted += connection.changes
-                    }
-                }
-                if !batch.deadLetters.isEmpty {
-                    let statement = try state.insertDeadLetter ?? connection.prepare("""
-                        INSERT OR IGNORE INTO dead_letters (source, fingerprint, offset, length, code, reason, raw, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
-                    state.insertDeadLetter = statement
-                    for letter in batch.deadLetters {
-                        statement.bind(1, letter.source)
-                        statement.bind(2, letter.fingerprint)
-                        statement.bind(3, Int64(letter.offset))
-                        statement.bind(4, Int64(letter.length))
-                        statement.bind(5, letter.code)
-                        statement.bind(6, letter.reason)
-                        statement.bindBlob(7, letter.raw)
-                        statement.bind(8, now)
-                        try statement.step()
-                        statement.reset()
-                        deadLettered += connection.changes
-                    }
-                }
-                if !batch.checkpoints.isEmpty {
-                    let statement = try state.upsertCheckpoint ?? connection.prepare("""
-                        INSERT INTO file_checkpoints (fingerprint, path, offset, device, inode, lines, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(fingerprint) DO UPDATE SET path = excluded.path, offset = excluded.offset,
-                            device = excluded.device, inode = excluded.inode, lines = excluded.lines,
-                            updated_at = excluded.updated_at
-                        """)
-                    state.upsertCheckpoint = statement
-                    for checkpoint in batch.checkpoints {
-                        statement.bind(1, checkpoint.fingerprint)
-                        statement.bind(2, checkpoint.path)
-                        statement.bind(3, Int64(checkpoint.offset))
-                        statement.bind(4, Int64(bitPattern: checkpoint.device))
-                        statement.bind(5, Int64(bitPattern: checkpoint.inode))
-                        statement.bind(6, Int64(checkpoint.lines))
-                        statement.bind(7, checkpoint.updatedAtMicros)
-                        try statement.run()
-                    }
-                }
-                let duplicates = batch.records.count - inserted
-                let totals = try state.addTotal ?? connection.prepare("""
-                    INSERT INTO ingest_totals (name, value) VALUES (?, ?)
-                    ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
-                    """)
-                state.addTotal = totals
-                for (name, value) in [("duplicates", duplicates), ("dead_letters_seen", batch.deadLetters.count)] where value > 0 {
-                    totals.bind(1, name)
-                    totals.bind(2, Int64(value))
-                    try totals.run()
-                }
-                return IngestCommitResult(inserted: inserted, duplicates: duplicates, deadLettered: deadLettered)
+            try state.connection.transaction { try Self.write(batch, state: state) }
+        }
+    }
+
+    /// The body of ``commit(_:)``, for callers that add their own rows to the same transaction.
+    static func write(_ batch: IngestBatch, state: State) throws -> IngestCommitResult {
+        let connection = state.connection
+        let now = WallClock.nowMicros()
+        var inserted = 0
+        var deadLettered = 0
+        if !batch.records.isEmpty {
+            let statement = try state.insertRecord ?? connection.prepare(Self.insertRecordSQL)
+            state.insertRecord = statement
+            for index in batch.records.indices {
+                try RecordColumns.insert(batch.records[index], ingestedAt: now, with: statement)
+                statement.reset()
+                inserted += connection.changes
             }
         }
+        if !batch.deadLetters.isEmpty {
+            let statement = try state.insertDeadLetter ?? connection.prepare("""
+                INSERT OR IGNORE INTO dead_letters (source, fingerprint, offset, length, code, reason, raw, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            state.insertDeadLetter = statement
+            for letter in batch.deadLetters {
+                statement.bind(1, letter.source)
+                statement.bind(2, letter.fingerprint)
+                statement.bind(3, Int64(letter.offset))
+                statement.bind(4, Int64(letter.length))
+                statement.bind(5, letter.code)
+                statement.bind(6, letter.reason)
+                statement.bindBlob(7, letter.raw)
+                statement.bind(8, now)
+                try statement.step()
+                statement.reset()
+                deadLettered += connection.changes
+            }
+        }
+        if !batch.checkpoints.isEmpty {
+            let statement = try state.upsertCheckpoint ?? connection.prepare("""
+                INSERT INTO file_checkpoints (fingerprint, path, offset, device, inode, lines, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(fingerprint) DO UPDATE SET path = excluded.path, offset = excluded.offset,
+                    device = excluded.device, inode = excluded.inode, lines = excluded.lines,
+                    updated_at = excluded.updated_at
+                """)
+            state.upsertCheckpoint = statement
+            for checkpoint in batch.checkpoints {
+                statement.bind(1, checkpoint.fingerprint)
+                statement.bind(2, checkpoint.path)
+                statement.bind(3, Int64(checkpoint.offset))
+                statement.bind(4, Int64(bitPattern: checkpoint.device))
+                statement.bind(5, Int64(bitPattern: checkpoint.inode))
+                statement.bind(6, Int64(checkpoint.lines))
+                statement.bind(7, checkpoint.updatedAtMicros)
+                try statement.run()
+            }
+        }
+        let duplicates = batch.records.count - inserted
+        let totals = try state.addTotal ?? connection.prepare("""
+            INSERT INTO ingest_totals (name, value) VALUES (?, ?)
+            ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+            """)
+        state.addTotal = totals
+        for (name, value) in [("duplicates", duplicates), ("dead_letters_seen", batch.deadLetters.count)] where value > 0 {
+            totals.bind(1, name)
+            totals.bind(2, Int64(value))
+            try totals.run()
+        }
+        return IngestCommitResult(inserted: inserted, duplicates: duplicates, deadLettered: deadLettered)
     }
 
     static let insertRecordSQL = """
@@ -109,9 +111,9 @@ extension SQLiteStore: IngestSink {
     }
 }
 
-/// Binds one record's columns to the prepared insert.
+/// Binds one record's columns to the prepared insert and runs it.
 enum RecordColumns {
-    static func bind(_ item: IngestedRecord, ingestedAt: Int64, to statement: SQLiteStatement) {
+    static func insert(_ item: borrowing IngestedRecord, ingestedAt: Int64, with statement: SQLiteStatement) throws {
         let r = item.record
         statement.bind(1, r.requestID)
         statement.bind(2, r.timestampMicros)
@@ -131,7 +133,8 @@ enum RecordColumns {
         statement.bind(16, r.costUSD)
         statement.bind(17, r.feedback?.score)
         statement.bind(18, ingestedAt)
-        // The decoder accepted the line, so it is valid UTF-8 JSON text.
-        statement.bindTextBytes(19, item.raw)
+        // The decoder accepted the line, so it is valid UTF-8 JSON text. Bound without a copy:
+        // the line is the largest value by far.
+        try item.raw.withUnsafeBytes { raw in try statement.stepBindingText(19, borrowing: raw) }
     }
 }

@@ -10,6 +10,7 @@ extension SQLiteStore {
             _ = try range.step()
             let pageCount = try connection.scalarInt("PRAGMA page_count")
             let pageSize = try connection.scalarInt("PRAGMA page_size")
+            let freePages = try connection.scalarInt("PRAGMA freelist_count")
             let statement = try connection.prepare("""
                 SELECT fingerprint, path, offset, device, inode, lines, updated_at
                 FROM file_checkpoints ORDER BY updated_at DESC
@@ -24,6 +25,7 @@ extension SQLiteStore {
                 newestRecordMicros: range.optionalInt64(1),
                 lastIngestMicros: range.optionalInt64(2),
                 databaseBytes: pageCount * pageSize,
+                freeBytes: freePages * pageSize,
                 checkpoints: checkpoints,
                 schemaVersion: Int(try connection.scalarInt("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
             )

@@ -158,5 +158,19 @@ extension StoreMigration {
             );
             CREATE INDEX alert_outbox_due ON alert_outbox(status, next_attempt_at);
             """),
+        StoreMigration(version: 5, name: "OTLP span journal: acknowledged requests not yet stored as records", sql: """
+            CREATE TABLE otlp_journal (
+                id INTEGER PRIMARY KEY,
+                encoding TEXT NOT NULL,
+                body BLOB NOT NULL,
+                received_at INTEGER NOT NULL
+            );
+            CREATE TABLE otlp_journal_traces (
+                trace_id BLOB NOT NULL,
+                entry_id INTEGER NOT NULL REFERENCES otlp_journal(id) ON DELETE CASCADE,
+                PRIMARY KEY (trace_id, entry_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX otlp_journal_traces_entry ON otlp_journal_traces(entry_id);
+            """),
     ]
 }

@@ -9,7 +9,12 @@ public struct StoreSummary: Sendable, Equatable {
     public var oldestRecordMicros: Int64?
     public var newestRecordMicros: Int64?
     public var lastIngestMicros: Int64?
+    /// Size of the database file (pages × page size), free pages included.
     public var databaseBytes: Int64
+    /// Bytes on the free list: freed by retention and reused by new records before the file grows.
+    public var freeBytes: Int64
+    /// What retention by size limits: ``databaseBytes`` minus ``freeBytes``.
+    public var usedBytes: Int64 { databaseBytes - freeBytes }
     public var checkpoints: [FileCheckpoint]
     public var schemaVersion: Int
 }

@@ -41,6 +41,12 @@ struct ConfigurationLoaderTests {
         #expect(config.retention.intervalMillis == 300_000)
     }
 
+    @Test("the OTLP span journal is on unless switched off")
+    func spanJournalSetting() throws {
+        #expect(try ConfigurationLoader().load(yaml: "server:\n  listen: 127.0.0.1:4318\n").server.journal)
+        #expect(try !ConfigurationLoader().load(yaml: "server:\n  journal: off\n").server.journal)
+    }
+
     @Test("retention limits can be switched off")
     func retentionOff() throws {
         let config = try ConfigurationLoader().load(yaml: "retention:\n  max_age: off\n")
@@ -54,6 +60,7 @@ struct ConfigurationLoaderTests {
         ("retention:\n  max_age: soon\n", "key \"retention.max_age\" expected a positive duration", "line 2"),
         ("database: [1, 2]\n", "key \"database\" expected a non-empty string", "line 1"),
         ("sources: {a: 1}\n", "key \"sources\" expected a list", "line 1"),
+        ("sources:\n  - paths: [a.log]\n    format: otlp\n", "key \"sources[0].format\" expected one of driftwatch, otlp_json, got \"otlp\"", "line 3"),
     ])
     func errors(yaml: String, message: String, line: String) throws {
         let error = #expect(throws: DriftwatchError.self) {

@@ -3,6 +3,7 @@ import DriftwatchMetrics
 import DriftwatchOTLP
 import DriftwatchServer
 import DriftwatchStore
+import DriftwatchTesting
 import Foundation
 import Testing
 

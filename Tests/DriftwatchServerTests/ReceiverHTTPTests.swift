@@ -2,6 +2,7 @@ import DriftwatchMetrics
 import DriftwatchOTLP
 import DriftwatchStore
 import DriftwatchServer
+import DriftwatchTesting
 import Foundation
 import Testing
 

@@ -3,6 +3,7 @@ import DriftwatchMetrics
 import DriftwatchOTLP
 import DriftwatchServer
 import DriftwatchStore
+import DriftwatchTesting
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -30,7 +31,7 @@ struct ReceiverHarness {
         var logger = Logger(label: "test.otlp")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let service = OTLPReceiverService(configuration: configuration, sink: store, metrics: metrics, logger: logger, onListening: { continuation.yield($0) })
+        let service = OTLPReceiverService(configuration: configuration, sink: store, journal: store, metrics: metrics, logger: logger, onListening: { continuation.yield($0) })
         let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

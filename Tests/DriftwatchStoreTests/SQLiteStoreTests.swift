@@ -137,13 +137,20 @@ struct SQLiteStoreTests {
         let store = try SQLiteStore(path: path)
         let batch = (0..<20_000).map { record("r\($0)", ts: Int64($0)) }
         _ = try store.commit(IngestBatch(records: batch))
-        let before = try store.summary().databaseBytes
+        let before = try store.summary().usedBytes
         let limit = before / 2
         let result = try store.applyRetention(RetentionPolicy(maxBytes: limit))
         #expect(result.deletedRecords > 5_000)
         let ids = try store.requestIDs()
         #expect(ids.first != "r0")
         #expect(ids.last == "r19999")
-        #expect(try store.summary().databaseBytes <= limit)
+        let after = try store.summary()
+        #expect(after.usedBytes <= limit)
+        #expect(after.freeBytes > 0)
+
+        // Freed pages are reused: storing as many records again does not grow the file by as much.
+        let fileBefore = after.databaseBytes
+        _ = try store.commit(IngestBatch(records: (20_000..<25_000).map { record("r\($0)", ts: Int64($0)) }))
+        #expect(try store.summary().databaseBytes < fileBefore + before / 10)
     }
 }

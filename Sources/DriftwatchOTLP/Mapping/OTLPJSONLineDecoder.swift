@@ -25,3 +25,14 @@ public struct OTLPJSONLineDecoder: Sendable {
         return try decode(line).map { IngestedRecord(record: $0, raw: encoder.encode($0)) }
     }
 }
+
+extension OTLPJSONLineDecoder: RecordLineDecoder {
+    /// For the tailer: decode errors become dead letters coded `otlp_<code>` (e.g. `otlp_malformed`).
+    public func records(fromLine line: UnsafeRawBufferPointer) throws(RecordDecodingError) -> [IngestedRecord] {
+        do {
+            return try decodeIngested(Array(line))
+        } catch {
+            throw RecordDecodingError(code: "otlp_" + error.code.rawValue, reason: error.message)
+        }
+    }
+}

@@ -38,7 +38,7 @@ public struct ConfigurationLoader: Sendable {
             config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
                 let path = "sources[\(index)]"
                 let fields = try reader.mapping(item, path: path)
-                try reader.allowOnly(fields, keys: ["name", "paths"], path: path)
+                try reader.allowOnly(fields, keys: ["name", "paths", "format"], path: path)
                 let name = try fields["name"].map { try reader.string($0, path: path + ".name") } ?? "source\(index + 1)"
                 guard let pathsNode = fields["paths"] else {
                     throw reader.error(item, path: path + ".paths", "is required: a list of glob patterns of log files")
@@ -47,7 +47,15 @@ public struct ConfigurationLoader: Sendable {
                     try reader.string($1, path: "\(path).paths[\($0)]")
                 }
                 if paths.isEmpty { throw reader.error(pathsNode, path: path + ".paths", "expected at least one glob pattern") }
-                return DriftwatchConfiguration.LogSource(name: name, paths: paths)
+                var format = DriftwatchConfiguration.LogFormat.driftwatch
+                if let n = fields["format"] {
+                    let text = try reader.string(n, path: path + ".format")
+                    guard let f = DriftwatchConfiguration.LogFormat(rawValue: text) else {
+                        throw reader.error(n, path: path + ".format", "expected one of \(DriftwatchConfiguration.LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+                    }
+                    format = f
+                }
+                return DriftwatchConfiguration.LogSource(name: name, paths: paths, format: format)
             }
         }
         if let node = top["ingest"] {
@@ -72,7 +80,7 @@ public struct ConfigurationLoader: Sendable {
         }
         if let node = top["server"] {
             let fields = try reader.mapping(node, path: "server")
-            try reader.allowOnly(fields, keys: ["listen", "bearer_token", "bearer_token_env", "max_request_bytes", "trace_wait", "trace_max_wait"], path: "server")
+            try reader.allowOnly(fields, keys: ["listen", "bearer_token", "bearer_token_env", "max_request_bytes", "trace_wait", "trace_max_wait", "journal"], path: "server")
             if let n = fields["listen"] {
                 if reader.isOff(n) {
                     config.server.listen = nil
@@ -95,6 +103,7 @@ public struct ConfigurationLoader: Sendable {
             if let n = fields["max_request_bytes"] { config.server.maxRequestBytes = Int(try reader.bytes(n, path: "server.max_request_bytes", minimum: 1024)) }
             if let n = fields["trace_wait"] { config.server.traceWaitMillis = Int(try reader.duration(n, path: "server.trace_wait") / 1000) }
             if let n = fields["trace_max_wait"] { config.server.traceMaxWaitMillis = Int(try reader.duration(n, path: "server.trace_max_wait") / 1000) }
+            if let n = fields["journal"] { config.server.journal = !reader.isOff(n) }
         }
         if let node = top["analysis"] { try loadAnalysis(node, reader: reader, into: &config.analysis) }
         if let node = top["drift"] { config.drift = try readDrift(node, reader: reader) }

@@ -31,11 +31,23 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public struct LogSource: Sendable, Equatable {
         public var name: String
         public var paths: [String]
+        /// What each line is.
+        public var format: LogFormat
 
-        public init(name: String, paths: [String]) {
+        public init(name: String, paths: [String], format: LogFormat = .driftwatch) {
             self.name = name
             self.paths = paths
+            self.format = format
         }
+    }
+
+    /// The line formats a source can have (`format:` in `sources:`).
+    public enum LogFormat: String, Sendable, Equatable, CaseIterable {
+        /// Request records, format v1 (the JSON Schema in the repo).
+        case driftwatch
+        /// The OpenTelemetry Collector's file exporter (JSON): one OTLP request per line, one record
+        /// per trace in it, mapped as the OTLP receiver maps them (docs/otlp-mapping.md).
+        case otlpJSON = "otlp_json"
     }
 
     public struct RetentionSettings: Sendable, Equatable {
@@ -56,6 +68,9 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public var traceWaitMillis: Int = 2_000
         /// Longest a trace is held waiting for its root span.
         public var traceMaxWaitMillis: Int = 30_000
+        /// Journal each request before answering 200, so acknowledged spans survive a crash. Off trades
+        /// that guarantee for throughput (a 200 then means "held in memory").
+        public var journal: Bool = true
 
         public init() {}
     }

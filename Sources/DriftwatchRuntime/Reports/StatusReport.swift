@@ -27,6 +27,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
     /// Seconds between the newest record's timestamp and now.
     public var recordLagSeconds: Double?
     public var databaseBytes: Int64
+    /// Free pages inside the file, reused before it grows (retention frees them; the file does not shrink).
+    public var databaseFreeBytes: Int64
     public var files: [File]
 
     enum CodingKeys: String, CodingKey {
@@ -39,6 +41,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
         case lastIngest = "last_ingest"
         case recordLagSeconds = "record_lag_seconds"
         case databaseBytes = "database_bytes"
+        case databaseFreeBytes = "database_free_bytes"
     }
 
     public static func make(store: SQLiteStore, nowMicros: Int64 = WallClock.nowMicros()) throws -> StatusReport {
@@ -71,6 +74,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
             lastIngest: summary.lastIngestMicros.map(RFC3339.format(micros:)),
             recordLagSeconds: summary.newestRecordMicros.map { Double(nowMicros - $0) / 1e6 },
             databaseBytes: summary.databaseBytes,
+            databaseFreeBytes: summary.freeBytes,
             files: files
         )
     }
@@ -78,7 +82,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public func render(_ format: OutputFormat) throws -> String {
         if format == .json { return try ReportJSON.encode(self) }
         var lines = [
-            "database      \(database) (schema v\(schemaVersion), \(formatBytes(databaseBytes)))",
+            "database      \(database) (schema v\(schemaVersion), \(formatBytes(databaseBytes))"
+                + (databaseFreeBytes > 0 ? ", \(formatBytes(databaseFreeBytes)) free for reuse)" : ")"),
             "records       \(formatCount(records))" + (newestRecord.map { "  newest \($0)" } ?? ""),
             "dead letters  \(formatCount(deadLetters))",
             "duplicates    \(formatCount(duplicates)) (already-stored request_ids skipped)",

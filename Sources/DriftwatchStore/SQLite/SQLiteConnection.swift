@@ -6,7 +6,11 @@ package final class SQLiteConnection {
     package let path: String
     let handle: OpaquePointer
 
+    /// Runs once, before the first connection opens; see `driftwatch_sqlite3_disable_memstatus`.
+    private static let configureLibrary: Void = { _ = driftwatch_sqlite3_disable_memstatus() }()
+
     package init(path: String, readOnly: Bool = false) throws {
+        Self.configureLibrary
         self.path = path
         var db: OpaquePointer?
         let flags = readOnly

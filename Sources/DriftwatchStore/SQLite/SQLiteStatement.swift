@@ -71,6 +71,19 @@ package final class SQLiteStatement {
         }
     }
 
+    /// Binds `bytes` as TEXT without copying them and steps once; the binding is cleared before
+    /// returning, so SQLite never keeps a pointer into memory the caller may free. For bulk inserts
+    /// of large values, where the copy of a transient bind is measurable.
+    package func stepBindingText(_ index: Int32, borrowing bytes: UnsafeRawBufferPointer) throws {
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            _ = sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+        } else {
+            _ = sqlite3_bind_text(handle, index, "", 0, nil)
+        }
+        defer { sqlite3_bind_null(handle, index) }
+        try step()
+    }
+
     /// Steps once; true while a row is available.
     @discardableResult
     package func step() throws -> Bool {

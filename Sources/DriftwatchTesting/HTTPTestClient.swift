@@ -6,21 +6,24 @@ import Glibc
 
 /// A minimal HTTP/1.1 client over a blocking socket, run on a Dispatch thread so it never blocks
 /// the Swift concurrency pool the server's handlers run on.
-struct HTTPTestClient {
-    struct Response {
-        var status: Int
-        var headers: [String: String]
-        var body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
+public struct HTTPTestClient: Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    let port: Int
+    public let port: Int
 
-    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) async throws -> Response {
+    public init(port: Int) { self.port = port }
+
+    public func request(_ method: String, _ path: String, headers: [String: String] = [:], body: [UInt8] = []) async throws -> Response {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Response, any Error>) in
             DispatchQueue.global().async {
                 c.resume(with: Result { try self.blockingRequest(method, path, headers: headers, body: body) })
