@@ -59,21 +59,22 @@ extension DriftEngine {
         } else {
             for f in scratch.sliceFeatures { scratch.sliceByFeature[f] = -1 }
         }
-        for (position, slice) in record.slices.enumerated() {
+        for position in record.slices.indices {
             var known = false
-            for k in scratch.sliceKeys.indices where scratch.sliceKeys[k] == slice.key {
+            for k in scratch.sliceKeys.indices where scratch.sliceKeys[k] == record.slices[position].key {
                 known = true
                 let feature = scratch.sliceFeatures[k]
                 if scratch.sliceByFeature[feature] < 0 { scratch.sliceByFeature[feature] = Int32(position) }
             }
             guard !known, configuration.monitorAllSliceKeys, scratch.distinctSliceKeys < configuration.maxSliceKeys else { continue }
+            let key = record.slices[position].key
             let feature = state.features.count
-            state.features.append(DriftFeature(.slice(slice.key), reference: configuration.sliceReference))
+            state.features.append(DriftFeature(.slice(key), reference: configuration.sliceReference))
             state.vocabularies.append(Vocabulary(cap: configuration.maxCategories))
             scratch.scopeByValue.append([])
             scratch.pairCache.append([])
             scratch.sliceByFeature.append(Int32(position))
-            scratch.sliceKeys.append(slice.key)
+            scratch.sliceKeys.append(key)
             scratch.sliceFeatures.append(feature)
             scratch.distinctSliceKeys += 1
             keptBucketCount = keptBuckets
@@ -200,9 +201,10 @@ extension DriftEngine {
             q.judged = 1
             q.failures = outcome == .success ? 0 : 1
         }
-        for check in r.validation where check.check == "grounded" {
+        // Loops by index read single fields in place; `for x in array` copies each element.
+        for i in r.validation.indices where r.validation[i].check == "grounded" {
             q.groundedChecked = 1
-            if !check.passed { q.groundedFailed = 1 }
+            if !r.validation[i].passed { q.groundedFailed = 1 }
         }
         if !r.toolsExpected.isEmpty {
             q.expectingTools = 1
@@ -212,15 +214,16 @@ extension DriftEngine {
             }
         }
         q.toolCalls = r.tools.count
-        for call in r.tools where call.status != .ok { q.toolFailures += 1 }
+        for i in r.tools.indices where r.tools[i].status != .ok { q.toolFailures += 1 }
         return (key, q)
     }
 
     mutating func updateDetectors(_ r: RequestRecord) {
         let ts = r.timestampMicros
-        for call in r.tools {
-            state.detectors[DriftState.timeoutDetector].update(call.status == .timeout, at: ts)
-            state.detectors[DriftState.errorDetector].update(call.status == .error, at: ts)
+        for i in r.tools.indices {
+            let status = r.tools[i].status
+            state.detectors[DriftState.timeoutDetector].update(status == .timeout, at: ts)
+            state.detectors[DriftState.errorDetector].update(status == .error, at: ts)
         }
         if let quality = scratch.quality?.counts {
             if quality.expectingTools > 0 {
