@@ -17,10 +17,28 @@ extension DriftEngine {
             let source = state.features[f].source
             switch source.kind {
             case .categorical:
-                guard let text = categoryValue(source, record) else { continue }
-                let id = state.vocabularies[f].id(text)
+                let id: Int32
+                var text: String?
+                switch source {
+                case .modelVersion:
+                    guard let model = record.model else { continue }
+                    id = pairID(feature: f, model.name, model.version)
+                case .templateVersion:
+                    guard let template = record.template else { continue }
+                    id = pairID(feature: f, template.id, template.version)
+                case .slice:
+                    let position = scratch.sliceByFeature[f]
+                    guard position >= 0 else { continue }
+                    let value = record.slices[Int(position)].value
+                    if case .string(let string) = value { text = string } else { text = value.description }
+                    id = state.vocabularies[f].id(text!)
+                default:
+                    guard let value = categoryValue(source, record) else { continue }
+                    text = value
+                    id = state.vocabularies[f].id(value)
+                }
                 scratch.categoryList.append((Int32(f), id))
-                addScope(feature: f, source: source, id: id, text: text)
+                addScope(feature: f, source: source, id: id, text: text ?? "")
             case .numerical:
                 guard let value = numericValue(source, record), !value.isNaN else { continue }
                 let key = binning.key(value)
@@ -33,19 +51,44 @@ extension DriftEngine {
         scratch.quality = qualityCounts(record)
     }
 
-    /// Adds `slices.<key>` features for keys not seen before (up to the cap).
+    /// Adds `slices.<key>` features for keys not seen before (up to the cap), and notes which of the
+    /// record's slices each slice feature reads (the first with its key, as `RequestRecord.slice`).
     private mutating func discoverSlices(_ record: RequestRecord) {
-        guard configuration.monitorAllSliceKeys else { return }
-        for slice in record.slices where scratch.sliceFeatureByKey[slice.key] == nil {
-            let sliceFeatures = scratch.sliceFeatureByKey.count
-            guard sliceFeatures < configuration.maxSliceKeys else { return }
-            let feature = DriftFeature(.slice(slice.key), reference: configuration.sliceReference)
-            scratch.sliceFeatureByKey[slice.key] = state.features.count
-            state.features.append(feature)
+        if scratch.sliceByFeature.count != state.features.count {
+            scratch.sliceByFeature = Array(repeating: -1, count: state.features.count)
+        } else {
+            for f in scratch.sliceFeatures { scratch.sliceByFeature[f] = -1 }
+        }
+        for position in record.slices.indices {
+            var known = false
+            for k in scratch.sliceKeys.indices where scratch.sliceKeys[k] == record.slices[position].key {
+                known = true
+                let feature = scratch.sliceFeatures[k]
+                if scratch.sliceByFeature[feature] < 0 { scratch.sliceByFeature[feature] = Int32(position) }
+            }
+            guard !known, configuration.monitorAllSliceKeys, scratch.distinctSliceKeys < configuration.maxSliceKeys else { continue }
+            let key = record.slices[position].key
+            let feature = state.features.count
+            state.features.append(DriftFeature(.slice(key), reference: configuration.sliceReference))
             state.vocabularies.append(Vocabulary(cap: configuration.maxCategories))
             scratch.scopeByValue.append([])
+            scratch.pairCache.append([])
+            scratch.sliceByFeature.append(Int32(position))
+            scratch.sliceKeys.append(key)
+            scratch.sliceFeatures.append(feature)
+            scratch.distinctSliceKeys += 1
             keptBucketCount = keptBuckets
         }
+    }
+
+    /// The id of `first@second` (model or template versions), remembered per pair so the string is
+    /// built and looked up once per distinct pair rather than once per record. Ids never change once
+    /// given (a full vocabulary answers 0 for every new value, then and later), so the memo is exact.
+    private mutating func pairID(feature f: Int, _ first: String, _ second: String) -> Int32 {
+        for entry in scratch.pairCache[f] where entry.first == first && entry.second == second { return entry.id }
+        let id = state.vocabularies[f].id("\(first)@\(second)")
+        if scratch.pairCache[f].count < 64 { scratch.pairCache[f].append((first, second, id)) }
+        return id
     }
 
     /// Registers the scope a task or slice value defines, cached per value id.
@@ -158,9 +201,10 @@ extension DriftEngine {
             q.judged = 1
             q.failures = outcome == .success ? 0 : 1
         }
-        for check in r.validation where check.check == "grounded" {
+        // Loops by index read single fields in place; `for x in array` copies each element.
+        for i in r.validation.indices where r.validation[i].check == "grounded" {
             q.groundedChecked = 1
-            if !check.passed { q.groundedFailed = 1 }
+            if !r.validation[i].passed { q.groundedFailed = 1 }
         }
         if !r.toolsExpected.isEmpty {
             q.expectingTools = 1
@@ -170,15 +214,16 @@ extension DriftEngine {
             }
         }
         q.toolCalls = r.tools.count
-        for call in r.tools where call.status != .ok { q.toolFailures += 1 }
+        for i in r.tools.indices where r.tools[i].status != .ok { q.toolFailures += 1 }
         return (key, q)
     }
 
     mutating func updateDetectors(_ r: RequestRecord) {
         let ts = r.timestampMicros
-        for call in r.tools {
-            state.detectors[DriftState.timeoutDetector].update(call.status == .timeout, at: ts)
-            state.detectors[DriftState.errorDetector].update(call.status == .error, at: ts)
+        for i in r.tools.indices {
+            let status = r.tools[i].status
+            state.detectors[DriftState.timeoutDetector].update(status == .timeout, at: ts)
+            state.detectors[DriftState.errorDetector].update(status == .error, at: ts)
         }
         if let quality = scratch.quality?.counts {
             if quality.expectingTools > 0 {

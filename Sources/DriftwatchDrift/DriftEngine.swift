@@ -20,7 +20,14 @@ public struct DriftEngine: Sendable {
         var documentScopes: [Bool] = []
         /// Per feature, per value id: the scope id of that value (-1 unknown, -2 none). Rebuilt lazily.
         var scopeByValue: [[Int32]] = []
-        var sliceFeatureByKey: [String: Int] = [:]
+        /// Slice keys with a feature, and that feature (a linear scan: there are at most a few dozen).
+        var sliceKeys: [String] = []
+        var sliceFeatures: [Int] = []
+        var distinctSliceKeys = 0
+        /// Per feature: the position in this record's slices of the value it reads, -1 for none.
+        var sliceByFeature: [Int32] = []
+        /// Per feature: ids of `a@b` values already seen (model and template versions).
+        var pairCache: [[(first: String, second: String, id: Int32)]] = []
         /// This record's values: (feature, value id) and (feature, fine-bin key, value) for the
         /// features it has, so adding iterates over what is present only.
         var categoryList: [(feature: Int32, id: Int32)] = []
@@ -68,10 +75,17 @@ public struct DriftEngine: Sendable {
     mutating func rebuildCaches() {
         keptBucketCount = keptBuckets
         scratch.scopeByValue = state.features.map { _ in [] }
-        scratch.sliceFeatureByKey = [:]
+        scratch.pairCache = state.features.map { _ in [] }
+        scratch.sliceByFeature = state.features.map { _ in -1 }
+        scratch.sliceKeys = []
+        scratch.sliceFeatures = []
         for (i, feature) in state.features.enumerated() {
-            if case .slice(let key) = feature.source { scratch.sliceFeatureByKey[key] = i }
+            if case .slice(let key) = feature.source {
+                scratch.sliceKeys.append(key)
+                scratch.sliceFeatures.append(i)
+            }
         }
+        scratch.distinctSliceKeys = Set(scratch.sliceKeys).count
     }
 
     /// Index of the bucket holding `micros`.
@@ -90,6 +104,21 @@ public struct DriftEngine: Sendable {
             span += (configuration.trailingReferenceMicros + w - 1) / w
         }
         return span
+    }
+
+    /// Counts records in order, as one ``ingest(_:)`` call each; the array is unchanged afterwards.
+    /// Each record is moved out for its call and back after it: passing `records[i]` would copy the
+    /// record (a retain and a release of each of its strings and arrays, a tenth of the counting
+    /// time) because the compiler cannot prove the array's memory unchanged across the call.
+    public mutating func ingest(_ records: inout [RequestRecord]) {
+        records.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for i in 0..<buffer.count {
+                let record = (base + i).move()
+                ingest(record)
+                (base + i).initialize(to: record)
+            }
+        }
     }
 
     /// Counts one record.
@@ -126,7 +155,7 @@ public struct DriftEngine: Sendable {
                 if s >= state.lifetimeQuality.count {
                     state.lifetimeQuality.append(contentsOf: repeatElement(QualityTable(), count: s + 1 - state.lifetimeQuality.count))
                 }
-                state.lifetimeQuality[s].cells[quality.key, default: QualityCounts()].merge(quality.counts)
+                state.lifetimeQuality[s].add(quality.counts, key: quality.key)
             }
         }
         updateDetectors(record)
@@ -181,7 +210,7 @@ extension ScopeCounts {
             for doc in scratch.documents { addDocument(doc) }
         }
         if let quality = scratch.quality {
-            self.quality.cells[quality.key, default: QualityCounts()].merge(quality.counts)
+            self.quality.add(quality.counts, key: quality.key)
         }
     }
 }

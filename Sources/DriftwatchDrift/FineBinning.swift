@@ -54,8 +54,12 @@ public struct FineBinning: Sendable, Hashable, Codable {
         let magnitude = Swift.abs(x)
         guard magnitude >= Self.minMagnitude else { return 0 }
         let clamped = Swift.min(magnitude, Self.maxMagnitude)
-        let raw = (log(clamped / Self.minMagnitude) / logGamma).rounded(.up)
-        let k = Swift.min(Int32(raw), keysPerSign - 1) + 1
+        let exact = log(clamped / Self.minMagnitude) / logGamma
+        // `exact` is in [0, keysPerSign]: truncation is the floor, so this is `rounded(.up)`
+        // without the libm call the baseline x86-64 target makes for it.
+        let floor = Int32(exact)
+        let raw = Double(floor) < exact ? floor + 1 : floor
+        let k = Swift.min(raw, keysPerSign - 1) + 1
         return x > 0 ? k : -k
     }
 

@@ -32,12 +32,18 @@ public struct QualityCounts: Sendable, Equatable, Codable {
     public var successRate: Double? { judged == 0 ? nil : Double(judged - failures) / Double(judged) }
 }
 
-/// The quality counters of one scope, keyed by model and task ids.
+/// The quality counters of one scope, keyed by model and task ids. Kept as parallel arrays sorted by
+/// key: a scope sees a few dozen (model, task) pairs at most, and counting updates one per record
+/// in every scope the record belongs to, where a scan of a short array beats hashing.
 struct QualityTable: Sendable, Equatable, Codable {
-    /// Key: model id << 16 | task id.
-    var cells: [Int32: QualityCounts] = [:]
+    /// Key: model id << 16 | task id; ascending.
+    private(set) var keys: [Int32] = []
+    private(set) var counts: [QualityCounts] = []
 
     init() {}
+
+    /// The counters by key.
+    var cells: [Int32: QualityCounts] { Dictionary(uniqueKeysWithValues: zip(keys, counts)) }
 
     // Encoded as parallel arrays in key order, so equal tables give equal bytes.
     enum CodingKeys: String, CodingKey { case keys, counts }
@@ -49,19 +55,31 @@ struct QualityTable: Sendable, Equatable, Codable {
         guard keys.count == counts.count else {
             throw DecodingError.dataCorruptedError(forKey: .counts, in: c, debugDescription: "keys and counts differ in length")
         }
-        cells = Dictionary(uniqueKeysWithValues: zip(keys, counts))
+        for (key, cell) in zip(keys, counts) { add(cell, key: key) }
     }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        let keys = cells.keys.sorted()
         try c.encode(keys, forKey: .keys)
-        try c.encode(keys.map { cells[$0]! }, forKey: .counts)
+        try c.encode(counts, forKey: .counts)
     }
 
     static func key(model: Int32, task: Int32) -> Int32 { model << 16 | (task & 0xFFFF) }
 
+    /// Adds `cell` to the counters under `key`.
+    @inline(__always)
+    mutating func add(_ cell: QualityCounts, key: Int32) {
+        var i = 0
+        while i < keys.count && keys[i] < key { i += 1 }
+        if i < keys.count && keys[i] == key {
+            counts[i].merge(cell)
+        } else {
+            keys.insert(key, at: i)
+            counts.insert(cell, at: i)
+        }
+    }
+
     mutating func merge(_ other: QualityTable) {
-        for (key, counts) in other.cells { cells[key, default: QualityCounts()].merge(counts) }
+        for i in other.keys.indices { add(other.counts[i], key: other.keys[i]) }
     }
 }

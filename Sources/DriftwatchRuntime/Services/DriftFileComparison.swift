@@ -8,9 +8,17 @@ import Foundation
 /// timestamps, so the files must be in time order and must not overlap in time.
 public struct DriftFileComparison: Sendable {
     public var configuration: DriftConfiguration
+    /// Threads that decode and count (the machine's cores by default).
+    public var threads: Int
+    /// Bytes read per block (about 850 demo records); small in tests to cross many block edges.
+    var blockSize = 1 << 20
+    /// Blocks read but not yet counted; with the block size this bounds memory.
+    var blocksInFlight = 4
 
-    public init(configuration: DriftConfiguration) {
+    /// - Parameter threads: nil for one per core.
+    public init(configuration: DriftConfiguration, threads: Int? = nil) {
         self.configuration = configuration
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
     public struct Result: Sendable {
@@ -36,46 +44,21 @@ public struct DriftFileComparison: Sendable {
         c.bucketOriginMicros = cur.lowerBound
         c.currentWindowMicros = ((span + c.bucketMicros - 1) / c.bucketMicros) * c.bucketMicros
         c.trailingReferenceMicros = c.bucketMicros
-        // Decoding and counting overlap on two threads: one decodes batches of lines, the other
-        // counts them, with at most `depth` batches in flight so memory stays bounded.
-        let channel = BatchChannel(depth: 4)
+        // Both cores decode blocks of lines; the records are counted in file order, one batch at a
+        // time, by whichever thread is free, so the counts are exactly those of a one-thread loop.
         let box = EngineBox(DriftEngine(configuration: c))
-        DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            if worker == 0 {
-                var batch: [RequestRecord] = []
-                batch.reserveCapacity(BatchChannel.batchSize)
-                var undecodable = 0
-                do {
-                    for path in [reference, current] {
-                        let lines = try Self.forEachLine(path) { line in
-                            do { batch.append(try decoder.decode(line)) } catch { undecodable += 1 }
-                            if batch.count == BatchChannel.batchSize {
-                                channel.send(batch)
-                                batch.removeAll(keepingCapacity: true)
-                            }
-                        }
-                        channel.countLines(lines)
-                    }
-                    if !batch.isEmpty { channel.send(batch) }
-                } catch {
-                    channel.fail(error)
-                }
-                channel.finish(undecodable: undecodable)
-            } else {
-                while let batch = channel.receive() {
-                    for record in batch { box.engine.ingest(record) }
-                }
-            }
-        }
-        if let error = channel.error { throw error }
-        return Result(engine: box.engine, referenceLines: channel.lines[0], currentLines: channel.lines.count > 1 ? channel.lines[1] : 0,
-                      undecodable: channel.undecodable)
+        let pipeline = OrderedDecodePipeline<RequestRecord>(
+            paths: [reference, current], blockSize: blockSize, depth: blocksInFlight,
+            decode: { line in try? decoder.decode(line) },
+            consume: { records in box.ingest(&records) })
+        let outcome = try pipeline.run(threads: threads)
+        return Result(engine: box.engine, referenceLines: outcome.lines[0], currentLines: outcome.lines[1], undecodable: outcome.failed)
     }
 
     /// First and last timestamps of a file (its first and last decodable lines).
     static func timeRange(_ path: String, decoder: RecordDecoder) throws -> ClosedRange<Int64> {
         var first: Int64?, last: Int64?
-        _ = try forEachLine(path, tailOnly: true) { line in
+        try forEachHeadAndTailLine(path) { line in
             guard let ts = try? decoder.decode(line).timestampMicros else { return }
             if first == nil { first = ts }
             last = ts
@@ -86,17 +69,15 @@ public struct DriftFileComparison: Sendable {
         return first...last
     }
 
-    /// Calls `body` with every non-empty line (without its newline); returns the number of lines.
-    /// With `tailOnly`, only the first 1 MiB and the last 1 MiB are read.
-    @discardableResult
-    static func forEachLine(_ path: String, tailOnly: Bool = false, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Int {
+    /// Calls `body` with every non-empty line (without its newline) of the first 1 MiB and of the
+    /// last 1 MiB of the file (the whole file when it is smaller than 2 MiB).
+    static func forEachHeadAndTailLine(_ path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw DriftwatchError(.invalidArgument, "\(path): cannot open")
         }
         defer { try? handle.close() }
         let chunk = 1 << 20
         var pending: [UInt8] = []
-        var lines = 0
         func consume(_ data: Data, final: Bool) {
             pending.append(contentsOf: data)
             pending.withUnsafeBytes { buffer in
@@ -107,7 +88,6 @@ public struct DriftFileComparison: Sendable {
                     if buffer[i] == UInt8(ascii: "\n") {
                         if i > start {
                             body(UnsafeRawBufferPointer(rebasing: buffer[start..<i]))
-                            lines += 1
                         }
                         start = i + 1
                     }
@@ -115,79 +95,34 @@ public struct DriftFileComparison: Sendable {
                 }
                 if final && start < n {
                     body(UnsafeRawBufferPointer(rebasing: buffer[start..<n]))
-                    lines += 1
                     start = n
                 }
                 pending.removeFirst(start)
             }
         }
-        if tailOnly {
-            consume(try handle.read(upToCount: chunk) ?? Data(), final: false)
-            let size = try handle.seekToEnd()
-            if size > UInt64(2 * chunk) {
-                try handle.seek(toOffset: size - UInt64(chunk))
-                pending.removeAll()
-                var tail = try handle.readToEnd() ?? Data()
-                // Drop the partial first line of the tail.
-                if let newline = tail.firstIndex(of: UInt8(ascii: "\n")) { tail = tail[(newline + 1)...] }
-                consume(tail, final: true)
-            } else {
-                try handle.seek(toOffset: 0)
-                pending.removeAll()
-                consume(try handle.readToEnd() ?? Data(), final: true)
-            }
-            return lines
+        consume(try handle.read(upToCount: chunk) ?? Data(), final: false)
+        let size = try handle.seekToEnd()
+        if size > UInt64(2 * chunk) {
+            try handle.seek(toOffset: size - UInt64(chunk))
+            pending.removeAll()
+            var tail = try handle.readToEnd() ?? Data()
+            // Drop the partial first line of the tail.
+            if let newline = tail.firstIndex(of: UInt8(ascii: "\n")) { tail = tail[(newline + 1)...] }
+            consume(tail, final: true)
+        } else {
+            try handle.seek(toOffset: 0)
+            pending.removeAll()
+            consume(try handle.readToEnd() ?? Data(), final: true)
         }
-        while let data = try handle.read(upToCount: chunk), !data.isEmpty {
-            consume(data, final: false)
-        }
-        consume(Data(), final: true)
-        return lines
     }
 }
 
-/// The engine, handed to the counting thread.
+/// The engine, handed to whichever thread counts the next batch (never two at once).
 private final class EngineBox: @unchecked Sendable {
     var engine: DriftEngine
     init(_ engine: DriftEngine) { self.engine = engine }
-}
 
-/// A bounded hand-off of decoded batches from the decoding thread to the counting thread.
-private final class BatchChannel: @unchecked Sendable {
-    static let batchSize = 4096
-    private let lock = NSLock()
-    private let slots: DispatchSemaphore
-    private let items = DispatchSemaphore(value: 0)
-    private var queue: [[RequestRecord]?] = []
-    private(set) var error: (any Error)?
-    private(set) var undecodable = 0
-    private(set) var lines: [Int] = []
-
-    init(depth: Int) { slots = DispatchSemaphore(value: depth) }
-
-    func send(_ batch: [RequestRecord]) {
-        slots.wait()
-        lock.withLock { queue.append(batch) }
-        items.signal()
-    }
-
-    func countLines(_ n: Int) { lock.withLock { lines.append(n) } }
-
-    func fail(_ error: any Error) { lock.withLock { self.error = error } }
-
-    /// Ends the stream; `receive` returns nil after the queued batches.
-    func finish(undecodable: Int) {
-        lock.withLock {
-            self.undecodable = undecodable
-            queue.append(nil)
-        }
-        items.signal()
-    }
-
-    func receive() -> [RequestRecord]? {
-        items.wait()
-        let batch = lock.withLock { queue.removeFirst() }
-        if batch != nil { slots.signal() }
-        return batch
+    func ingest(_ records: inout [RequestRecord]) {
+        engine.ingest(&records)
     }
 }
