@@ -76,6 +76,12 @@ import Testing
         let versions = report.features.filter { $0.drifted && $0.informational }.map(\.feature)
         #expect(Set(versions) == ["model.version", "template.version", "retrieval.index_version"])
         #expect(report.recommendations.allSatisfy { $0.action == "none" }, "\(DriftScenario.summary(report))")
+        // Each names the rollout it saw: the version that lost share, then the one that gained it.
+        for rec in report.recommendations where rec.reason.hasPrefix("version change (") {
+            let names = rec.reason.dropFirst("version change (".count).prefix { $0 != ")" }.split(separator: " → ").map(String.init)
+            #expect(names.count == 2 && names[0] != names[1], "\(rec.reason)")
+        }
+        #expect(report.recommendations.contains { $0.reason.hasPrefix("version change (") })
         #expect(report.features.count > 300)
     }
 
