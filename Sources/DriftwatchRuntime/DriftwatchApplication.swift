@@ -47,16 +47,17 @@ public struct DriftwatchApplication: Sendable {
                 store: store, policy: configuration.retention.policy,
                 interval: .milliseconds(configuration.retention.intervalMillis), clock: ContinuousClock(), logger: logger),
         ]
-        // The analyzer gets what the log tailer commits handed over in memory (no read-back, no second decode);
-        // rows it did not get (OTLP, a full hand-over queue) it reads from the store by row id.
-        let handOver = configuration.analysis.enabled && !patterns(.driftwatch).isEmpty ? CommittedRecordQueue() : nil
-        // One tailer per line format; both commit to the store and publish to the same stats.
+        // The analyzer gets what the tailers commit handed over in memory (no read-back, no second decode);
+        // rows it did not get (OTLP over HTTP, a full hand-over queue, two tailers' commits interleaved) it
+        // reads from the store by row id.
+        let handOver = configuration.analysis.enabled && !patterns.isEmpty ? CommittedRecordQueue() : nil
+        let sink: any IngestSink = handOver.map { queue in AnalyzingIngestSink(store: store) { queue.push($0) } } ?? store
+        // One tailer per line format; both commit through the same sink and publish to the same stats.
         if !patterns(.driftwatch).isEmpty {
-            let sink: any IngestSink = handOver.map { queue in AnalyzingIngestSink(store: store) { queue.push($0) } } ?? store
             services.append(TailerService(patterns: patterns(.driftwatch), sink: sink, configuration: configuration.ingest, logger: logger, stats: ingestStats))
         }
         if !patterns(.otlpJSON).isEmpty {
-            services.append(TailerService(patterns: patterns(.otlpJSON), sink: store, configuration: configuration.ingest,
+            services.append(TailerService(patterns: patterns(.otlpJSON), sink: sink, configuration: configuration.ingest,
                                           logger: logger, stats: ingestStats, lineDecoder: OTLPJSONLineDecoder()))
         }
         // Analysis, drift, dashboards and alerts follow the records table by row id, so they work

@@ -80,7 +80,7 @@ extension SQLiteStore: SpanJournal {
         }
     }
 
-    /// Open journal entries and the traces they still hold, for `status` and `/metrics`.
+    /// How many journal entries are open and how many distinct traces they still hold.
     public func spanJournalCounts() throws -> (entries: Int64, traces: Int64) {
         try withConnection { connection in
             (try connection.scalarInt("SELECT COUNT(*) FROM otlp_journal"),

@@ -22,7 +22,7 @@ public final class AnalyzingIngestSink: IngestSink {
     public func commit(_ batch: IngestBatch) throws -> IngestCommitResult {
         let result = try store.commit(batch)
         if result.inserted > 0, result.insertedRowIDs.count == batch.records.count {
-            onCommitted(CommittedRecords(records: batch.records, rowIDs: result.insertedRowIDs))
+            onCommitted(CommittedRecords(records: batch.records.map(\.record), rowIDs: result.insertedRowIDs))
         }
         return result
     }

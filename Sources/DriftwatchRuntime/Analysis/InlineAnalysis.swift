@@ -1,5 +1,4 @@
 import DriftwatchAnalysis
-import DriftwatchCore
 import Foundation
 public import DriftwatchStore
 public import Logging
@@ -10,8 +9,7 @@ import Synchronization
 /// The analyzer runs on its own thread behind a one-batch hand-over, so on a machine with a second
 /// core analysis overlaps ingest instead of adding to it; on one core the two simply share it. The
 /// hand-over blocks the committing thread while the analyzer is still busy with the previous batch
-/// (backpressure: nothing is dropped, and memory stays at one batch of decoded records, raw lines
-/// stripped).
+/// (backpressure: nothing is dropped, and memory stays at one batch of decoded records).
 public final class InlineAnalysis: Sendable {
     private let analyzer: Mutex<StreamingAnalyzer>
     private let logger: Logger
@@ -36,9 +34,7 @@ public final class InlineAnalysis: Sendable {
 
     /// Hands one commit to the analysis thread, waiting while it is still on the previous one.
     public func receive(_ batch: CommittedRecords) {
-        // The analyzer reads the decoded records only; the raw lines are already stored.
-        let records = batch.records.map { IngestedRecord(record: $0.record, raw: []) }
-        handOver.put(CommittedRecords(records: records, rowIDs: batch.rowIDs))
+        handOver.put(batch)
     }
 
     /// Folds one commit in. A failure drops the uncommitted analysis (the records are stored; the next

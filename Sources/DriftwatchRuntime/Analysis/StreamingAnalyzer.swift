@@ -2,12 +2,13 @@ public import DriftwatchAnalysis
 public import DriftwatchCore
 
 /// Records one ingest commit stored, with their row ids: what the analyzer folds in without reading them back.
+/// The decoded records only: the raw lines are stored already, and queued hand-overs must not keep them alive.
 public struct CommittedRecords: Sendable {
-    public var records: [IngestedRecord]
+    public var records: [RequestRecord]
     /// Aligned with `records`: the stored row id, 0 where the record was a duplicate and not stored.
     public var rowIDs: [Int64]
 
-    public init(records: [IngestedRecord], rowIDs: [Int64]) {
+    public init(records: [RequestRecord], rowIDs: [Int64]) {
         self.records = records
         self.rowIDs = rowIDs
     }
@@ -56,7 +57,7 @@ public struct StreamingAnalyzer: Sendable {
         for i in first..<batch.records.count {
             let id = batch.rowIDs[i]
             guard id > 0 else { continue }
-            engine.ingest(batch.records[i].record, rowID: id)
+            engine.ingest(batch.records[i], rowID: id)
             folded += 1
         }
         streamedRows += folded
