@@ -58,9 +58,13 @@ final class OTLPIngestPipeline: Sendable {
             do {
                 request = entry.encoding == "protobuf" ? try OTLPProtobufDecoder().decode(entry.body) : try OTLPJSONDecoder().decode(entry.body)
             } catch {
-                // It decoded when it was received; a decoder change must not wedge startup.
-                logger.error("journaled OTLP request no longer decodes; its traces are closed", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
-                _ = try journal.commit(IngestBatch(), completingTraces: entry.openTraceIDs)
+                // It decoded when it was received; a decoder change must not wedge startup, nor lose the
+                // request silently: it becomes a dead letter (`driftwatch dead-letters`) and its traces close.
+                logger.error("journaled OTLP request no longer decodes; dead-lettered", metadata: ["entry": "\(entry.id)", "error": "\(error)"])
+                let letter = DeadLetter(
+                    source: "otlp-journal", fingerprint: "otlp-journal-\(entry.id)", offset: 0, length: UInt64(entry.body.count),
+                    raw: entry.body, code: "otlp_" + error.code.rawValue, reason: error.message)
+                _ = try journal.commit(IngestBatch(deadLetters: [letter]), completingTraces: entry.openTraceIDs)
                 continue
             }
             let open = Set(entry.openTraceIDs)

@@ -58,4 +58,16 @@ import Testing
         #expect(try store.countRecords() == 3)
         #expect(try Self.pipeline(store).replayJournal() == 0)
     }
+
+    @Test func aJournaledRequestThatNoLongerDecodesIsDeadLetteredNotLost() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        let body = Array("{\"resourceSpans\": [".utf8)
+        let id = try store.appendSpanJournal(encoding: "json", body: body, traceIDs: [[7, 7]], receivedAtMicros: 1)
+        #expect(try Self.pipeline(store).replayJournal() == 0)
+        #expect(try store.openSpanJournalEntries().isEmpty)
+        let letter = try #require(try store.deadLetters().first?.letter)
+        #expect(letter.source == "otlp-journal" && letter.fingerprint == "otlp-journal-\(id)")
+        #expect(letter.code.hasPrefix("otlp_"))
+        #expect(letter.raw == body)
+    }
 }
