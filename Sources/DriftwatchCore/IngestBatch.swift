@@ -52,6 +52,16 @@ public final class LineArena: @unchecked Sendable {
 
     package var count: Int { bytes.count }
 
+    /// Appends `line` and a newline; returns where the line (without the newline) lies. Consecutive
+    /// lines are thus stored exactly as a block of the store keeps them.
+    package func appendLine(_ line: UnsafeRawBufferPointer) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: line)
+        let end = bytes.count
+        bytes.append(UInt8(ascii: "\n"))
+        return start..<end
+    }
+
     /// Appends `line` and returns where it lies.
     package func append(_ line: UnsafeRawBufferPointer) -> Range<Int> {
         let start = bytes.count

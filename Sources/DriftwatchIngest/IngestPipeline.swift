@@ -173,7 +173,7 @@ public final class IngestPipeline {
                     counters.records += UInt64(records.count)
                 } else if scansRecords {
                     // The fast path: columns straight from the bytes; lines it leaves alone get the decoder.
-                    let range = arena.append(bytes)
+                    let range = arena.appendLine(bytes)
                     if let columns = RecordColumnScanner.scan(bytes, base: range.lowerBound) {
                         batch.scanned.append(ScannedRecord(columns: columns, line: range))
                     } else {
@@ -189,7 +189,7 @@ public final class IngestPipeline {
                     counters.records += 1
                 } else {
                     let record = try decoder.decode(bytes)
-                    let range = arena.append(bytes)
+                    let range = arena.appendLine(bytes)
                     batch.records.append(IngestedRecord(record: consume record, arena: arena, range: range))
                     counters.records += 1
                 }

@@ -36,8 +36,12 @@ struct RecordBlockBuilder {
     private(set) var tsMin = Int64.max
     private(set) var tsMax = Int64.min
     private var firstTimestamp: Int64 = 0
-    /// The lines, each followed by a newline.
-    private(set) var lines: [UInt8] = []
+    /// The lines, each followed by a newline, unless they are still one run of an arena (below).
+    private var lines: [UInt8] = []
+    private var lineBytes = 0
+    /// While every line so far is the next one in the caller's arena (lines there are followed by
+    /// newlines), the block's lines blob is that stretch of the arena and nothing is copied.
+    private var run: (base: UnsafeRawPointer, start: Int, end: Int)?
     private var entries: [UInt8] = []
     private var dictionaries = [ColumnDictionary](repeating: ColumnDictionary(), count: RecordBlockBuilder.columnCount)
 
@@ -47,16 +51,35 @@ struct RecordBlockBuilder {
     }
 
     var isEmpty: Bool { count == 0 }
-    var isFull: Bool { count >= Self.maxRecords || lines.count >= Self.maxLineBytes }
+    var isFull: Bool { count >= Self.maxRecords || lineBytes >= Self.maxLineBytes }
+
+    /// Calls `body` with the lines blob.
+    func withLines<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        if let run { return try body(UnsafeRawBufferPointer(start: run.base + run.start, count: run.end - run.start)) }
+        return try lines.withUnsafeBytes(body)
+    }
+
+    /// Stops using an arena run: copies it into `lines`.
+    private mutating func endRun() {
+        guard let r = run else { return }
+        lines.append(contentsOf: UnsafeRawBufferPointer(start: r.base + r.start, count: r.end - r.start))
+        run = nil
+    }
+
+    private mutating func appendLine(_ line: UnsafeRawBufferPointer) {
+        endRun()
+        lines.append(contentsOf: line)
+        lines.append(UInt8(ascii: "\n"))
+    }
 
     /// Appends a record of a batch, read in place (a copy of a record costs a ~1.2 KiB memcpy and a
     /// retain per string and array in it).
     mutating func append(_ item: UnsafePointer<IngestedRecord>, row: Int64) {
         let range = item.pointee.range
         if let arena = item.pointee.arena {
-            lines.append(contentsOf: arena.bytes[range])
+            arena.bytes.withUnsafeBytes { appendLine(UnsafeRawBufferPointer(rebasing: $0[range])) }
         } else {
-            lines.append(contentsOf: item.pointee.ownBytes)
+            item.pointee.ownBytes.withUnsafeBytes { appendLine($0) }
         }
         let offset = MemoryLayout<IngestedRecord>.offset(of: \IngestedRecord.record)!
         let record = (UnsafeRawPointer(item) + offset).assumingMemoryBound(to: RequestRecord.self)
@@ -64,14 +87,21 @@ struct RecordBlockBuilder {
     }
 
     mutating func append(_ record: RequestRecord, raw: UnsafeRawBufferPointer, row: Int64) {
-        lines.append(contentsOf: raw)
+        appendLine(raw)
         withUnsafePointer(to: record) { appendColumns($0, lineLength: raw.count, row: row) }
     }
 
-    /// Appends a scanned record whose line and column strings lie in `arena`.
+    /// Appends a scanned record whose line (followed by a newline) and column strings lie in `arena`,
+    /// which must stay unchanged until the block is written.
     mutating func append(_ item: UnsafePointer<ScannedRecord>, arena: UnsafeRawBufferPointer, row: Int64) {
         let line = item.pointee.line
-        lines.append(contentsOf: UnsafeRawBufferPointer(rebasing: arena[line]))
+        if count == 0, let base = arena.baseAddress {
+            run = (base, line.lowerBound, line.upperBound + 1)
+        } else if let r = run, r.base == arena.baseAddress, r.end == line.lowerBound {
+            run = (r.base, r.start, line.upperBound + 1)
+        } else {
+            appendLine(UnsafeRawBufferPointer(rebasing: arena[line]))
+        }
         let offset = MemoryLayout<ScannedRecord>.offset(of: \ScannedRecord.columns)!
         let c = (UnsafeRawPointer(item) + offset).assumingMemoryBound(to: RecordColumns.self)
         begin(row: row, ts: c.pointee.timestampMicros, lineLength: line.count)
@@ -112,7 +142,7 @@ struct RecordBlockBuilder {
         count += 1
         tsMin = min(tsMin, ts)
         tsMax = max(tsMax, ts)
-        lines.append(UInt8(ascii: "\n"))
+        lineBytes += lineLength + 1
         entries.appendVarint(UInt64(lineLength))
     }
 
@@ -180,6 +210,8 @@ struct RecordBlockBuilder {
         tsMin = .max
         tsMax = .min
         lines.removeAll(keepingCapacity: true)
+        lineBytes = 0
+        run = nil
         entries.removeAll(keepingCapacity: true)
         for i in dictionaries.indices { dictionaries[i].removeAll() }
     }

@@ -40,6 +40,7 @@ enum RecordBlockWriter {
             }
         }
         if let arena = batch.arena, !batch.scanned.isEmpty {
+            try flush(state, ingestedAt: ingestedAt)  // blocks refer to the arena only while it is borrowed
             try arena.bytes.withUnsafeBytes { bytes in
                 try batch.scanned.withUnsafeBufferPointer { items in
                     guard let base = items.baseAddress else { return }
@@ -51,6 +52,7 @@ enum RecordBlockWriter {
                         try stored()
                     }
                 }
+                try flush(state, ingestedAt: ingestedAt)
             }
         }
         try flush(state, ingestedAt: ingestedAt)
@@ -95,7 +97,7 @@ enum RecordBlockWriter {
         statement.bind(5, builder.tsMax)
         statement.bind(6, ingestedAt)
         statement.bindBlob(7, builder.encodedColumns())
-        try builder.lines.withUnsafeBytes { lines in try statement.stepBindingBlob(8, borrowing: lines) }
+        try builder.withLines { lines in try statement.stepBindingBlob(8, borrowing: lines) }
         statement.reset()
     }
 }
