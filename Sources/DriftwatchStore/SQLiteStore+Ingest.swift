@@ -20,7 +20,9 @@ extension SQLiteStore: IngestSink {
     public func commit(_ batch: IngestBatch) throws -> IngestCommitResult {
         if batch.isEmpty { return IngestCommitResult(inserted: 0, duplicates: 0, deadLettered: 0) }
         return try withState { state in
-            try state.connection.transaction { try Self.write(batch, state: state) }
+            let result = try state.connection.transaction { try Self.write(batch, state: state) }
+            state.writeback?.nudge()
+            return result
         }
     }
 

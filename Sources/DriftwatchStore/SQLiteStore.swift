@@ -21,7 +21,11 @@ public final class SQLiteStore: Sendable {
         var insertDeadLetter: SQLiteStatement?
         var upsertCheckpoint: SQLiteStatement?
         var addTotal: SQLiteStatement?
-        init(connection: SQLiteConnection) { self.connection = connection }
+        let writeback: WritebackNudger?
+        init(connection: SQLiteConnection, path: String) {
+            self.connection = connection
+            writeback = path == ":memory:" ? nil : WritebackNudger(databasePath: path)
+        }
     }
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
@@ -51,7 +55,7 @@ public final class SQLiteStore: Sendable {
         try connection.execute("PRAGMA wal_autocheckpoint = 4096")
         try connection.execute("PRAGMA temp_store = MEMORY")
         try Self.migrate(connection, logger: logger)
-        state = Mutex(State(connection: connection))
+        state = Mutex(State(connection: connection, path: path))
     }
 
     private static func migrate(_ connection: SQLiteConnection, logger: Logger) throws {
