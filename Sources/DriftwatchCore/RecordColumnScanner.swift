@@ -94,6 +94,29 @@ package enum RecordColumnScanner {
         var c = Cursor(start: start, end: start + line.count, base: base)
         return c.record()
     }
+
+    /// Exactly `RFC3339.parse(bytes) != nil` (a test checks it over mutated timestamps).
+    package static func isValidTimestamp(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = b.count
+        guard n == 20 || n == 24, let p = b.baseAddress, p[n - 1] == UInt8(ascii: "Z") else {
+            return RFC3339.parse(b) != nil
+        }
+        @inline(__always) func d2(_ i: Int) -> Int? {
+            let x = p[i] &- 0x30, y = p[i + 1] &- 0x30
+            return x < 10 && y < 10 ? Int(x) * 10 + Int(y) : nil
+        }
+        guard let y1 = d2(0), let y2 = d2(2), p[4] == UInt8(ascii: "-"), let month = d2(5), p[7] == UInt8(ascii: "-"),
+              let day = d2(8), p[10] == UInt8(ascii: "T"), let hour = d2(11), p[13] == UInt8(ascii: ":"),
+              let minute = d2(14), p[16] == UInt8(ascii: ":"), let second = d2(17) else { return RFC3339.parse(b) != nil }
+        if n == 24 {
+            guard p[19] == UInt8(ascii: "."), p[20] &- 0x30 < 10, p[21] &- 0x30 < 10, p[22] &- 0x30 < 10 else { return false }
+        }
+        guard month >= 1, month <= 12, day >= 1, hour <= 23, minute <= 59, second <= 60 else { return false }
+        let year = y1 * 100 + y2
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = month == 2 ? (leap ? 29 : 28) : (month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31)
+        return day <= days
+    }
 }
 
 private struct Cursor {
@@ -133,6 +156,8 @@ private struct Cursor {
         guard p < end, p.pointee == UInt8(ascii: "\"") else { return nil }
         p += 1
         let s = p
+        // Eight bytes at a time while none is a quote, a backslash, a control byte or non-ASCII.
+        while end - p >= 8, !Self.mayEndString(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)) { p += 8 }
         while p < end {
             let b = p.pointee
             if b == UInt8(ascii: "\"") {
@@ -145,6 +170,20 @@ private struct Cursor {
             p += 1
         }
         return nil
+    }
+
+    /// Whether any byte of `w` is `"`, `\\`, below 0x20 or at least 0x7F (no false negatives; a false
+    /// positive only sends the word to the byte loop).
+    @inline(__always) static func mayEndString(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (0x22 &* ones)
+        let backslash = w ^ (0x5C &* ones)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (w &- 0x20 &* ones) & ~w
+        let nonASCII = w | (w &+ ones)  // high bit set, or 0x7F becoming 0x80
+        return (zeroQuote | zeroBackslash | control | nonASCII) & highs != 0
     }
 
     /// The next object key followed by its colon, or an empty span at the closing brace.
@@ -271,6 +310,15 @@ private struct Cursor {
         guard let span = string() else { return nil }
         return RFC3339.parse(bytesOf(span))
     }
+
+    /// A timestamp whose value is not needed: checked, not computed (the common `…SSZ` and `…SS.fffZ`
+    /// shapes here, anything else by the parser).
+    mutating func validTimestamp() -> Bool {
+        guard let span = string() else { return false }
+        return RecordColumnScanner.isValidTimestamp(bytesOf(span))
+    }
+
+
 
     static func powerOf10(_ e: Int) -> Double {
         var d = 1.0
@@ -442,7 +490,7 @@ private struct Cursor {
             guard let seen = object({ c, k in
                 if c.equals(k, "id") { return c.string() == nil ? nil : 0 }
                 if c.equals(k, "score") { return c.double() == nil ? nil : 1 }
-                if c.equals(k, "updated_at") { return c.timestamp() == nil ? nil : 2 }
+                if c.equals(k, "updated_at") { return c.validTimestamp() ? 2 : nil }
                 return nil
             }), seen & 1 == 1 else { return false }
         }

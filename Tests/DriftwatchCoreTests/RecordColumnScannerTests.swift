@@ -126,4 +126,30 @@ struct RecordColumnScannerTests {
         #expect(scanned(line) == nil)
         #expect(decoded(line) == nil)
     }
+
+    @Test("its timestamp check agrees with the RFC 3339 parser")
+    func timestampCheck() {
+        var g = SeededGenerator(seed: 99)
+        let alphabet = Array("0123456789-:TtZz.+ ".utf8)
+        var valid = 0
+        for i in 0..<50_000 {
+            let micros = Int64.random(in: 0...4_102_444_800_000_000, using: &g)
+            var text = Array(RFC3339.format(micros: micros).utf8)
+            if let dot = text.firstIndex(of: UInt8(ascii: ".")) {
+                // Shapes `…SSZ` and `…SS.fffZ` take the checker's own path; others go to the parser.
+                if i % 3 == 0 { text.removeSubrange(dot..<(text.count - 1)) }
+                if i % 3 == 1, text.count - 1 - dot > 4 { text.removeSubrange((dot + 4)..<(text.count - 1)) }
+            }
+            if i % 2 == 1 {
+                let at = Int.random(in: 0..<text.count, using: &g)
+                text[at] = alphabet.randomElement(using: &g)!
+            }
+            if i % 7 == 0 { text = Array("20\(Int.random(in: 10...99, using: &g))-02-29T23:59:60Z".utf8) }
+            let expected = RFC3339.parse(text) != nil
+            if expected { valid += 1 }
+            #expect(text.withUnsafeBufferPointer { RecordColumnScanner.isValidTimestamp($0) } == expected,
+                    "\(String(decoding: text, as: UTF8.self))")
+        }
+        #expect(valid > 10_000)
+    }
 }
