@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A range of bytes in a batch's ``LineArena``; `start < 0` means absent.
 public struct ByteSpan: Sendable, Equatable {
     public var start: Int
@@ -328,119 +332,116 @@ private struct Cursor {
 
     // MARK: the record
 
-    mutating func record() -> RecordColumns? {
-        var r = RecordColumns()
-        guard eat(UInt8(ascii: "{")) else { return nil }
-        var seen: UInt32 = 0
-        var first = true
-        while true {
-            guard let k = key(&first) else { return nil }
-            if k.start == -2 { break }
-            let bit: UInt32
-            switch k.count {
-            case 4 where equals(k, "task"):
-                bit = 1 << 0
-                guard let v = string() else { return nil }
-                r.task = v
-            case 5 where equals(k, "route"):
-                bit = 1 << 1
-                guard let v = string() else { return nil }
-                r.route = v
-            case 5 where equals(k, "model"):
-                bit = 1 << 2
-                guard model(&r) else { return nil }
-            case 5 where equals(k, "tools"):
-                bit = 1 << 3
-                guard tools() else { return nil }
-            case 6 where equals(k, "tokens"):
-                bit = 1 << 4
-                guard tokens(&r) else { return nil }
-            case 6 where equals(k, "slices"):
-                bit = 1 << 5
-                guard slices() else { return nil }
-            case 7 where equals(k, "service"):
-                bit = 1 << 6
-                guard let v = string() else { return nil }
-                r.service = v
-            case 7 where equals(k, "release"):
-                bit = 1 << 7
-                guard release() else { return nil }
-            case 7 where equals(k, "outcome"):
-                bit = 1 << 8
-                guard let v = string() else { return nil }
-                if equals(v, "success") { r.outcome = .success }
-                else if equals(v, "failure") { r.outcome = .failure }
-                else if equals(v, "abstained") { r.outcome = .abstained }
-                else if equals(v, "escalated") { r.outcome = .escalated }
-                else { return nil }
-            case 7 where equals(k, "retries"):
-                bit = 1 << 9
-                guard integer() != nil else { return nil }
-            case 8 where equals(k, "template"):
-                bit = 1 << 10
-                guard template(&r) else { return nil }
-            case 8 where equals(k, "feedback"):
-                bit = 1 << 11
-                guard feedback(&r) else { return nil }
-            case 8 where equals(k, "cost_usd"):
-                bit = 1 << 12
-                guard let v = double() else { return nil }
-                r.costUSD = v
-            case 9 where equals(k, "timestamp"):
-                bit = 1 << 13
-                guard let v = timestamp() else { return nil }
-                r.timestampMicros = v
-            case 9 where equals(k, "retrieval"):
-                bit = 1 << 14
-                guard retrieval(&r) else { return nil }
-            case 10 where equals(k, "request_id"):
-                bit = 1 << 15
-                guard let v = string(), v.count > 0 else { return nil }
-                r.requestID = v
-            case 10 where equals(k, "validation"):
-                bit = 1 << 16
-                guard validation() else { return nil }
-            case 10 where equals(k, "latency_ms"):
-                bit = 1 << 17
-                guard latency(&r) else { return nil }
-            case 14 where equals(k, "tools_expected"):
-                bit = 1 << 18
-                guard stringArray() else { return nil }
-            default:
-                return nil  // an unknown field: kept by the decoder, so it decides
-            }
-            guard seen & bit == 0 else { return nil }  // repeated: the decoder's last-wins rules apply
-            seen |= bit
-        }
+    /// The index in `keys` of the next key of an object (its colon consumed), -1 at the closing brace,
+    /// nil for anything else, unknown keys included. Writers put keys in one order, so the key after the
+    /// last one seen is compared first, as raw bytes with its quotes; any other goes the long way.
+    @inline(__always) mutating func keyIndex(_ first: inout Bool, _ keys: KeySet, predicted: Int) -> Int? {
         skipSpace()
-        guard p == end, seen & (1 << 15) != 0, seen & (1 << 13) != 0 else { return nil }
-        return r
+        guard p < end else { return nil }
+        if p.pointee == UInt8(ascii: "}") {
+            p += 1
+            return -1
+        }
+        if !first {
+            guard p.pointee == UInt8(ascii: ",") else { return nil }
+            p += 1
+            skipSpace()
+        }
+        first = false
+        if predicted < keys.count {
+            let pattern = keys.quoted(predicted)
+            if end - p >= pattern.count, memcmp(p, pattern.baseAddress!, pattern.count) == 0 {
+                p += pattern.count
+                return eat(UInt8(ascii: ":")) ? predicted : nil
+            }
+        }
+        guard let k = string(), eat(UInt8(ascii: ":")) else { return nil }
+        let bytes = bytesOf(k)
+        for i in 0..<keys.count {
+            let pattern = keys.quoted(i)
+            if pattern.count == bytes.count + 2, memcmp(bytes.baseAddress!, pattern.baseAddress! + 1, bytes.count) == 0 { return i }
+        }
+        return nil
     }
 
-    /// Parses an object whose keys `field` handles (returning false for an unknown key or bad value),
-    /// rejecting repeated keys; `field` gets the key and the bit position it claims.
-    @inline(__always) mutating func object(_ field: (inout Cursor, ByteSpan) -> Int?) -> UInt32? {
+    /// Parses an object whose keys are `keys`, calling `field` with each key's index to read its value
+    /// (false: a bad value). Unknown and repeated keys end the scan. Returns the set of keys seen.
+    @inline(__always) mutating func object(_ keys: KeySet, _ field: (inout Cursor, Int) -> Bool) -> UInt32? {
         guard eat(UInt8(ascii: "{")) else { return nil }
         var seen: UInt32 = 0
         var first = true
+        var predicted = 0
         while true {
-            guard let k = key(&first) else { return nil }
-            if k.start == -2 { return seen }
-            guard let bit = field(&self, k), seen & (1 << UInt32(bit)) == 0 else { return nil }
-            seen |= 1 << UInt32(bit)
+            guard let i = keyIndex(&first, keys, predicted: predicted) else { return nil }
+            if i < 0 { return seen }
+            let bit: UInt32 = 1 << UInt32(i)
+            guard seen & bit == 0, field(&self, i) else { return nil }
+            seen |= bit
+            predicted = i + 1
         }
+    }
+
+    mutating func record() -> RecordColumns? {
+        var r = RecordColumns()
+        guard let seen = object(KeySet.record, { c, i in
+            switch i {
+            case 0:
+                guard let v = c.string(), v.count > 0 else { return false }
+                r.requestID = v
+            case 1:
+                guard let v = c.timestamp() else { return false }
+                r.timestampMicros = v
+            case 2:
+                guard let v = c.string() else { return false }
+                r.service = v
+            case 3:
+                guard let v = c.string() else { return false }
+                r.task = v
+            case 4:
+                guard let v = c.string() else { return false }
+                r.route = v
+            case 5: return c.model(&r)
+            case 6: return c.template(&r)
+            case 7: return c.release()
+            case 8: return c.retrieval(&r)
+            case 9: return c.stringArray()
+            case 10: return c.tools()
+            case 11: return c.validation()
+            case 12:
+                guard let v = c.string() else { return false }
+                if c.equals(v, "success") { r.outcome = .success }
+                else if c.equals(v, "failure") { r.outcome = .failure }
+                else if c.equals(v, "abstained") { r.outcome = .abstained }
+                else if c.equals(v, "escalated") { r.outcome = .escalated }
+                else { return false }
+            case 13: return c.feedback(&r)
+            case 14: return c.latency(&r)
+            case 15: return c.tokens(&r)
+            case 16:
+                guard let v = c.double() else { return false }
+                r.costUSD = v
+            case 17: return c.integer() != nil
+            default: return c.slices()
+            }
+            return true
+        }) else { return nil }
+        skipSpace()
+        // Required: request_id and timestamp.
+        guard p == end, seen & 3 == 3 else { return nil }
+        return r
     }
 
     mutating func model(_ r: inout RecordColumns) -> Bool {
         var name = ByteSpan.none, version = ByteSpan.none
         var tuned = false
-        guard let seen = object({ c, k in
-            if c.equals(k, "name") { guard let v = c.string() else { return nil }; name = v; return 0 }
-            if c.equals(k, "version") { guard let v = c.string() else { return nil }; version = v; return 1 }
-            if c.equals(k, "provider") { return c.string() == nil ? nil : 2 }
-            if c.equals(k, "base") { return c.string() == nil ? nil : 3 }
-            if c.equals(k, "tuned") { guard let v = c.bool() else { return nil }; tuned = v; return 4 }
-            return nil
+        guard let seen = object(KeySet.model, { c, i in
+            switch i {
+            case 0: guard let v = c.string() else { return false }; name = v
+            case 1: guard let v = c.string() else { return false }; version = v
+            case 2, 3: return c.string() != nil
+            default: guard let v = c.bool() else { return false }; tuned = v
+            }
+            return true
         }), seen & 3 == 3 else { return false }
         r.modelName = name
         r.modelVersion = version
@@ -450,10 +451,10 @@ private struct Cursor {
 
     mutating func template(_ r: inout RecordColumns) -> Bool {
         var id = ByteSpan.none, version = ByteSpan.none
-        guard let seen = object({ c, k in
-            if c.equals(k, "id") { guard let v = c.string() else { return nil }; id = v; return 0 }
-            if c.equals(k, "version") { guard let v = c.string() else { return nil }; version = v; return 1 }
-            return nil
+        guard let seen = object(KeySet.template, { c, i in
+            guard let v = c.string() else { return false }
+            if i == 0 { id = v } else { version = v }
+            return true
         }), seen == 3 else { return false }
         r.templateID = id
         r.templateVersion = version
@@ -461,21 +462,17 @@ private struct Cursor {
     }
 
     mutating func release() -> Bool {
-        object({ c, k in
-            if c.equals(k, "dataset") { return c.string() == nil ? nil : 0 }
-            if c.equals(k, "validator") { return c.string() == nil ? nil : 1 }
-            if c.equals(k, "eval_suite") { return c.string() == nil ? nil : 2 }
-            return nil
-        }) != nil
+        object(KeySet.release, { c, _ in c.string() != nil }) != nil
     }
 
     mutating func retrieval(_ r: inout RecordColumns) -> Bool {
         var index = ByteSpan.none
-        guard let seen = object({ c, k in
-            if c.equals(k, "index_version") { guard let v = c.string() else { return nil }; index = v; return 0 }
-            if c.equals(k, "top_k") { return c.integer() == nil ? nil : 1 }
-            if c.equals(k, "evidence") { return c.evidence() ? 2 : nil }
-            return nil
+        guard let seen = object(KeySet.retrieval, { c, i in
+            switch i {
+            case 0: guard let v = c.string() else { return false }; index = v; return true
+            case 1: return c.integer() != nil
+            default: return c.evidence()
+            }
         }), seen & 1 == 1 else { return false }
         r.indexVersion = index
         return true
@@ -487,11 +484,12 @@ private struct Cursor {
         while true {
             guard let more = nextElement(&first) else { return false }
             if !more { return true }
-            guard let seen = object({ c, k in
-                if c.equals(k, "id") { return c.string() == nil ? nil : 0 }
-                if c.equals(k, "score") { return c.double() == nil ? nil : 1 }
-                if c.equals(k, "updated_at") { return c.validTimestamp() ? 2 : nil }
-                return nil
+            guard let seen = object(KeySet.evidence, { c, i in
+                switch i {
+                case 0: return c.string() != nil
+                case 1: return c.double() != nil
+                default: return c.validTimestamp()
+                }
             }), seen & 1 == 1 else { return false }
         }
     }
@@ -502,15 +500,14 @@ private struct Cursor {
         while true {
             guard let more = nextElement(&first) else { return false }
             if !more { return true }
-            guard let seen = object({ c, k in
-                if c.equals(k, "name") { return c.string() == nil ? nil : 0 }
-                if c.equals(k, "version") { return c.string() == nil ? nil : 1 }
-                if c.equals(k, "status") {
-                    guard let v = c.string(), c.equals(v, "ok") || c.equals(v, "error") || c.equals(v, "timeout") else { return nil }
-                    return 2
+            guard let seen = object(KeySet.tool, { c, i in
+                switch i {
+                case 0, 1: return c.string() != nil
+                case 2:
+                    guard let v = c.string() else { return false }
+                    return c.equals(v, "ok") || c.equals(v, "error") || c.equals(v, "timeout")
+                default: return c.double() != nil
                 }
-                if c.equals(k, "latency_ms") { return c.double() == nil ? nil : 3 }
-                return nil
             }), seen & 5 == 5 else { return false }
         }
     }
@@ -521,11 +518,8 @@ private struct Cursor {
         while true {
             guard let more = nextElement(&first) else { return false }
             if !more { return true }
-            guard let seen = object({ c, k in
-                if c.equals(k, "check") { return c.string() == nil ? nil : 0 }
-                if c.equals(k, "passed") { return c.bool() == nil ? nil : 1 }
-                if c.equals(k, "reason") { return c.string() == nil ? nil : 2 }
-                return nil
+            guard let seen = object(KeySet.check, { c, i in
+                i == 1 ? c.bool() != nil : c.string() != nil
             }), seen & 3 == 3 else { return false }
         }
     }
@@ -542,10 +536,11 @@ private struct Cursor {
 
     mutating func feedback(_ r: inout RecordColumns) -> Bool {
         var score = 0.0
-        guard let seen = object({ c, k in
-            if c.equals(k, "score") { guard let v = c.double() else { return nil }; score = v; return 0 }
-            if c.equals(k, "source") { return c.string() == nil ? nil : 1 }
-            return nil
+        guard let seen = object(KeySet.feedback, { c, i in
+            if i == 1 { return c.string() != nil }
+            guard let v = c.double() else { return false }
+            score = v
+            return true
         }), seen & 1 == 1 else { return false }
         r.feedbackScore = score
         return true
@@ -553,13 +548,10 @@ private struct Cursor {
 
     mutating func latency(_ r: inout RecordColumns) -> Bool {
         var total = 0.0
-        guard let seen = object({ c, k in
-            if c.equals(k, "total") { guard let v = c.double() else { return nil }; total = v; return 0 }
-            if c.equals(k, "retrieval") { return c.double() == nil ? nil : 1 }
-            if c.equals(k, "tools") { return c.double() == nil ? nil : 2 }
-            if c.equals(k, "generation") { return c.double() == nil ? nil : 3 }
-            if c.equals(k, "validation") { return c.double() == nil ? nil : 4 }
-            return nil
+        guard let seen = object(KeySet.latency, { c, i in
+            guard let v = c.double() else { return false }
+            if i == 0 { total = v }
+            return true
         }), seen & 1 == 1 else { return false }
         r.latencyTotal = total
         return true
@@ -567,10 +559,10 @@ private struct Cursor {
 
     mutating func tokens(_ r: inout RecordColumns) -> Bool {
         var input = 0, output = 0
-        guard let seen = object({ c, k in
-            if c.equals(k, "input") { guard let v = c.integer() else { return nil }; input = v; return 0 }
-            if c.equals(k, "output") { guard let v = c.integer() else { return nil }; output = v; return 1 }
-            return nil
+        guard let seen = object(KeySet.tokens, { c, i in
+            guard let v = c.integer() else { return false }
+            if i == 0 { input = v } else { output = v }
+            return true
         }), seen == 3 else { return false }
         r.tokensInput = input
         r.tokensOutput = output
@@ -611,6 +603,45 @@ private struct Cursor {
             }
         }
     }
+}
+
+/// The keys of one kind of object, in format-table order (the order writers, ours included, use),
+/// each stored with its quotes for comparing raw bytes.
+private struct KeySet {
+    private let storage: [UInt8]
+    private let ranges: [Range<Int>]
+    let count: Int
+
+    init(_ keys: [String]) {
+        var storage: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for key in keys {
+            let start = storage.count
+            storage += [UInt8(ascii: "\"")] + Array(key.utf8) + [UInt8(ascii: "\"")]
+            ranges.append(start..<storage.count)
+        }
+        self.storage = storage
+        self.ranges = ranges
+        count = keys.count
+    }
+
+    @inline(__always) func quoted(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        storage.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[ranges[i]]) }
+    }
+
+    static let record = KeySet(["request_id", "timestamp", "service", "task", "route", "model", "template", "release",
+                                "retrieval", "tools_expected", "tools", "validation", "outcome", "feedback", "latency_ms",
+                                "tokens", "cost_usd", "retries", "slices"])
+    static let model = KeySet(["name", "version", "provider", "base", "tuned"])
+    static let template = KeySet(["id", "version"])
+    static let release = KeySet(["dataset", "validator", "eval_suite"])
+    static let retrieval = KeySet(["index_version", "top_k", "evidence"])
+    static let evidence = KeySet(["id", "score", "updated_at"])
+    static let tool = KeySet(["name", "version", "status", "latency_ms"])
+    static let check = KeySet(["check", "passed", "reason"])
+    static let feedback = KeySet(["score", "source"])
+    static let latency = KeySet(["total", "retrieval", "tools", "generation", "validation"])
+    static let tokens = KeySet(["input", "output"])
 }
 
 @inline(__always) private func memcmpEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
