@@ -28,11 +28,14 @@ struct JSONScanner: ~Copyable {
     var pos: Int = 0
     private var scratch: UnsafeMutablePointer<UInt8>?
     private var scratchCapacity = 0
+    /// ``SmallASCII/layoutMatches``, read once per line rather than once per string.
+    let smallStringsFromWords: Bool
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         self.base = base
         self.count = count
         self.maxDepth = maxDepth
+        self.smallStringsFromWords = SmallASCII.layoutMatches
     }
 
     deinit {

@@ -8,7 +8,9 @@ enum RecordReader {
         "retries", "slices",
     ]
 
-    static func read(_ s: inout JSONScanner) throws(RecordDecodingError) -> RequestRecord {
+    /// Reads one line into `record`, which the caller creates empty. Fields go straight into it (the
+    /// last duplicate wins), so no locals have to be copied into a record and released at the end.
+    static func read(_ s: inout JSONScanner, into record: inout RequestRecord) throws(RecordDecodingError) {
         s.skipWhitespace()
         guard s.pos < s.count else {
             throw RecordDecodingError(code: DecodingErrorCode.invalidJSON, reason: "blank line")
@@ -18,85 +20,64 @@ enum RecordReader {
         }
         try s.beginObject(depth: 1, at: { "" })
 
-        var requestID: String?
-        var timestamp: Int64?
-        var service: String?
-        var task: String?
-        var route: String?
-        var model: ModelInfo?
-        var template: TemplateInfo?
-        var release: ReleaseInfo?
-        var retrieval: RetrievalInfo?
-        var toolsExpected: [String] = []
-        var tools: [ToolCall] = []
-        var validation: [ValidationCheck] = []
-        var outcome: Outcome?
-        var feedback: Feedback?
-        var latency: StageLatency?
-        var tokens: TokenUsage?
-        var costUSD: Double?
-        var retries: Int?
-        var slices: [Slice] = []
+        var haveRequestID = false
+        var haveTimestamp = false
 
         let base = s.base
         var first = true
         while let key = try s.nextKey(&first, at: { "" }) {
             let k = s.bytes(of: key)
             if bytesEqual(k, "request_id") {
-                requestID = try s.readString(at: { "request_id" })
+                record.requestID = try s.readString(at: { "request_id" })
+                haveRequestID = true
             } else if bytesEqual(k, "timestamp") {
-                timestamp = try s.readTimestamp(at: { "timestamp" })
+                record.timestampMicros = try s.readTimestamp(at: { "timestamp" })
+                haveTimestamp = true
             } else if bytesEqual(k, "service") {
-                service = try s.readOptionalString(at: { "service" })
+                record.service = try s.readOptionalString(at: { "service" })
             } else if bytesEqual(k, "task") {
-                task = try s.readOptionalString(at: { "task" })
+                record.task = try s.readOptionalString(at: { "task" })
             } else if bytesEqual(k, "route") {
-                route = try s.readOptionalString(at: { "route" })
+                record.route = try s.readOptionalString(at: { "route" })
             } else if bytesEqual(k, "model") {
-                model = try readModel(&s)
+                record.model = try readModel(&s)
             } else if bytesEqual(k, "template") {
-                template = try readTemplate(&s)
+                record.template = try readTemplate(&s)
             } else if bytesEqual(k, "release") {
-                release = try readRelease(&s)
+                record.release = try readRelease(&s)
             } else if bytesEqual(k, "retrieval") {
-                retrieval = try readRetrieval(&s)
+                record.retrieval = try readRetrieval(&s)
             } else if bytesEqual(k, "tools_expected") {
-                toolsExpected = try readStringArray(&s, name: "tools_expected")
+                record.toolsExpected = try readStringArray(&s, name: "tools_expected")
             } else if bytesEqual(k, "tools") {
-                tools = try readTools(&s)
+                record.tools = try readTools(&s)
             } else if bytesEqual(k, "validation") {
-                validation = try readValidation(&s)
+                record.validation = try readValidation(&s)
             } else if bytesEqual(k, "outcome") {
-                outcome = try readOutcome(&s)
+                record.outcome = try readOutcome(&s)
             } else if bytesEqual(k, "feedback") {
-                feedback = try readFeedback(&s)
+                record.feedback = try readFeedback(&s)
             } else if bytesEqual(k, "latency_ms") {
-                latency = try readLatency(&s)
+                record.latency = try readLatency(&s)
             } else if bytesEqual(k, "tokens") {
-                tokens = try readTokens(&s)
+                record.tokens = try readTokens(&s)
             } else if bytesEqual(k, "cost_usd") {
-                costUSD = try s.readOptionalDouble(at: { "cost_usd" })
+                record.costUSD = try s.readOptionalDouble(at: { "cost_usd" })
             } else if bytesEqual(k, "retries") {
-                retries = try s.readOptionalInt(at: { "retries" })
+                record.retries = try s.readOptionalInt(at: { "retries" })
             } else if bytesEqual(k, "slices") {
-                slices = try readSlices(&s)
+                record.slices = try readSlices(&s)
             } else {
                 try s.skipValue(depth: 2, at: { JSONScanner.makeString(base: base, span: key) })
             }
         }
         try s.expectEnd()
 
-        guard let requestID else { throw missing("request_id") }
-        guard !requestID.isEmpty else {
+        guard haveRequestID else { throw missing("request_id") }
+        guard !record.requestID.isEmpty else {
             throw RecordDecodingError(code: DecodingErrorCode.invalidValue, reason: "field \"request_id\": must not be empty")
         }
-        guard let timestamp else { throw missing("timestamp") }
-        return RequestRecord(
-            requestID: requestID, timestampMicros: timestamp, service: service, task: task, route: route,
-            model: model, template: template, release: release, retrieval: retrieval,
-            toolsExpected: toolsExpected, tools: tools, validation: validation, outcome: outcome,
-            feedback: feedback, latency: latency, tokens: tokens, costUSD: costUSD, retries: retries, slices: slices
-        )
+        guard haveTimestamp else { throw missing("timestamp") }
     }
 
     static func missing(_ path: String) -> RecordDecodingError {

@@ -1,0 +1,64 @@
+@testable import DriftwatchCore
+import Testing
+
+/// The decoder's fast paths against the general code they stand in for.
+@Suite("RecordDecoder fast paths")
+struct RecordDecoderFastPathTests {
+    let decoder = RecordDecoder()
+
+    @Test("the small-string layout check holds here, so the fast path is what the other tests exercise")
+    func smallStringLayout() {
+        #expect(SmallASCII.layoutMatches)
+    }
+
+    @Test("strings of every short length, ASCII or not, at the end of the line or not, decode exactly")
+    func shortStrings() throws {
+        let alphabet: [String] = ["a", "Z", "0", "-", "_", " ", "~", "é", "€", "😀"]
+        var g = SeededGenerator(seed: 15)
+        for length in 0...20 {
+            for _ in 0..<20 {
+                var value = ""
+                for _ in 0..<length { value += alphabet[Int.random(in: 0..<alphabet.count, using: &g)] }
+                // The value last (near the end of the buffer) and first (far from it).
+                let tail = #"{"timestamp":0,"request_id":"r","service":"\#(value)"}"#
+                let head = #"{"service":"\#(value)","request_id":"r","timestamp":0,"task":"padding-padding-padding"}"#
+                for line in [tail, head] {
+                    let r = try decoder.decode(Array(line.utf8))
+                    #expect(r.service == value)
+                    #expect(r.service.map { Array($0.utf8) } == Array(value.utf8))
+                    #expect(r.service?.hashValue == value.hashValue)
+                }
+                let slice = #"{"request_id":"r","timestamp":0,"slices":{"\#(value)":"\#(value)"}}"#
+                #expect(try decoder.decode(Array(slice.utf8)).slices == [Slice(key: value, value: .string(value))])
+            }
+        }
+    }
+
+    @Test("strings built from words compare, hash and concatenate like ordinary ones")
+    func smallStringBehaviour() throws {
+        let line = Array(#"{"request_id":"abcdefghijklmno","timestamp":0,"task":"abcdefgh"}"#.utf8)
+        let r = try decoder.decode(line)
+        #expect(r.requestID == "abcdefghijklmno")
+        #expect(r.requestID.count == 15)
+        #expect(r.requestID + "p" == "abcdefghijklmnop")
+        #expect(r.task == "abcdefgh")
+        #expect(Set([r.requestID, "abcdefghijklmno"]).count == 1)
+        #expect(r.requestID < "abcdefghijklmnp")
+    }
+
+    @Test("days since the epoch agree with days-from-civil for every day of years 1...2400 and around 9999")
+    func daysSinceEpoch() {
+        var mismatches = 0
+        for year in Array(1...2400) + Array(9990...9999) {
+            let y = Int64(year)
+            let leap = RFC3339.isLeapYear(y)
+            for month in 1...12 as ClosedRange<Int64> {
+                for day in 1...RFC3339.daysInMonth(month: month, leap: leap) {
+                    let fast = RFC3339.daysSinceEpoch(year: y, month: month, day: day, leap: leap)
+                    if fast != RFC3339.daysFromCivil(year: y, month: month, day: day) { mismatches += 1 }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+}
