@@ -25,50 +25,40 @@ enum RecordReader {
 
         let base = s.base
         var first = true
-        while let key = try s.nextKey(&first, at: { "" }) {
-            let k = s.bytes(of: key)
-            if bytesEqual(k, "request_id") {
-                record.requestID = try s.readString(at: { "request_id" })
-                haveRequestID = true
-            } else if bytesEqual(k, "timestamp") {
-                record.timestampMicros = try s.readTimestamp(at: { "timestamp" })
-                haveTimestamp = true
-            } else if bytesEqual(k, "service") {
-                record.service = try s.readOptionalString(at: { "service" })
-            } else if bytesEqual(k, "task") {
-                record.task = try s.readOptionalString(at: { "task" })
-            } else if bytesEqual(k, "route") {
-                record.route = try s.readOptionalString(at: { "route" })
-            } else if bytesEqual(k, "model") {
-                record.model = try readModel(&s)
-            } else if bytesEqual(k, "template") {
-                record.template = try readTemplate(&s)
-            } else if bytesEqual(k, "release") {
-                record.release = try readRelease(&s)
-            } else if bytesEqual(k, "retrieval") {
-                record.retrieval = try readRetrieval(&s)
-            } else if bytesEqual(k, "tools_expected") {
-                record.toolsExpected = try readStringArray(&s, name: "tools_expected")
-            } else if bytesEqual(k, "tools") {
-                record.tools = try readTools(&s)
-            } else if bytesEqual(k, "validation") {
-                record.validation = try readValidation(&s)
-            } else if bytesEqual(k, "outcome") {
-                record.outcome = try readOutcome(&s)
-            } else if bytesEqual(k, "feedback") {
-                record.feedback = try readFeedback(&s)
-            } else if bytesEqual(k, "latency_ms") {
-                record.latency = try readLatency(&s)
-            } else if bytesEqual(k, "tokens") {
-                record.tokens = try readTokens(&s)
-            } else if bytesEqual(k, "cost_usd") {
-                record.costUSD = try s.readOptionalDouble(at: { "cost_usd" })
-            } else if bytesEqual(k, "retries") {
-                record.retries = try s.readOptionalInt(at: { "retries" })
-            } else if bytesEqual(k, "slices") {
-                record.slices = try readSlices(&s)
-            } else {
+        var next = 0
+        fields: while true {
+            switch try s.nextField(&first, predicted: next, count: 19, topLevelKey, at: { "" }) {
+            case .end:
+                break fields
+            case .unknown(let key):
                 try s.skipValue(depth: 2, at: { JSONScanner.makeString(base: base, span: key) })
+            case .known(let field):
+                switch field {
+                case 0:
+                    record.requestID = try s.readString(at: { "request_id" })
+                    haveRequestID = true
+                case 1:
+                    record.timestampMicros = try s.readTimestamp(at: { "timestamp" })
+                    haveTimestamp = true
+                case 2: record.service = try s.readOptionalString(at: { "service" })
+                case 3: record.task = try s.readOptionalString(at: { "task" })
+                case 4: record.route = try s.readOptionalString(at: { "route" })
+                case 5: record.model = try readModel(&s)
+                case 6: record.template = try readTemplate(&s)
+                case 7: record.release = try readRelease(&s)
+                case 8: record.retrieval = try readRetrieval(&s)
+                case 9: record.toolsExpected = try readStringArray(&s, name: "tools_expected")
+                case 10: record.tools = try readTools(&s)
+                case 11: record.validation = try readValidation(&s)
+                case 12: record.outcome = try readOutcome(&s)
+                case 13: record.feedback = try readFeedback(&s)
+                case 14: record.latency = try readLatency(&s)
+                case 15: record.tokens = try readTokens(&s)
+                case 16: record.costUSD = try s.readOptionalDouble(at: { "cost_usd" })
+                case 17: record.retries = try s.readOptionalInt(at: { "retries" })
+                default: record.slices = try readSlices(&s)
+                }
+                next = field + 1
             }
         }
         try s.expectEnd()
@@ -78,6 +68,32 @@ enum RecordReader {
             throw RecordDecodingError(code: DecodingErrorCode.invalidValue, reason: "field \"request_id\": must not be empty")
         }
         guard haveTimestamp else { throw missing("timestamp") }
+    }
+
+    /// The top-level keys in format order (``topLevelFieldNames``), as ``JSONScanner/nextField(_:predicted:count:_:at:)`` wants them.
+    @inline(__always)
+    static func topLevelKey(_ i: Int) -> StaticString {
+        switch i {
+        case 0: #""request_id":"#
+        case 1: #""timestamp":"#
+        case 2: #""service":"#
+        case 3: #""task":"#
+        case 4: #""route":"#
+        case 5: #""model":"#
+        case 6: #""template":"#
+        case 7: #""release":"#
+        case 8: #""retrieval":"#
+        case 9: #""tools_expected":"#
+        case 10: #""tools":"#
+        case 11: #""validation":"#
+        case 12: #""outcome":"#
+        case 13: #""feedback":"#
+        case 14: #""latency_ms":"#
+        case 15: #""tokens":"#
+        case 16: #""cost_usd":"#
+        case 17: #""retries":"#
+        default: #""slices":"#
+        }
     }
 
     static func missing(_ path: String) -> RecordDecodingError {
