@@ -202,15 +202,16 @@ struct JSONScanner: ~Copyable {
             pos += 1
             return .end
         }
-        if predicted + 1 < fieldCount, consumeKey(keys(predicted + 1), &first) { return .known(predicted + 1) }
-        return try nextFieldInFull(&first, count: fieldCount, keys, at: path)
+        return try nextFieldInFull(&first, predicted: predicted, count: fieldCount, keys, at: path)
     }
 
-    /// ``nextField(_:predicted:count:_:at:)`` when no prediction held: reads the key and looks it up.
+    /// ``nextField(_:predicted:count:_:at:)`` when the predicted key is not next: tries the one after
+    /// it, else reads the key and looks it up.
     @inline(never)
     mutating func nextFieldInFull(
-        _ first: inout Bool, count fieldCount: Int, _ keys: (Int) -> StaticString, at path: FieldPath
+        _ first: inout Bool, predicted: Int, count fieldCount: Int, _ keys: (Int) -> StaticString, at path: FieldPath
     ) throws(RecordDecodingError) -> FieldKey {
+        if predicted + 1 < fieldCount, consumeKey(keys(predicted + 1), &first) { return .known(predicted + 1) }
         guard let span = try nextKey(&first, at: path) else { return .end }
         let k = bytes(of: span)
         var i = 0

@@ -7,6 +7,13 @@ extension RFC3339 {
     /// checked against the calendar (Feb 29 only in leap years). Second 60 is accepted for leap
     /// seconds and counts as the first second of the next minute.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard bytes.count >= 20, let p = bytes.baseAddress else { return nil }
+        if let micros = parseCommonShape(p, bytes.count) { return micros }
+        return parseInFull(bytes)
+    }
+
+    /// ``parse(_:)`` byte by byte, for every shape RFC 3339 allows.
+    static func parseInFull(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         let n = bytes.count
         guard n >= 20, let p = bytes.baseAddress else { return nil }
 
@@ -62,6 +69,77 @@ extension RFC3339 {
         let days = daysSinceEpoch(year: year, month: month, day: day, leap: leap)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return seconds * 1_000_000 + micros
+    }
+
+    /// The shapes writers almost always use, `YYYY-MM-DDTHH:MM:SSZ` with no fraction, milliseconds or
+    /// microseconds, checked a word at a time; nil means "not this shape" and ``parse(_:)`` reads the
+    /// text in full (which also rejects what is invalid).
+    @inline(__always)
+    static func parseCommonShape(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+        let raw = UnsafeRawPointer(p)
+        // XOR with the expected text turns digits into 0...9 and expected separators into 0.
+        let v0 = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) ^ wordOf("0000-00-")
+        let v1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) ^ wordOf("00T00:00")
+        var v2: UInt64
+        var fraction: UInt64 = 0
+        var fractionDigits = 0
+        switch n {
+        case 20:
+            v2 = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))) ^ wordOf(":00Z")
+        case 24:
+            v2 = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))) ^ wordOf(":00.")
+            fraction = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 20, as: UInt32.self))) ^ wordOf("000Z")
+            fractionDigits = 3
+        case 27:
+            v2 = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))) ^ wordOf(":00.")
+            fraction = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 19, as: UInt64.self)) ^ wordOf(".000000Z")
+            fractionDigits = 6
+        default:
+            return nil
+        }
+        // Separators (and the Z) must be exactly zero; every byte must be at most 9. A byte over 9
+        // sets its own high bit here; a carry it causes can only fail a neighbour, never pass one.
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let sevens: UInt64 = 0x7676_7676_7676_7676
+        guard v0 & 0xFF00_00FF_0000_0000 == 0, v1 & 0x0000_FF00_00FF_0000 == 0, v2 & 0xFF00_00FF == 0,
+              ((v0 &+ sevens) | v0 | (v1 &+ sevens) | v1 | (v2 &+ sevens) | v2) & highs == 0 else { return nil }
+        if fractionDigits == 3 {
+            guard fraction & 0xFF00_0000 == 0, ((fraction &+ sevens) | fraction) & highs == 0 else { return nil }
+        } else if fractionDigits == 6 {
+            guard fraction & 0xFF00_0000_0000_00FF == 0, ((fraction &+ sevens) | fraction) & highs == 0 else { return nil }
+            fraction >>= 8
+        }
+        @inline(__always) func digit(_ v: UInt64, _ i: UInt64) -> Int64 { Int64((v >> (8 * i)) & 0xFF) }
+        // Every value below is bounded by its digits, so wrapping arithmetic cannot wrap.
+        let year = digit(v0, 0) &* 1000 &+ digit(v0, 1) &* 100 &+ digit(v0, 2) &* 10 &+ digit(v0, 3)
+        let month = digit(v0, 5) &* 10 &+ digit(v0, 6)
+        let day = digit(v1, 0) &* 10 &+ digit(v1, 1)
+        let hour = digit(v1, 3) &* 10 &+ digit(v1, 4)
+        let minute = digit(v1, 6) &* 10 &+ digit(v1, 7)
+        let second = digit(v2, 1) &* 10 &+ digit(v2, 2)
+        let leap = isLeapYear(year)
+        guard month >= 1, month <= 12, day >= 1, day <= daysInMonth(month: month, leap: leap),
+              hour <= 23, minute <= 59, second <= 60 else { return nil }
+        var micros: Int64 = 0
+        if fractionDigits > 0 {
+            var k: UInt64 = 0
+            while k < UInt64(fractionDigits) {
+                micros = micros &* 10 &+ digit(fraction, k)
+                k += 1
+            }
+            if fractionDigits == 3 { micros &*= 1000 }
+        }
+        let days = daysSinceEpoch(year: year, month: month, day: day, leap: leap)
+        return (days &* 86_400 &+ hour &* 3600 &+ minute &* 60 &+ second) &* 1_000_000 &+ micros
+    }
+
+    /// The little-endian word of up to 8 ASCII bytes.
+    @inline(__always)
+    static func wordOf(_ s: StaticString) -> UInt64 {
+        var w: UInt64 = 0
+        let p = s.utf8Start
+        for i in 0..<s.utf8CodeUnitCount { w |= UInt64(p[i]) << (8 * UInt64(i)) }
+        return w
     }
 
     /// ``daysFromCivil(year:month:day:)`` for the four-digit years a timestamp can hold, without its

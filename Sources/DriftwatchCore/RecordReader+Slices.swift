@@ -16,7 +16,9 @@ extension RecordReader {
 
             var existing: Int?
             if out.count <= 8 {
-                existing = out.firstIndex { $0.key == key }
+                // Comparing lengths first keeps the usual all-distinct keys off String's slow compare.
+                let length = key.utf8.count
+                existing = out.firstIndex { $0.key.utf8.count == length && $0.key == key }
             } else {
                 if index.isEmpty {
                     for (i, slice) in out.enumerated() { index[slice.key] = i }

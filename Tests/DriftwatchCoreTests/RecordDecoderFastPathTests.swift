@@ -61,4 +61,43 @@ struct RecordDecoderFastPathTests {
         }
         #expect(mismatches == 0)
     }
+
+    @Test("the common timestamp shapes parse exactly as the full parser, for every single-byte change")
+    func timestampShapes() {
+        let stamps = ["2024-02-29T12:34:56Z", "2024-02-29T12:34:56.789Z", "2024-02-29T12:34:56.123456Z",
+                      "1999-12-31T23:59:60Z", "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999999Z"]
+        var checked = 0
+        for stamp in stamps {
+            let bytes = Array(stamp.utf8)
+            #expect(RFC3339.parse(bytes) != nil)
+            for i in bytes.indices {
+                for value in 0...255 {
+                    var mutated = bytes
+                    mutated[i] = UInt8(value)
+                    let fast = mutated.withUnsafeBufferPointer { RFC3339.parse($0) }
+                    let full = mutated.withUnsafeBufferPointer { RFC3339.parseInFull($0) }
+                    if fast != full { Issue.record("\(stamp) with byte \(i) = \(value): \(String(describing: fast)) vs \(String(describing: full))") }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 30_000)
+    }
+
+    @Test("random instants in every fraction width parse as the full parser does")
+    func timestampWidths() {
+        var g = SeededGenerator(seed: 2024)
+        for _ in 0..<5000 {
+            let micros = Int64.random(in: -62_167_219_200_000_000...253_402_300_799_999_999, using: &g)
+            let base = RFC3339.format(micros: micros - micros % 1_000_000)
+            let whole = String(base.dropLast())
+            let frac = String(1_000_000 + micros % 1_000_000 + (micros % 1_000_000 < 0 ? 1_000_000 : 0)).dropFirst()
+            for text in [base, whole + "." + frac.prefix(3) + "Z", whole + "." + frac + "Z"] {
+                let bytes = Array(text.utf8)
+                let fast = bytes.withUnsafeBufferPointer { RFC3339.parse($0) }
+                #expect(fast == bytes.withUnsafeBufferPointer { RFC3339.parseInFull($0) }, "\(text)")
+                #expect(fast != nil, "\(text)")
+            }
+        }
+    }
 }
