@@ -28,13 +28,25 @@ enum SmallASCII {
     /// one of them is not ASCII. Only valid when ``layoutMatches``.
     @inline(__always)
     static func make(_ lo: UInt64, _ hi: UInt64, count n: Int) -> String? {
+        let (l, h) = masked(lo, hi, count: n)
+        guard (l | h) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        return unsafeBitCast((l, h | (0xE0 | UInt64(n)) << 56), to: String.self)
+    }
+
+    /// ``make(_:_:count:)`` for bytes the caller has already seen to be ASCII.
+    @inline(__always)
+    static func make(ascii lo: UInt64, _ hi: UInt64, count n: Int) -> String {
+        let (l, h) = masked(lo, hi, count: n)
+        return unsafeBitCast((l, h | (0xE0 | UInt64(n)) << 56), to: String.self)
+    }
+
+    /// The first `n` (≤ 15) bytes of `lo` then `hi`, the rest zeroed.
+    @inline(__always)
+    static func masked(_ lo: UInt64, _ hi: UInt64, count n: Int) -> (UInt64, UInt64) {
         let loBits = min(n, 8) &* 8
         let hiBits = max(n &- 8, 0) &* 8
         let loMask: UInt64 = loBits == 64 ? ~0 : (1 << UInt64(loBits)) &- 1
         let hiMask: UInt64 = (1 << UInt64(hiBits)) &- 1
-        let l = lo & loMask
-        let h = hi & hiMask
-        guard (l | h) & 0x8080_8080_8080_8080 == 0 else { return nil }
-        return unsafeBitCast((l, h | (0xE0 | UInt64(n)) << 56), to: String.self)
+        return (lo & loMask, hi & hiMask)
     }
 }

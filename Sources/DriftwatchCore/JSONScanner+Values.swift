@@ -8,7 +8,31 @@ extension JSONScanner {
 
     @inline(__always)
     mutating func readString(at path: FieldPath) throws(RecordDecodingError) -> String {
-        makeString(try readStringSpan(at: path))
+        if let s = readShortASCIIString() { return s }
+        return makeString(try readStringSpan(at: path))
+    }
+
+    /// A string of at most 15 plain ASCII bytes (no escapes) at `pos`, found and built from the
+    /// same two word loads; nil (consuming nothing) for anything else, which the general path reads.
+    @inline(__always)
+    mutating func readShortASCIIString() -> String? {
+        guard smallStringsFromWords, pos + 17 <= count, base[pos] == UInt8(ascii: "\"") else { return nil }
+        let p = UnsafeRawPointer(base + pos + 1)
+        let lo = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+        let hi = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        // The first byte that is a quote, backslash, control or non-ASCII must be the closing quote.
+        let n: Int
+        let flagsLo = Self.attentionFlags(lo)
+        if flagsLo != 0 {
+            n = flagsLo.trailingZeroBitCount >> 3
+        } else {
+            let flagsHi = Self.attentionFlags(hi)
+            guard flagsHi != 0 else { return nil }
+            n = 8 + flagsHi.trailingZeroBitCount >> 3
+        }
+        guard n < 16, base[pos + 1 + n] == UInt8(ascii: "\"") else { return nil }
+        pos += n + 2
+        return SmallASCII.make(ascii: lo, hi, count: n)
     }
 
     /// A string, or nil for `null` (absent and null mean the same for optional fields).
