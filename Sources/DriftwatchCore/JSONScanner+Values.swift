@@ -12,6 +12,27 @@ extension JSONScanner {
         return makeString(try readStringSpan(at: path))
     }
 
+    /// The next key of an object when it is written `"key":` (after its `,` unless it is the first)
+    /// with at most 15 plain ASCII bytes and no whitespace: the key and its span, with the scanner
+    /// where ``nextKey(_:at:)`` would leave it. Nil, consuming nothing, for anything else.
+    @inline(__always)
+    mutating func nextShortASCIIKey(_ first: inout Bool) -> (String, StringSpan)? {
+        let start = pos
+        if !first {
+            guard pos < count, base[pos] == UInt8(ascii: ",") else { return nil }
+            pos += 1
+        }
+        guard let key = readShortASCIIString(), pos < count, base[pos] == UInt8(ascii: ":") else {
+            pos = start
+            return nil
+        }
+        let span = StringSpan(start: pos - 1 - key.utf8.count, end: pos - 1, hasEscapes: false)
+        pos += 1
+        first = false
+        skipWhitespace()
+        return (key, span)
+    }
+
     /// A string of at most 15 plain ASCII bytes (no escapes) at `pos`, found and built from the
     /// same two word loads; nil (consuming nothing) for anything else, which the general path reads.
     @inline(__always)

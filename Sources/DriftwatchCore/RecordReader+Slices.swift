@@ -10,9 +10,17 @@ extension RecordReader {
         // Tombstones for keys removed by `null`, allocated only if that happens.
         var removed: [Bool] = []
         var first = true
-        while let keySpan = try s.nextKey(&first, at: { "slices" }) {
+        while true {
+            let keySpan: StringSpan
+            let key: String
+            if let short = s.nextShortASCIIKey(&first) {
+                (key, keySpan) = short
+            } else {
+                guard let span = try s.nextKey(&first, at: { "slices" }) else { break }
+                keySpan = span
+                key = s.makeString(span)
+            }
             let value = try readSliceValue(&s, key: keySpan)
-            let key = s.makeString(keySpan)
 
             var existing: Int?
             if out.count <= 8 {
