@@ -137,6 +137,7 @@ extension JSONScanner {
     mutating func readTimestamp(at path: FieldPath) throws(RecordDecodingError) -> Int64 {
         guard pos < count else { throw typeMismatch("an RFC 3339 string or epoch milliseconds", path) }
         if base[pos] == UInt8(ascii: "\"") {
+            if let micros = readCommonTimestamp() { return micros }
             let span = try scanString(at: path)
             guard let micros = RFC3339.parse(bytes(of: span)) else {
                 throw invalidEnum(path, expected: "an RFC 3339 timestamp", span)
@@ -160,6 +161,28 @@ extension JSONScanner {
         case .outOfRange:
             throw numberError(DecodingErrorCode.invalidValue, path, "epoch milliseconds out of range", token)
         }
+    }
+
+    /// A quoted timestamp in one of ``RFC3339/parseCommonShape(_:_:)``'s shapes, read in place: when
+    /// that parse succeeds every byte is a digit or separator, so the quote after them ends a valid
+    /// string and scanning it again would add nothing. Nil, consuming nothing, otherwise.
+    @inline(__always)
+    mutating func readCommonTimestamp() -> Int64? {
+        let text = base + pos + 1
+        let quote = UInt8(ascii: "\"")
+        let length: Int
+        if pos + 22 <= count, text[20] == quote {
+            length = 20
+        } else if pos + 26 <= count, text[24] == quote {
+            length = 24
+        } else if pos + 29 <= count, text[27] == quote {
+            length = 27
+        } else {
+            return nil
+        }
+        guard let micros = RFC3339.parseCommonShape(text, length) else { return nil }
+        pos += 2 + length
+        return micros
     }
 
     @inline(__always)

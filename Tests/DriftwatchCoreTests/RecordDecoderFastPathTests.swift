@@ -100,4 +100,30 @@ struct RecordDecoderFastPathTests {
             }
         }
     }
+
+    @Test("timestamps read in place decode as the full parser says, for every printable single-byte change")
+    func timestampsInLines() throws {
+        let stamps = ["2024-02-29T12:34:56Z", "2024-02-29T12:34:56.789Z", "2024-02-29T12:34:56.123456Z"]
+        for stamp in stamps {
+            let bytes = Array(stamp.utf8)
+            for i in bytes.indices {
+                for value in UInt8(0x20)...UInt8(0x7E) where value != UInt8(ascii: "\"") && value != UInt8(ascii: "\\") {
+                    var mutated = bytes
+                    mutated[i] = value
+                    let expected = mutated.withUnsafeBufferPointer { RFC3339.parseInFull($0) }
+                    // Last in the line (right at the end of the buffer) and first (far from it).
+                    let lines = [Array(#"{"request_id":"r","timestamp":""#.utf8) + mutated + Array(#""}"#.utf8),
+                                 Array(#"{"timestamp":""#.utf8) + mutated + Array(#"","request_id":"r"}"#.utf8)]
+                    for line in lines {
+                        do {
+                            let r = try decoder.decode(line)
+                            #expect(r.timestampMicros == expected, "\(String(decoding: mutated, as: UTF8.self))")
+                        } catch {
+                            #expect(expected == nil && error.code == "invalid_value", "\(String(decoding: mutated, as: UTF8.self)): \(error)")
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
