@@ -89,6 +89,7 @@ extension JSONScanner {
     /// A finite double; numbers too large for a double are `invalid_value`.
     @inline(__always)
     mutating func readDouble(at path: FieldPath) throws(RecordDecodingError) -> Double {
+        if let d = readPlainDouble() { return d }
         let token = try readNumber(at: path)
         let d = doubleValue(token)
         guard d.isFinite else {
@@ -107,6 +108,7 @@ extension JSONScanner {
     /// the minimum `invalid_value`.
     @inline(__always)
     mutating func readInteger(at path: FieldPath, minimum: Int64 = 0) throws(RecordDecodingError) -> Int64 {
+        if minimum <= 0, let v = readPlainNaturalNumber() { return v }
         let token = try readNumber(at: path)
         switch integerValue(token) {
         case .value(let v):
@@ -119,6 +121,79 @@ extension JSONScanner {
         case .outOfRange:
             throw numberError(DecodingErrorCode.invalidValue, path, "integer out of range", token)
         }
+    }
+
+    /// The common number shape `-?int(.frac)?` with at most 15 digits in all, read and converted in
+    /// one pass: below 2^53 the mantissa is exact, so dividing or multiplying by an exact power of
+    /// ten is correctly rounded (as in ``doubleValue(_:)``, which gives the same bits). Nil,
+    /// consuming nothing, for anything else (exponents, more digits, malformed text).
+    @inline(__always)
+    mutating func readPlainDouble() -> Double? {
+        var i = pos
+        guard i < count else { return nil }
+        let negative = base[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        guard i < count else { return nil }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var b = base[i] &- 0x30
+        guard b < 10 else { return nil }
+        if b == 0 {
+            i += 1
+            // "01" is not JSON; let the full scanner report it.
+            if i < count, base[i] &- 0x30 < 10 { return nil }
+        } else {
+            repeat {
+                mantissa = mantissa &* 10 &+ UInt64(b)
+                digits += 1
+                i += 1
+                guard i < count else { break }
+                b = base[i] &- 0x30
+            } while b < 10
+        }
+        var fractionDigits = 0
+        if i < count, base[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < count, base[i] &- 0x30 < 10 else { return nil }
+            repeat {
+                mantissa = mantissa &* 10 &+ UInt64(base[i] &- 0x30)
+                fractionDigits += 1
+                i += 1
+            } while i < count && base[i] &- 0x30 < 10
+        }
+        guard digits + fractionDigits <= 15 else { return nil }
+        if i < count, base[i] | 0x20 == UInt8(ascii: "e") { return nil }
+        pos = i
+        let magnitude = fractionDigits == 0 ? Double(mantissa) : Double(mantissa) / Self.powerOf10(fractionDigits)
+        return negative ? -magnitude : magnitude
+    }
+
+    /// A plain non-negative integer of at most 18 digits (`0` or `[1-9][0-9]*`, no fraction or
+    /// exponent). Nil, consuming nothing, for anything else.
+    @inline(__always)
+    mutating func readPlainNaturalNumber() -> Int64? {
+        var i = pos
+        guard i < count else { return nil }
+        var b = base[i] &- 0x30
+        guard b < 10 else { return nil }
+        var value: Int64 = 0
+        if b == 0 {
+            i += 1
+        } else {
+            repeat {
+                value = value &* 10 &+ Int64(b)
+                i += 1
+                guard i < count else { break }
+                b = base[i] &- 0x30
+            } while b < 10
+            guard i - pos <= 18 else { return nil }
+        }
+        if i < count {
+            let next = base[i]
+            guard next &- 0x30 >= 10, next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e") else { return nil }
+        }
+        pos = i
+        return value
     }
 
     /// An Int field: the same as ``readInteger(at:minimum:)``, narrowed (Int is 64-bit on our platforms).

@@ -126,4 +126,38 @@ struct RecordDecoderFastPathTests {
             }
         }
     }
+
+    @Test("plain decimals and integers decode to the correctly rounded value, bit for bit")
+    func plainNumbers() throws {
+        var g = SeededGenerator(seed: 1553)
+        var texts = ["0", "-0", "0.0", "-0.0", "1", "-1", "0.1", "0.000506", "123456789012345", "1234567890.12345",
+                     "999999999999999", "9999999999999999", "0.1234567890123456", "00", "01", "1.", ".5", "-", "1e5",
+                     "1.5E-3", "2424.1", "-54.8", "1.0000000000000002", "4503599627370497.5"]
+        for _ in 0..<3000 {
+            let intDigits = Int.random(in: 1...12, using: &g)
+            let fracDigits = Int.random(in: 0...8, using: &g)
+            var t = Bool.random(using: &g) ? "-" : ""
+            t += String(Int.random(in: 1...9, using: &g))
+            for _ in 1..<intDigits { t += String(Int.random(in: 0...9, using: &g)) }
+            if fracDigits > 0 {
+                t += "."
+                for _ in 0..<fracDigits { t += String(Int.random(in: 0...9, using: &g)) }
+            }
+            texts.append(t)
+        }
+        for text in texts {
+            let line = Array(#"{"request_id":"r","timestamp":0,"cost_usd":\#(text)}"#.utf8)
+            if let expected = Double(text), !text.hasPrefix("."), !text.hasSuffix("."), !text.hasPrefix("0") || text.count == 1 || text.dropFirst().first == ".",
+               !text.hasPrefix("-0") || text.count == 2 || text.dropFirst(2).first == "." {
+                let r = try decoder.decode(line)
+                #expect(r.costUSD?.bitPattern == expected.bitPattern, "\(text)")
+            } else {
+                #expect(throws: RecordDecodingError.self, "\(text)") { try decoder.decode(line) }
+            }
+            let intLine = Array(#"{"request_id":"r","timestamp":0,"tokens":{"input":\#(text),"output":0}}"#.utf8)
+            if let expected = Int(text), expected >= 0, text == String(expected) {
+                #expect(try decoder.decode(intLine).tokens?.input == expected, "\(text)")
+            }
+        }
+    }
 }
