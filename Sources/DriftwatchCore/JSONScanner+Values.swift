@@ -243,8 +243,9 @@ extension JSONScanner {
     /// string and scanning it again would add nothing. Nil, consuming nothing, otherwise.
     @inline(__always)
     mutating func readCommonTimestamp() -> Int64? {
-        let text = base + pos + 1
         let quote = UInt8(ascii: "\"")
+        guard pos < count, base[pos] == quote else { return nil }
+        let text = base + pos + 1
         let length: Int
         if pos + 22 <= count, text[20] == quote {
             length = 20

@@ -4,6 +4,11 @@
 /// Each object's keys are listed in format order (the order writers emit them), so that after
 /// field `i` the reader can predict field `i + 1` and match it with a few word compares; see
 /// ``JSONScanner/nextField(_:predicted:count:_:at:)``.
+///
+/// Values are read with a closure-free fast path at the call site first (`readShortASCIIString`,
+/// `readPlainDouble`, `readPlainNaturalNumber`, `readCommonTimestamp`), then with the general
+/// reader. The general readers take a field-path closure, and the optimizer specializes them per
+/// closure instead of inlining them into these large functions; a call per value cost ~5% of decoding.
 extension RecordReader {
     @inline(__always)
     static func modelKey(_ i: Int) -> StaticString {
@@ -32,10 +37,10 @@ extension RecordReader {
                 try s.skipValue(depth: 3, at: { "model." + JSONScanner.makeString(base: base, span: key) })
             case .known(let field):
                 switch field {
-                case 0: name = try s.readString(at: { "model.name" })
-                case 1: version = try s.readString(at: { "model.version" })
-                case 2: provider = try s.readOptionalString(at: { "model.provider" })
-                case 3: baseModel = try s.readOptionalString(at: { "model.base" })
+                case 0: if let v = s.readShortASCIIString() { name = v } else { name = try s.readString(at: { "model.name" }) }
+                case 1: if let v = s.readShortASCIIString() { version = v } else { version = try s.readString(at: { "model.version" }) }
+                case 2: if s.consumeNull() { provider = nil } else if let v = s.readShortASCIIString() { provider = v } else { provider = try s.readString(at: { "model.provider" }) }
+                case 3: if s.consumeNull() { baseModel = nil } else if let v = s.readShortASCIIString() { baseModel = v } else { baseModel = try s.readString(at: { "model.base" }) }
                 default: tuned = s.consumeNull() ? false : try s.readBool(at: { "model.tuned" })
                 }
                 next = field + 1
@@ -66,9 +71,9 @@ extension RecordReader {
                 try s.skipValue(depth: 3, at: { "template." + JSONScanner.makeString(base: base, span: key) })
             case .known(let field):
                 if field == 0 {
-                    id = try s.readString(at: { "template.id" })
+                    if let v = s.readShortASCIIString() { id = v } else { id = try s.readString(at: { "template.id" }) }
                 } else {
-                    version = try s.readString(at: { "template.version" })
+                    if let v = s.readShortASCIIString() { version = v } else { version = try s.readString(at: { "template.version" }) }
                 }
                 next = field + 1
             }
@@ -102,9 +107,9 @@ extension RecordReader {
                 try s.skipValue(depth: 3, at: { "release." + JSONScanner.makeString(base: base, span: key) })
             case .known(let field):
                 switch field {
-                case 0: release.dataset = try s.readOptionalString(at: { "release.dataset" })
-                case 1: release.validator = try s.readOptionalString(at: { "release.validator" })
-                default: release.evalSuite = try s.readOptionalString(at: { "release.eval_suite" })
+                case 0: if s.consumeNull() { release.dataset = nil } else if let v = s.readShortASCIIString() { release.dataset = v } else { release.dataset = try s.readString(at: { "release.dataset" }) }
+                case 1: if s.consumeNull() { release.validator = nil } else if let v = s.readShortASCIIString() { release.validator = v } else { release.validator = try s.readString(at: { "release.validator" }) }
+                default: if s.consumeNull() { release.evalSuite = nil } else if let v = s.readShortASCIIString() { release.evalSuite = v } else { release.evalSuite = try s.readString(at: { "release.eval_suite" }) }
                 }
                 next = field + 1
             }
@@ -138,8 +143,8 @@ extension RecordReader {
                 try s.skipValue(depth: 3, at: { "retrieval." + JSONScanner.makeString(base: base, span: key) })
             case .known(let field):
                 switch field {
-                case 0: indexVersion = try s.readString(at: { "retrieval.index_version" })
-                case 1: topK = try s.readOptionalInt(at: { "retrieval.top_k" })
+                case 0: if let v = s.readShortASCIIString() { indexVersion = v } else { indexVersion = try s.readString(at: { "retrieval.index_version" }) }
+                case 1: if s.consumeNull() { topK = nil } else if let v = s.readPlainNaturalNumber() { topK = Int(v) } else { topK = try s.readInt(at: { "retrieval.top_k" }) }
                 default: evidence = try readEvidence(&s)
                 }
                 next = field + 1
@@ -182,9 +187,9 @@ extension RecordReader {
                     })
                 case .known(let field):
                     switch field {
-                    case 0: id = try s.readString(at: { "retrieval.evidence[\(i)].id" })
-                    case 1: score = try s.readOptionalDouble(at: { "retrieval.evidence[\(i)].score" })
-                    default: updatedAt = try s.readOptionalTimestamp(at: { "retrieval.evidence[\(i)].updated_at" })
+                    case 0: if let v = s.readShortASCIIString() { id = v } else { id = try s.readString(at: { "retrieval.evidence[\(i)].id" }) }
+                    case 1: if s.consumeNull() { score = nil } else if let v = s.readPlainDouble() { score = v } else { score = try s.readDouble(at: { "retrieval.evidence[\(i)].score" }) }
+                    default: if s.consumeNull() { updatedAt = nil } else if let v = s.readCommonTimestamp() { updatedAt = v } else { updatedAt = try s.readTimestamp(at: { "retrieval.evidence[\(i)].updated_at" }) }
                     }
                     next = field + 1
                 }
@@ -231,9 +236,9 @@ extension RecordReader {
                 case .known(let field):
                     switch field {
                     case 0:
-                        name = try s.readString(at: { "tools[\(i)].name" })
+                        if let v = s.readShortASCIIString() { name = v } else { name = try s.readString(at: { "tools[\(i)].name" }) }
                     case 1:
-                        version = try s.readOptionalString(at: { "tools[\(i)].version" })
+                        if s.consumeNull() { version = nil } else if let v = s.readShortASCIIString() { version = v } else { version = try s.readString(at: { "tools[\(i)].version" }) }
                     case 2:
                         let span = try s.readStringSpan(at: { "tools[\(i)].status" })
                         let v = s.bytes(of: span)
@@ -247,7 +252,7 @@ extension RecordReader {
                             throw s.invalidEnum({ "tools[\(i)].status" }, expected: "one of ok, error, timeout", span)
                         }
                     default:
-                        latency = try s.readOptionalDouble(at: { "tools[\(i)].latency_ms" })
+                        if s.consumeNull() { latency = nil } else if let v = s.readPlainDouble() { latency = v } else { latency = try s.readDouble(at: { "tools[\(i)].latency_ms" }) }
                     }
                     next = field + 1
                 }
@@ -292,9 +297,9 @@ extension RecordReader {
                     try s.skipValue(depth: 4, at: { "validation[\(i)]." + JSONScanner.makeString(base: base, span: key) })
                 case .known(let field):
                     switch field {
-                    case 0: check = try s.readString(at: { "validation[\(i)].check" })
+                    case 0: if let v = s.readShortASCIIString() { check = v } else { check = try s.readString(at: { "validation[\(i)].check" }) }
                     case 1: passed = try s.readBool(at: { "validation[\(i)].passed" })
-                    default: reason = try s.readOptionalString(at: { "validation[\(i)].reason" })
+                    default: if s.consumeNull() { reason = nil } else if let v = s.readShortASCIIString() { reason = v } else { reason = try s.readString(at: { "validation[\(i)].reason" }) }
                     }
                     next = field + 1
                 }
@@ -329,9 +334,9 @@ extension RecordReader {
                 try s.skipValue(depth: 3, at: { "feedback." + JSONScanner.makeString(base: base, span: key) })
             case .known(let field):
                 if field == 0 {
-                    score = try s.readDouble(at: { "feedback.score" })
+                    if let v = s.readPlainDouble() { score = v } else { score = try s.readDouble(at: { "feedback.score" }) }
                 } else {
-                    source = try s.readOptionalString(at: { "feedback.source" })
+                    if s.consumeNull() { source = nil } else if let v = s.readShortASCIIString() { source = v } else { source = try s.readString(at: { "feedback.source" }) }
                 }
                 next = field + 1
             }
@@ -367,11 +372,11 @@ extension RecordReader {
                 try s.skipValue(depth: 3, at: { "latency_ms." + JSONScanner.makeString(base: base, span: key) })
             case .known(let field):
                 switch field {
-                case 0: total = try s.readDouble(at: { "latency_ms.total" })
-                case 1: latency.retrieval = try s.readOptionalDouble(at: { "latency_ms.retrieval" })
-                case 2: latency.tools = try s.readOptionalDouble(at: { "latency_ms.tools" })
-                case 3: latency.generation = try s.readOptionalDouble(at: { "latency_ms.generation" })
-                default: latency.validation = try s.readOptionalDouble(at: { "latency_ms.validation" })
+                case 0: if let v = s.readPlainDouble() { total = v } else { total = try s.readDouble(at: { "latency_ms.total" }) }
+                case 1: if s.consumeNull() { latency.retrieval = nil } else if let v = s.readPlainDouble() { latency.retrieval = v } else { latency.retrieval = try s.readDouble(at: { "latency_ms.retrieval" }) }
+                case 2: if s.consumeNull() { latency.tools = nil } else if let v = s.readPlainDouble() { latency.tools = v } else { latency.tools = try s.readDouble(at: { "latency_ms.tools" }) }
+                case 3: if s.consumeNull() { latency.generation = nil } else if let v = s.readPlainDouble() { latency.generation = v } else { latency.generation = try s.readDouble(at: { "latency_ms.generation" }) }
+                default: if s.consumeNull() { latency.validation = nil } else if let v = s.readPlainDouble() { latency.validation = v } else { latency.validation = try s.readDouble(at: { "latency_ms.validation" }) }
                 }
                 next = field + 1
             }
@@ -401,9 +406,9 @@ extension RecordReader {
                 try s.skipValue(depth: 3, at: { "tokens." + JSONScanner.makeString(base: base, span: key) })
             case .known(let field):
                 if field == 0 {
-                    input = try s.readInt(at: { "tokens.input" })
+                    if let v = s.readPlainNaturalNumber() { input = Int(v) } else { input = try s.readInt(at: { "tokens.input" }) }
                 } else {
-                    output = try s.readInt(at: { "tokens.output" })
+                    if let v = s.readPlainNaturalNumber() { output = Int(v) } else { output = try s.readInt(at: { "tokens.output" }) }
                 }
                 next = field + 1
             }

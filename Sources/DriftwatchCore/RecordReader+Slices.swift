@@ -65,10 +65,12 @@ extension RecordReader {
         }
         switch s.base[s.pos] {
         case UInt8(ascii: "\""):
+            if let v = s.readShortASCIIString() { return .string(v) }
             return .string(try s.readString(at: { "slices." + JSONScanner.makeString(base: base, span: key) }))
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             return .bool(try s.readBool(at: { "slices." + JSONScanner.makeString(base: base, span: key) }))
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            if let v = s.readPlainDouble() { return .number(v) }
             return .number(try s.readDouble(at: { "slices." + JSONScanner.makeString(base: base, span: key) }))
         default:
             if s.consumeNull() { return nil }

@@ -35,14 +35,14 @@ enum RecordReader {
             case .known(let field):
                 switch field {
                 case 0:
-                    record.requestID = try s.readString(at: { "request_id" })
+                    if let v = s.readShortASCIIString() { record.requestID = v } else { record.requestID = try s.readString(at: { "request_id" }) }
                     haveRequestID = true
                 case 1:
-                    record.timestampMicros = try s.readTimestamp(at: { "timestamp" })
+                    if let v = s.readCommonTimestamp() { record.timestampMicros = v } else { record.timestampMicros = try s.readTimestamp(at: { "timestamp" }) }
                     haveTimestamp = true
-                case 2: record.service = try s.readOptionalString(at: { "service" })
-                case 3: record.task = try s.readOptionalString(at: { "task" })
-                case 4: record.route = try s.readOptionalString(at: { "route" })
+                case 2: if s.consumeNull() { record.service = nil } else if let v = s.readShortASCIIString() { record.service = v } else { record.service = try s.readString(at: { "service" }) }
+                case 3: if s.consumeNull() { record.task = nil } else if let v = s.readShortASCIIString() { record.task = v } else { record.task = try s.readString(at: { "task" }) }
+                case 4: if s.consumeNull() { record.route = nil } else if let v = s.readShortASCIIString() { record.route = v } else { record.route = try s.readString(at: { "route" }) }
                 case 5: record.model = try readModel(&s)
                 case 6: record.template = try readTemplate(&s)
                 case 7: record.release = try readRelease(&s)
@@ -54,8 +54,8 @@ enum RecordReader {
                 case 13: record.feedback = try readFeedback(&s)
                 case 14: record.latency = try readLatency(&s)
                 case 15: record.tokens = try readTokens(&s)
-                case 16: record.costUSD = try s.readOptionalDouble(at: { "cost_usd" })
-                case 17: record.retries = try s.readOptionalInt(at: { "retries" })
+                case 16: if s.consumeNull() { record.costUSD = nil } else if let v = s.readPlainDouble() { record.costUSD = v } else { record.costUSD = try s.readDouble(at: { "cost_usd" }) }
+                case 17: if s.consumeNull() { record.retries = nil } else if let v = s.readPlainNaturalNumber() { record.retries = Int(v) } else { record.retries = try s.readInt(at: { "retries" }) }
                 default: record.slices = try readSlices(&s)
                 }
                 next = field + 1
@@ -119,7 +119,11 @@ enum RecordReader {
         var first = true
         var i = 0
         while try s.nextElement(&first, at: { "\(name)" }) {
-            out.append(try s.readString(at: { "\(name)[\(i)]" }))
+            if let v = s.readShortASCIIString() {
+                out.append(v)
+            } else {
+                out.append(try s.readString(at: { "\(name)[\(i)]" }))
+            }
             i += 1
         }
         return out
