@@ -134,37 +134,40 @@ extension JSONScanner {
         let negative = base[i] == UInt8(ascii: "-")
         if negative { i += 1 }
         guard i < count else { return nil }
-        var mantissa: UInt64 = 0
-        var digits = 0
+        var mantissa: Int64 = 0
+        let integerStart = i
         var b = base[i] &- 0x30
         guard b < 10 else { return nil }
         if b == 0 {
-            i += 1
+            i &+= 1
             // "01" is not JSON; let the full scanner report it.
             if i < count, base[i] &- 0x30 < 10 { return nil }
         } else {
             repeat {
-                mantissa = mantissa &* 10 &+ UInt64(b)
-                digits += 1
-                i += 1
+                mantissa = mantissa &* 10 &+ Int64(b)
+                i &+= 1
                 guard i < count else { break }
                 b = base[i] &- 0x30
             } while b < 10
         }
+        var digits = i &- integerStart
         var fractionDigits = 0
         if i < count, base[i] == UInt8(ascii: ".") {
-            i += 1
+            i &+= 1
+            let fractionStart = i
             guard i < count, base[i] &- 0x30 < 10 else { return nil }
             repeat {
-                mantissa = mantissa &* 10 &+ UInt64(base[i] &- 0x30)
-                fractionDigits += 1
-                i += 1
+                mantissa = mantissa &* 10 &+ Int64(base[i] &- 0x30)
+                i &+= 1
             } while i < count && base[i] &- 0x30 < 10
+            fractionDigits = i &- fractionStart
+            digits &+= fractionDigits
         }
-        guard digits + fractionDigits <= 15 else { return nil }
+        // Digits are counted before converting, so the wrapping arithmetic above never matters.
+        guard digits <= 15 else { return nil }
         if i < count, base[i] | 0x20 == UInt8(ascii: "e") { return nil }
         pos = i
-        let magnitude = fractionDigits == 0 ? Double(mantissa) : Double(mantissa) / Self.powerOf10(fractionDigits)
+        let magnitude = Double(mantissa) / plainDecimalDivisors[fractionDigits]
         return negative ? -magnitude : magnitude
     }
 
@@ -290,3 +293,8 @@ extension JSONScanner {
         return String(s.prefix(limit)).debugDescription + "…"
     }
 }
+
+/// 10^k for k in 0...15, all exact, for ``JSONScanner/readPlainDouble()``.
+private let plainDecimalDivisors: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+]
