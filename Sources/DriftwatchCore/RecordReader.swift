@@ -27,7 +27,11 @@ enum RecordReader {
         var first = true
         var next = 0
         fields: while true {
-            switch try s.nextField(&first, predicted: next, count: 19, topLevelKey, at: { "" }) {
+            // The predicted key is tried here too: this function is too large for the optimizer to
+            // inline `topLevelKey` through `nextField`, and a call per key is measurable.
+            let field = next < 19 && s.consumeKey(topLevelKey(next), &first)
+                ? FieldKey.known(next) : try s.nextField(&first, predicted: next, count: 19, topLevelKey, at: { "" })
+            switch field {
             case .end:
                 break fields
             case .unknown(let key):
