@@ -1,12 +1,62 @@
 /// A decoded line ready to store: the record and the exact bytes it came from.
 public struct IngestedRecord: Sendable {
     public var record: RequestRecord
-    /// The line without its newline, kept so unknown fields are never lost.
-    public var raw: [UInt8]
+    // Stored properties the store reads one by one: calling a method on a record in place copies it whole.
+    @usableFromInline package private(set) var ownBytes: [UInt8]
+    @usableFromInline package private(set) var arena: LineArena?
+    @usableFromInline package private(set) var range: Range<Int>
 
     public init(record: RequestRecord, raw: [UInt8]) {
         self.record = record
-        self.raw = raw
+        self.ownBytes = raw
+        self.range = 0..<raw.count
+    }
+
+    /// A record whose line lies in `arena` (the tailer's batches: one buffer per batch instead of an
+    /// allocation per line, which glibc serves slowly for lines over 1 KiB).
+    package init(record: RequestRecord, arena: LineArena, range: Range<Int>) {
+        self.record = record
+        self.ownBytes = []
+        self.arena = arena
+        self.range = range
+    }
+
+    /// The line without its newline, kept so unknown fields are never lost.
+    public var raw: [UInt8] {
+        get { arena.map { Array($0.bytes[range]) } ?? ownBytes }
+        set { ownBytes = newValue; arena = nil; range = 0..<newValue.count }
+    }
+
+    /// Calls `body` with the line's bytes, without copying them.
+    @inlinable
+    public func withRawBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        if let arena {
+            return try arena.bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        }
+        return try ownBytes.withUnsafeBytes(body)
+    }
+}
+
+/// Lines of one batch, back to back. Appended to only by the batch's builder before the batch is
+/// handed over, read only afterwards; hence unchecked Sendable.
+public final class LineArena: @unchecked Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    package init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// Empties the arena for the next batch, keeping its memory; only once no record refers to it.
+    package func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
+    /// Drops everything from `count` on (a line that became a dead letter).
+    package func truncate(to count: Int) { bytes.removeSubrange(count...) }
+
+    package var count: Int { bytes.count }
+
+    /// Appends `line` and returns where it lies.
+    package func append(_ line: UnsafeRawBufferPointer) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: line)
+        return start..<bytes.count
     }
 }
 
@@ -69,18 +119,29 @@ public struct FileCheckpoint: Sendable, Equatable {
 }
 
 /// What one commit writes: records, dead letters, and the offsets that cover exactly them.
+///
+/// Records come decoded (``records``) or, for sinks that take them (``IngestSink/acceptsScannedRecords``),
+/// as columns and lines in ``arena`` (``scanned``: the tailer's fast path, no ``RequestRecord`` built).
+/// A sink stores `records` first, then `scanned`, each in order.
 public struct IngestBatch: Sendable {
     public var records: [IngestedRecord]
+    public var scanned: [ScannedRecord]
+    /// Holds the lines and column strings of ``scanned``.
+    public var arena: LineArena?
     public var deadLetters: [DeadLetter]
     public var checkpoints: [FileCheckpoint]
 
     public init(records: [IngestedRecord] = [], deadLetters: [DeadLetter] = [], checkpoints: [FileCheckpoint] = []) {
         self.records = records
+        self.scanned = []
+        self.arena = nil
         self.deadLetters = deadLetters
         self.checkpoints = checkpoints
     }
 
-    public var isEmpty: Bool { records.isEmpty && deadLetters.isEmpty && checkpoints.isEmpty }
+    public var isEmpty: Bool { records.isEmpty && scanned.isEmpty && deadLetters.isEmpty && checkpoints.isEmpty }
+    /// Records of either kind.
+    public var recordCount: Int { records.count + scanned.count }
 }
 
 /// The result of committing a batch.
@@ -90,7 +151,7 @@ public struct IngestCommitResult: Sendable, Equatable {
     /// Records whose `request_id` was already stored (re-ingestion is a no-op).
     public var duplicates: Int
     public var deadLettered: Int
-    /// Aligned with the batch's records: each stored record's row id, 0 for a duplicate; empty when the sink
+    /// Aligned with the batch's records (then its scanned records): each stored record's row id, 0 for a duplicate; empty when the sink
     /// has no row ids. Lets an in-process analyzer fold in exactly the rows stored (see `AnalyzingIngestSink`).
     public var insertedRowIDs: [Int64]
 
@@ -109,4 +170,11 @@ public struct IngestCommitResult: Sendable, Equatable {
 public protocol IngestSink: Sendable {
     func checkpoint(fingerprint: String) throws -> FileCheckpoint?
     func commit(_ batch: IngestBatch) throws -> IngestCommitResult
+    /// Whether the sink stores ``IngestBatch/scanned`` records; sinks that need decoded ``RequestRecord``s
+    /// (an in-process analyzer, tests that look at them) keep the default, false.
+    var acceptsScannedRecords: Bool { get }
+}
+
+extension IngestSink {
+    public var acceptsScannedRecords: Bool { false }
 }

@@ -23,12 +23,16 @@ public final class IngestPipeline {
     private let sink: any IngestSink
     private let tailer: FileTailer
     private let decoder = RecordDecoder()
+    /// Whether lines go to the sink as ``ScannedRecord``s (see ``RecordColumnScanner``) rather than decoded.
+    private let scansRecords: Bool
     /// Set for sources in another format than v1; nil decodes format v1 lines (the fast path).
     private let lineDecoder: (any RecordLineDecoder)?
     private let logger: Logger
     private let wallClockMicros: @Sendable () -> Int64
     private let buffer: UnsafeMutableRawBufferPointer
     private var batch = IngestBatch()
+    /// The current batch's lines (see ``LineArena``); replaced after every commit.
+    private var arena: LineArena
     private var batchBytes = 0
     private var counters = IngestSnapshot()
 
@@ -58,6 +62,7 @@ public final class IngestPipeline {
         self.configuration = configuration
         self.lineDecoder = lineDecoder
         self.sink = sink
+        self.scansRecords = sink.acceptsScannedRecords
         self.logger = logger
         self.stats = stats
         self.wallClockMicros = wallClockMicros
@@ -65,6 +70,11 @@ public final class IngestPipeline {
             try sink.checkpoint(fingerprint: fingerprint)
         }
         buffer = .allocate(byteCount: max(1, configuration.readChunkBytes), alignment: 16)
+        arena = LineArena(capacity: Self.arenaCapacity(configuration))
+    }
+
+    private static func arenaCapacity(_ configuration: IngestConfiguration) -> Int {
+        min(configuration.batchMaxBytes + configuration.maxLineBytes, 64 << 20)
     }
 
     deinit { buffer.deallocate() }
@@ -118,16 +128,26 @@ public final class IngestPipeline {
     @discardableResult
     public func commit() throws -> Int {
         let checkpoints = tailer.dirtyCheckpoints(nowMicros: wallClockMicros())
-        guard !batch.records.isEmpty || !batch.deadLetters.isEmpty || !checkpoints.isEmpty else { return 0 }
+        guard batch.recordCount > 0 || !batch.deadLetters.isEmpty || !checkpoints.isEmpty else { return 0 }
         batch.checkpoints = checkpoints
+        batch.arena = batch.scanned.isEmpty ? nil : arena
         let result = try sink.commit(batch)
         tailer.markCommitted(checkpoints)
         counters.inserted += UInt64(result.inserted)
         counters.duplicates += UInt64(result.duplicates)
         counters.commits += 1
         counters.lastCommitMicros = wallClockMicros()
-        batch = IngestBatch()
-        batch.records.reserveCapacity(min(configuration.batchMaxRecords, 1 << 16))
+        // Emptied rather than replaced: the records array keeps its capacity (records are large structs).
+        batch.records.removeAll(keepingCapacity: true)
+        batch.scanned.removeAll(keepingCapacity: true)
+        batch.arena = nil
+        batch.deadLetters.removeAll()
+        batch.checkpoints.removeAll()
+        if isKnownUniquelyReferenced(&arena) {
+            arena.removeAll()  // no record of the committed batch is kept elsewhere
+        } else {
+            arena = LineArena(capacity: Self.arenaCapacity(configuration))
+        }
         batchBytes = 0
         publish()
         afterCommit?()
@@ -138,7 +158,7 @@ public final class IngestPipeline {
     }
 
     private var isBatchFull: Bool {
-        batch.records.count + batch.deadLetters.count >= configuration.batchMaxRecords || batchBytes >= configuration.batchMaxBytes
+        batch.recordCount + batch.deadLetters.count >= configuration.batchMaxRecords || batchBytes >= configuration.batchMaxBytes
     }
 
     private func add(_ event: LineEvent, fingerprint: String, path: String) {
@@ -146,14 +166,31 @@ public final class IngestPipeline {
         switch event {
         case .line(let offset, _, let bytes):
             batchBytes += bytes.count
-            do {
+            do throws(RecordDecodingError) {
                 if let lineDecoder {
                     let records = try lineDecoder.records(fromLine: bytes)
                     batch.records.append(contentsOf: records)
                     counters.records += UInt64(records.count)
+                } else if scansRecords {
+                    // The fast path: columns straight from the bytes; lines it leaves alone get the decoder.
+                    let range = arena.append(bytes)
+                    if let columns = RecordColumnScanner.scan(bytes, base: range.lowerBound) {
+                        batch.scanned.append(ScannedRecord(columns: columns, line: range))
+                    } else {
+                        let record: RequestRecord
+                        do throws(RecordDecodingError) {
+                            record = try decoder.decode(bytes)
+                        } catch {
+                            arena.truncate(to: range.lowerBound)
+                            throw error
+                        }
+                        batch.scanned.append(ScannedRecord(columns: RecordColumns(record, arena: arena), line: range))
+                    }
+                    counters.records += 1
                 } else {
                     let record = try decoder.decode(bytes)
-                    batch.records.append(IngestedRecord(record: record, raw: Array(bytes)))
+                    let range = arena.append(bytes)
+                    batch.records.append(IngestedRecord(record: consume record, arena: arena, range: range))
                     counters.records += 1
                 }
             } catch {

@@ -36,33 +36,4 @@ public struct RecordQuery: Sendable, Equatable {
         self.slices = slices
         self.limit = limit
     }
-
-    /// The WHERE clause and its bindings, in order.
-    func whereClause() -> (sql: String, bindings: [Binding]) {
-        var terms: [String] = []
-        var bindings: [Binding] = []
-        if let from { terms.append("ts >= ?"); bindings.append(.int(from)) }
-        if let to { terms.append("ts < ?"); bindings.append(.int(to)) }
-        for (column, value) in [("task", task), ("model_name", modelName), ("model_version", modelVersion),
-                                ("template_version", templateVersion), ("index_version", indexVersion),
-                                ("route", route), ("outcome", outcome)] {
-            if let value { terms.append("\(column) = ?"); bindings.append(.text(value)) }
-        }
-        if let tool {
-            terms.append("EXISTS (SELECT 1 FROM json_each(records.raw, '$.tools') WHERE json_extract(json_each.value, '$.name') = ?)")
-            bindings.append(.text(tool))
-        }
-        for (key, value) in slices.sorted(by: { $0.key < $1.key }) {
-            // Compare as text so `true`, `3` and `de` all match what `SliceValue.description` prints.
-            terms.append("CAST(json_extract(records.raw, ?) AS TEXT) = ?")
-            bindings.append(.text("$.slices.\"\(String(key.filter { $0 != "\"" }))\""))
-            bindings.append(.text(value == "true" ? "1" : value == "false" ? "0" : value))
-        }
-        return (terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "), bindings)
-    }
-
-    enum Binding: Equatable {
-        case int(Int64)
-        case text(String)
-    }
 }

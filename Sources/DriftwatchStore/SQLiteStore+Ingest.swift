@@ -1,6 +1,8 @@
 public import DriftwatchCore
 
 extension SQLiteStore: IngestSink {
+    public var acceptsScannedRecords: Bool { true }
+
     public func checkpoint(fingerprint: String) throws -> FileCheckpoint? {
         try withConnection { connection in
             let statement = try connection.prepare("""
@@ -26,21 +28,8 @@ extension SQLiteStore: IngestSink {
     static func write(_ batch: IngestBatch, state: State) throws -> IngestCommitResult {
         let connection = state.connection
         let now = WallClock.nowMicros()
-        var inserted = 0
         var deadLettered = 0
-        var rowIDs: [Int64] = []  // analysis hook: the row id of each stored record, 0 for a duplicate
-        rowIDs.reserveCapacity(batch.records.count)
-        if !batch.records.isEmpty {
-            let statement = try state.insertRecord ?? connection.prepare(Self.insertRecordSQL)
-            state.insertRecord = statement
-            for index in batch.records.indices {
-                try RecordColumns.insert(batch.records[index], ingestedAt: now, with: statement)
-                statement.reset()
-                let changed = connection.changes
-                inserted += changed
-                rowIDs.append(changed > 0 ? connection.lastInsertRowID : 0)
-            }
-        }
+        let (inserted, rowIDs) = try RecordBlockWriter.insert(batch, ingestedAt: now, state: state)
         if !batch.deadLetters.isEmpty {
             let statement = try state.insertDeadLetter ?? connection.prepare("""
                 INSERT OR IGNORE INTO dead_letters (source, fingerprint, offset, length, code, reason, raw, created_at)
@@ -81,7 +70,7 @@ extension SQLiteStore: IngestSink {
                 try statement.run()
             }
         }
-        let duplicates = batch.records.count - inserted
+        let duplicates = batch.recordCount - inserted
         let totals = try state.addTotal ?? connection.prepare("""
             INSERT INTO ingest_totals (name, value) VALUES (?, ?)
             ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
@@ -95,13 +84,6 @@ extension SQLiteStore: IngestSink {
         return IngestCommitResult(inserted: inserted, duplicates: duplicates, deadLettered: deadLettered, insertedRowIDs: rowIDs)
     }
 
-    static let insertRecordSQL = """
-        INSERT OR IGNORE INTO records (request_id, ts, service, task, route, model_name, model_version, model_tuned,
-            template_id, template_version, index_version, outcome, latency_ms, tokens_in, tokens_out,
-            cost_usd, feedback, ingested_at, raw)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-
     static func checkpoint(from statement: SQLiteStatement) -> FileCheckpoint {
         FileCheckpoint(
             fingerprint: statement.text(0) ?? "",
@@ -112,33 +94,5 @@ extension SQLiteStore: IngestSink {
             lines: UInt64(max(0, statement.int64(5))),
             updatedAtMicros: statement.int64(6)
         )
-    }
-}
-
-/// Binds one record's columns to the prepared insert and runs it.
-enum RecordColumns {
-    static func insert(_ item: borrowing IngestedRecord, ingestedAt: Int64, with statement: SQLiteStatement) throws {
-        let r = item.record
-        statement.bind(1, r.requestID)
-        statement.bind(2, r.timestampMicros)
-        statement.bind(3, r.service)
-        statement.bind(4, r.task)
-        statement.bind(5, r.route)
-        statement.bind(6, r.model?.name)
-        statement.bind(7, r.model?.version)
-        statement.bind(8, r.model.map { Int64($0.tuned ? 1 : 0) })
-        statement.bind(9, r.template?.id)
-        statement.bind(10, r.template?.version)
-        statement.bind(11, r.retrieval?.indexVersion)
-        statement.bind(12, r.outcome?.rawValue)
-        statement.bind(13, r.latency?.total)
-        statement.bind(14, r.tokens.map { Int64($0.input) })
-        statement.bind(15, r.tokens.map { Int64($0.output) })
-        statement.bind(16, r.costUSD)
-        statement.bind(17, r.feedback?.score)
-        statement.bind(18, ingestedAt)
-        // The decoder accepted the line, so it is valid UTF-8 JSON text. Bound without a copy:
-        // the line is the largest value by far.
-        try item.raw.withUnsafeBytes { raw in try statement.stepBindingText(19, borrowing: raw) }
     }
 }

@@ -3,10 +3,10 @@ import DriftwatchCore
 extension SQLiteStore {
     public func summary() throws -> StoreSummary {
         try withConnection { connection in
-            let records = try connection.scalarInt("SELECT COUNT(*) FROM records")
+            let records = try connection.scalarInt("SELECT COALESCE(SUM(count), 0) FROM record_blocks")
             let deadLetters = try connection.scalarInt("SELECT COUNT(*) FROM dead_letters")
             let duplicates = try connection.scalarInt("SELECT COALESCE((SELECT value FROM ingest_totals WHERE name = 'duplicates'), 0)")
-            let range = try connection.prepare("SELECT MIN(ts), MAX(ts), MAX(ingested_at) FROM records")
+            let range = try connection.prepare("SELECT MIN(ts_min), MAX(ts_max), MAX(ingested_at) FROM record_blocks")
             _ = try range.step()
             let pageCount = try connection.scalarInt("PRAGMA page_count")
             let pageSize = try connection.scalarInt("PRAGMA page_size")
@@ -58,49 +58,70 @@ extension SQLiteStore {
         }
     }
 
-    /// Number of records matching `query`.
+    /// Number of records matching `query` (its limit ignored).
     public func countRecords(_ query: RecordQuery = RecordQuery()) throws -> Int64 {
         try withConnection { connection in
-            let (clause, bindings) = query.whereClause()
-            let statement = try connection.prepare("SELECT COUNT(*) FROM records \(clause)")
-            Self.bind(bindings, to: statement)
-            _ = try statement.step()
-            return statement.int64(0)
+            var total: Int64 = 0
+            try StoredBlock.scan(connection, from: query.from, to: query.to, withLines: query.needsLine, decodeEntries: true) { block in
+                if !query.filtersColumns, query.from.map({ block.tsMin >= $0 }) ?? true, query.to.map({ block.tsMax < $0 }) ?? true {
+                    total += Int64(block.count)  // wholly inside the time range
+                    return true
+                }
+                for entry in block.entries where query.matches(entry, line: { block.line(entry) }) { total += 1 }
+                return true
+            }
+            return total
         }
     }
 
-    /// The stored raw lines of records matching `query`, oldest first.
+    /// The stored raw lines of records matching `query`, oldest first (by timestamp, then row id).
     public func rawRecords(_ query: RecordQuery = RecordQuery()) throws -> [[UInt8]] {
         try withConnection { connection in
-            let (clause, bindings) = query.whereClause()
-            let limit = query.limit.map { " LIMIT \($0)" } ?? ""
-            let statement = try connection.prepare("SELECT raw FROM records \(clause) ORDER BY ts, id\(limit)")
-            Self.bind(bindings, to: statement)
-            var result: [[UInt8]] = []
-            while try statement.step() { result.append(statement.blob(0)) }  // TEXT read as bytes
-            return result
+            var found: [(ts: Int64, row: Int64, line: [UInt8])] = []
+            // Blocks come in row order, which is roughly time order: with a limit, the scan can stop once
+            // the kept records are all older than every later block can hold.
+            var blocks: [StoredBlock] = []
+            try StoredBlock.scan(connection, from: query.from, to: query.to, withLines: false, decodeEntries: false) { block in
+                blocks.append(block)
+                return true
+            }
+            blocks.sort { ($0.tsMin, $0.firstRow) < ($1.tsMin, $1.firstRow) }
+            let statement = try connection.prepare("SELECT columns, lines FROM record_blocks WHERE first_row = ?")
+            for block in blocks {
+                if let limit = query.limit, found.count >= limit {
+                    found.sort { ($0.ts, $0.row) < ($1.ts, $1.row) }
+                    found.removeLast(found.count - limit)
+                    if let newest = found.last?.ts, block.tsMin > newest { break }
+                }
+                statement.bind(1, block.firstRow)
+                guard try statement.step() else { statement.reset(); continue }
+                let entries = try RecordBlockReader.entries(statement.blob(0), block: block.firstRow)
+                let lines = statement.blob(1)
+                statement.reset()
+                let stored = StoredBlock(firstRow: block.firstRow, lastRow: block.lastRow, count: block.count, tsMin: block.tsMin,
+                                         tsMax: block.tsMax, ingestedAt: block.ingestedAt, entries: entries, lines: lines)
+                for entry in entries where query.matches(entry, line: { stored.line(entry) }) {
+                    found.append((entry.timestampMicros, entry.row, stored.line(entry)))
+                }
+            }
+            found.sort { ($0.ts, $0.row) < ($1.ts, $1.row) }
+            if let limit = query.limit, found.count > limit { found.removeLast(found.count - limit) }
+            return found.map(\.line)
         }
     }
 
     /// The `request_id`s of records matching `query`, in stored order.
     public func requestIDs(_ query: RecordQuery = RecordQuery()) throws -> [String] {
         try withConnection { connection in
-            let (clause, bindings) = query.whereClause()
-            let limit = query.limit.map { " LIMIT \($0)" } ?? ""
-            let statement = try connection.prepare("SELECT request_id FROM records \(clause) ORDER BY id\(limit)")
-            Self.bind(bindings, to: statement)
             var result: [String] = []
-            while try statement.step() { result.append(statement.text(0) ?? "") }
-            return result
-        }
-    }
-
-    static func bind(_ bindings: [RecordQuery.Binding], to statement: SQLiteStatement) {
-        for (i, binding) in bindings.enumerated() {
-            switch binding {
-            case .int(let v): statement.bind(Int32(i + 1), v)
-            case .text(let v): statement.bind(Int32(i + 1), v)
+            try StoredBlock.scan(connection, from: query.from, to: query.to, withLines: query.needsLine) { block in
+                for entry in block.entries where query.matches(entry, line: { block.line(entry) }) {
+                    if let limit = query.limit, result.count >= limit { return false }
+                    result.append(entry.requestID)
+                }
+                return query.limit.map { result.count < $0 } ?? true
             }
+            return result
         }
     }
 }
@@ -116,12 +137,17 @@ extension SQLiteStore {
     /// Up to `limit` records with row id greater than `id`, in row id order.
     public func records(afterID id: Int64, limit: Int) throws -> [RawRow] {
         try withConnection { connection in
-            let statement = try connection.prepare("SELECT id, raw FROM records WHERE id > ? ORDER BY id LIMIT ?")
-            statement.bind(1, id)
-            statement.bind(2, Int64(limit))
             var rows: [RawRow] = []
-            rows.reserveCapacity(limit)
-            while try statement.step() { rows.append(RawRow(id: statement.int64(0), raw: statement.blob(1))) }
+            rows.reserveCapacity(min(limit, 1 << 16))
+            guard limit > 0 else { return rows }
+            try StoredBlock.scan(connection, startingAtRow: id + 1, withLines: true) { block in
+                guard block.lastRow > id else { return true }
+                for entry in block.entries where entry.row > id {
+                    rows.append(RawRow(id: entry.row, raw: block.line(entry)))
+                    if rows.count >= limit { return false }
+                }
+                return true
+            }
             return rows
         }
     }
@@ -131,7 +157,7 @@ extension SQLiteStore {
     /// Timestamp of the newest stored record (an index lookup, cheap enough for every scrape).
     public func newestRecordMicros() throws -> Int64? {
         try withConnection { connection in
-            let statement = try connection.prepare("SELECT MAX(ts) FROM records")
+            let statement = try connection.prepare("SELECT MAX(ts_max) FROM record_blocks")
             _ = try statement.step()
             return statement.optionalInt64(0)
         }

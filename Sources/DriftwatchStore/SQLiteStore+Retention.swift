@@ -1,20 +1,28 @@
 public import DriftwatchCore
 
 extension SQLiteStore {
-    /// Deletes records (and dead letters) beyond the policy. Freed pages are reused by new records
-    /// (and returned to the file system in databases created with incremental auto-vacuum by
-    /// earlier versions). Checkpoints are kept, so deleted lines are never read again.
+    /// Deletes records (and dead letters) beyond the policy, with their `request_id` keys. Freed pages are
+    /// reused by new records (and returned to the file system in databases created with incremental
+    /// auto-vacuum by earlier versions). Checkpoints are kept, so deleted lines are never read again.
+    ///
+    /// By age, exactly the records older than the cutoff go (a block holding both is rewritten with the
+    /// newer ones). By size, whole blocks go, oldest first, until the file's used pages fit.
     public func applyRetention(_ policy: RetentionPolicy, nowMicros: Int64 = WallClock.nowMicros()) throws -> RetentionResult {
-        try withConnection { connection in
+        try withState { state in
+            let connection = state.connection
             var deletedRecords: Int64 = 0
             var deletedDeadLetters: Int64 = 0
             if let maxAge = policy.maxAgeMicros {
                 let cutoff = nowMicros - maxAge
                 try connection.transaction {
-                    let records = try connection.prepare("DELETE FROM records WHERE ts < ?")
-                    records.bind(1, cutoff)
-                    try records.run()
-                    deletedRecords += Int64(connection.changes)
+                    var expired: [StoredBlock] = []
+                    try StoredBlock.scan(connection, to: cutoff, withLines: true) { block in
+                        expired.append(block)
+                        return true
+                    }
+                    for block in expired {
+                        deletedRecords += try Self.removeBlock(block, keeping: { $0.timestampMicros >= cutoff }, state: state)
+                    }
                     let letters = try connection.prepare("DELETE FROM dead_letters WHERE created_at < ?")
                     letters.bind(1, cutoff)
                     try letters.run()
@@ -25,19 +33,25 @@ extension SQLiteStore {
             for _ in 0..<4 {
                 guard let maxBytes = policy.maxBytes else { break }
                 let used = try Self.usedBytes(connection)
-                let count = try connection.scalarInt("SELECT COUNT(*) FROM records")
+                let count = try connection.scalarInt("SELECT COALESCE(SUM(count), 0) FROM record_blocks")
                 guard used > maxBytes, count > 0 else { break }
                 // Estimate bytes per record from the current file and delete the oldest excess,
                 // aiming 10% under the limit so every pass is not a deletion.
                 let perRecord = max(1, used / count)
                 let excess = min(count, (used - maxBytes * 9 / 10) / perRecord + 1)
                 try connection.transaction {
-                    let statement = try connection.prepare("""
-                        DELETE FROM records WHERE id IN (SELECT id FROM records ORDER BY ts, id LIMIT ?)
-                        """)
-                    statement.bind(1, excess)
-                    try statement.run()
-                    deletedRecords += Int64(connection.changes)
+                    let statement = try connection.prepare("SELECT first_row, count FROM record_blocks ORDER BY ts_max, first_row")
+                    var oldest: [Int64] = []
+                    var planned: Int64 = 0
+                    while planned < excess, try statement.step() {
+                        oldest.append(statement.int64(0))
+                        planned += statement.int64(1)
+                    }
+                    statement.reset()
+                    for firstRow in oldest {
+                        guard let block = try StoredBlock.load(connection, firstRow: firstRow, withLines: false) else { continue }
+                        deletedRecords += try Self.removeBlock(block, keeping: { _ in false }, state: state)
+                    }
                 }
             }
             if deletedRecords + deletedDeadLetters > 0 {
@@ -45,6 +59,41 @@ extension SQLiteStore {
             }
             return RetentionResult(deletedRecords: deletedRecords, deletedDeadLetters: deletedDeadLetters)
         }
+    }
+
+    /// Deletes a block and the keys of its records except those `keeping` selects, which are written back
+    /// as a new block with the same row ids. Returns how many records went.
+    private static func removeBlock(_ block: StoredBlock, keeping: (RecordBlockEntry) -> Bool, state: State) throws -> Int64 {
+        let connection = state.connection
+        // Row ids are never reused, even once every block is gone: followers remember the last one they read.
+        try RecordBlockWriter.raiseRowHighWater(to: block.lastRow, connection)
+        let deleteKey = try connection.prepare("DELETE FROM record_keys WHERE request_id = ?")
+        var kept = RecordBlockBuilder()
+        var removed: Int64 = 0
+        let decoder = RecordDecoder()
+        for entry in block.entries {
+            if keeping(entry) {
+                let line = block.line(entry)
+                // Its line was accepted by the decoder when it was stored.
+                let record = try decoder.decode(line)
+                line.withUnsafeBytes { kept.append(record, raw: $0, row: entry.row) }
+            } else {
+                deleteKey.bind(1, entry.requestID)
+                try deleteKey.run()
+                removed += 1
+            }
+        }
+        let delete = try connection.prepare("DELETE FROM record_blocks WHERE first_row = ?")
+        delete.bind(1, block.firstRow)
+        try delete.run()
+        if !kept.isEmpty {
+            let insert = try connection.prepare("""
+                INSERT INTO record_blocks (first_row, last_row, count, ts_min, ts_max, ingested_at, columns, lines)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            try RecordBlockWriter.write(kept, ingestedAt: block.ingestedAt, with: insert)
+        }
+        return removed
     }
 
     private static func usedBytes(_ connection: SQLiteConnection) throws -> Int64 {

@@ -15,7 +15,9 @@ public final class SQLiteStore: Sendable {
 
     final class State {
         let connection: SQLiteConnection
-        var insertRecord: SQLiteStatement?
+        var insertKey: SQLiteStatement?
+        var insertBlock: SQLiteStatement?
+        var blockBuilder = RecordBlockBuilder()
         var insertDeadLetter: SQLiteStatement?
         var upsertCheckpoint: SQLiteStatement?
         var addTotal: SQLiteStatement?
@@ -65,6 +67,7 @@ public final class SQLiteStore: Sendable {
         for migration in StoreMigration.all where migration.version > current {
             try connection.transaction {
                 try connection.execute(migration.sql)
+                try migration.moveData?(connection)
                 let insert = try connection.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
                 insert.bind(1, Int64(migration.version))
                 insert.bind(2, migration.name)

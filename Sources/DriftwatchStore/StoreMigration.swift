@@ -4,6 +4,15 @@ package struct StoreMigration: Sendable {
     package var version: Int
     package var name: String
     package var sql: String
+    /// Data moved in Swift after `sql`, in the same transaction (for changes SQL alone cannot express).
+    var moveData: (@Sendable (SQLiteConnection) throws -> Void)?
+
+    init(version: Int, name: String, sql: String, moveData: (@Sendable (SQLiteConnection) throws -> Void)? = nil) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+        self.moveData = moveData
+    }
 }
 
 extension StoreMigration {
@@ -172,5 +181,22 @@ extension StoreMigration {
             ) WITHOUT ROWID;
             CREATE INDEX otlp_journal_traces_entry ON otlp_journal_traces(entry_id);
             """),
+        StoreMigration(version: 6, name: "records in blocks with a request_id key table", sql: """
+            CREATE TABLE record_blocks (
+                first_row INTEGER PRIMARY KEY,
+                last_row INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                ts_min INTEGER NOT NULL,
+                ts_max INTEGER NOT NULL,
+                ingested_at INTEGER NOT NULL,
+                columns BLOB NOT NULL,   -- see RecordBlockBuilder for the format
+                lines BLOB NOT NULL      -- the raw lines, each followed by a newline
+            );
+            CREATE INDEX record_blocks_ts_max ON record_blocks(ts_max);
+            CREATE TABLE record_keys (
+                request_id TEXT PRIMARY KEY,
+                row INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """, moveData: RecordBlockMigration.moveRowsIntoBlocks),
     ]
 }

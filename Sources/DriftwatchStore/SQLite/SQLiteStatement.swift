@@ -84,6 +84,25 @@ package final class SQLiteStatement {
         try step()
     }
 
+    /// Binds `bytes` as TEXT without copying them and `value` to `index2`, steps once and resets.
+    /// The bindings are cleared before returning. For the per-record key insert of bulk ingest.
+    package func stepBindingText(_ index: Int32, borrowing bytes: UnsafeRawBufferPointer, then index2: Int32, _ value: Int64) throws {
+        sqlite3_bind_int64(handle, index2, value)
+        try stepBindingText(index, borrowing: bytes)
+        sqlite3_reset(handle)
+    }
+
+    /// Like ``stepBindingText(_:borrowing:)`` for a BLOB.
+    package func stepBindingBlob(_ index: Int32, borrowing bytes: UnsafeRawBufferPointer) throws {
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            _ = sqlite3_bind_blob(handle, index, base, Int32(bytes.count), nil)
+        } else {
+            _ = sqlite3_bind_zeroblob(handle, index, 0)
+        }
+        defer { sqlite3_bind_null(handle, index) }
+        try step()
+    }
+
     /// Steps once; true while a row is available.
     @discardableResult
     package func step() throws -> Bool {

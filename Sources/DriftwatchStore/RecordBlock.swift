@@ -1,0 +1,415 @@
+import DriftwatchCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Records are stored in blocks: one `record_blocks` row holds up to ``maxRecords`` records (or about
+/// ``maxLineBytes`` of lines), their raw lines in one blob and their query columns in another.
+///
+/// Why blocks rather than a row per record: a SQLite row per record with secondary indexes cost
+/// ~5.5 µs of CPU per record on this class of machine, a block row plus a `request_id` key ~2.7 µs
+/// (`Benchmarks/store_layout.c`); ingest is bounded by that. The key table (`record_keys`) keeps
+/// re-ingestion a no-op; the columns keep every query of ``RecordQuery`` answerable without parsing lines.
+///
+/// Row ids are the record sequence numbers the analyzer and drift detector follow: each record has one,
+/// increasing in commit order, and a block's records have increasing row ids (with gaps only where
+/// retention or a migration left them).
+///
+/// The columns blob, all integers LEB128 varints (signed ones zigzag-encoded), is:
+/// - `u8` format version (1), `count`, the block's first row id (absolute) and first timestamp (absolute, µs);
+/// - nine column dictionaries (service, task, route, model name, model version, template id,
+///   template version, index version, outcome), each `n` then `n` × (`length`, UTF-8 bytes);
+/// - `count` entries: row delta from the previous entry (from the first row id for the first entry),
+///   line length, request id (`length`, bytes), timestamp delta from the block's first timestamp (signed),
+///   nine dictionary references (0 = absent, `k` = value `k - 1`), a flags byte (1 tuned known, 2 tuned,
+///   4 latency, 8 tokens, 16 cost, 32 feedback) and the values its flags announce (doubles as 8 bytes
+///   little-endian, tokens as input then output).
+struct RecordBlockBuilder {
+    static let maxRecords = 1024
+    static let maxLineBytes = 1 << 20
+    static let formatVersion: UInt8 = 1
+    static let columnCount = 9
+
+    private(set) var count = 0
+    private(set) var firstRow: Int64 = 0
+    private(set) var lastRow: Int64 = 0
+    private(set) var tsMin = Int64.max
+    private(set) var tsMax = Int64.min
+    private var firstTimestamp: Int64 = 0
+    /// The lines, each followed by a newline.
+    private(set) var lines: [UInt8] = []
+    private var entries: [UInt8] = []
+    private var dictionaries = [ColumnDictionary](repeating: ColumnDictionary(), count: RecordBlockBuilder.columnCount)
+
+    init() {
+        lines.reserveCapacity(Self.maxLineBytes + 64 * 1024)
+        entries.reserveCapacity(Self.maxRecords * 64)
+    }
+
+    var isEmpty: Bool { count == 0 }
+    var isFull: Bool { count >= Self.maxRecords || lines.count >= Self.maxLineBytes }
+
+    /// Appends a record of a batch, read in place (a copy of a record costs a ~1.2 KiB memcpy and a
+    /// retain per string and array in it).
+    mutating func append(_ item: UnsafePointer<IngestedRecord>, row: Int64) {
+        let range = item.pointee.range
+        if let arena = item.pointee.arena {
+            lines.append(contentsOf: arena.bytes[range])
+        } else {
+            lines.append(contentsOf: item.pointee.ownBytes)
+        }
+        let offset = MemoryLayout<IngestedRecord>.offset(of: \IngestedRecord.record)!
+        let record = (UnsafeRawPointer(item) + offset).assumingMemoryBound(to: RequestRecord.self)
+        appendColumns(record, lineLength: range.count, row: row)
+    }
+
+    mutating func append(_ record: RequestRecord, raw: UnsafeRawBufferPointer, row: Int64) {
+        lines.append(contentsOf: raw)
+        withUnsafePointer(to: record) { appendColumns($0, lineLength: raw.count, row: row) }
+    }
+
+    /// Appends a scanned record whose line and column strings lie in `arena`.
+    mutating func append(_ item: UnsafePointer<ScannedRecord>, arena: UnsafeRawBufferPointer, row: Int64) {
+        let line = item.pointee.line
+        lines.append(contentsOf: UnsafeRawBufferPointer(rebasing: arena[line]))
+        let offset = MemoryLayout<ScannedRecord>.offset(of: \ScannedRecord.columns)!
+        let c = (UnsafeRawPointer(item) + offset).assumingMemoryBound(to: RecordColumns.self)
+        begin(row: row, ts: c.pointee.timestampMicros, lineLength: line.count)
+        func bytes(_ span: ByteSpan) -> UnsafeRawBufferPointer? {
+            span.isNone ? nil : UnsafeRawBufferPointer(rebasing: arena[span.start..<(span.start + span.count)])
+        }
+        let id = bytes(c.pointee.requestID) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        entries.appendVarint(UInt64(id.count))
+        entries.append(contentsOf: id)
+        entries.appendVarint(zigzag(c.pointee.timestampMicros &- firstTimestamp))
+        reference(0, bytes(c.pointee.service))
+        reference(1, bytes(c.pointee.task))
+        reference(2, bytes(c.pointee.route))
+        reference(3, bytes(c.pointee.modelName))
+        reference(4, bytes(c.pointee.modelVersion))
+        reference(5, bytes(c.pointee.templateID))
+        reference(6, bytes(c.pointee.templateVersion))
+        reference(7, bytes(c.pointee.indexVersion))
+        if let outcome = c.pointee.outcome {
+            var raw = outcome.rawValue
+            raw.withUTF8 { reference(8, UnsafeRawBufferPointer($0)) }
+        } else {
+            entries.append(0)
+        }
+        let input = c.pointee.tokensInput, output = c.pointee.tokensOutput
+        appendValues(tuned: c.pointee.modelTuned, latency: c.pointee.latencyTotal,
+                     tokens: input.flatMap { i in output.map { (i, $0) } }, cost: c.pointee.costUSD, feedback: c.pointee.feedbackScore)
+    }
+
+    private mutating func begin(row: Int64, ts: Int64, lineLength: Int) {
+        if count == 0 {
+            firstRow = row
+            lastRow = row
+            firstTimestamp = ts
+        }
+        entries.appendVarint(UInt64(row - lastRow))
+        lastRow = row
+        count += 1
+        tsMin = min(tsMin, ts)
+        tsMax = max(tsMax, ts)
+        lines.append(UInt8(ascii: "\n"))
+        entries.appendVarint(UInt64(lineLength))
+    }
+
+    private mutating func appendColumns(_ r: UnsafePointer<RequestRecord>, lineLength: Int, row: Int64) {
+        let ts = r.pointee.timestampMicros
+        begin(row: row, ts: ts, lineLength: lineLength)
+        entries.appendString(r.pointee.requestID)
+        entries.appendVarint(zigzag(ts &- firstTimestamp))
+        reference(0, r.pointee.service)
+        reference(1, r.pointee.task)
+        reference(2, r.pointee.route)
+        reference(3, r.pointee.model?.name)
+        reference(4, r.pointee.model?.version)
+        reference(5, r.pointee.template?.id)
+        reference(6, r.pointee.template?.version)
+        reference(7, r.pointee.retrieval?.indexVersion)
+        reference(8, r.pointee.outcome?.rawValue)
+        let tokens = r.pointee.tokens
+        appendValues(tuned: r.pointee.model?.tuned, latency: r.pointee.latency?.total,
+                     tokens: tokens.map { ($0.input, $0.output) }, cost: r.pointee.costUSD, feedback: r.pointee.feedback?.score)
+    }
+
+    private mutating func appendValues(tuned: Bool?, latency: Double?, tokens: (Int, Int)?, cost: Double?, feedback: Double?) {
+        var flags: UInt8 = 0
+        if let tuned { flags |= 1; if tuned { flags |= 2 } }
+        if latency != nil { flags |= 4 }
+        if tokens != nil { flags |= 8 }
+        if cost != nil { flags |= 16 }
+        if feedback != nil { flags |= 32 }
+        entries.append(flags)
+        if let latency { entries.appendDouble(latency) }
+        if let tokens {
+            entries.appendVarint(zigzag(Int64(tokens.0)))
+            entries.appendVarint(zigzag(Int64(tokens.1)))
+        }
+        if let cost { entries.appendDouble(cost) }
+        if let feedback { entries.appendDouble(feedback) }
+    }
+
+    private mutating func reference(_ column: Int, _ value: String?) {
+        guard var value else { entries.append(0); return }
+        value.withUTF8 { reference(column, UnsafeRawBufferPointer($0)) }
+    }
+
+    private mutating func reference(_ column: Int, _ value: UnsafeRawBufferPointer?) {
+        guard let value else { entries.append(0); return }
+        entries.appendVarint(UInt64(dictionaries[column].id(of: value) + 1))
+    }
+
+    /// The columns blob for the records appended so far.
+    func encodedColumns() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(entries.count + 512)
+        out.append(Self.formatVersion)
+        out.appendVarint(UInt64(count))
+        out.appendVarint(zigzag(firstRow))
+        out.appendVarint(zigzag(firstTimestamp))
+        for dictionary in dictionaries { dictionary.encode(into: &out) }
+        out.append(contentsOf: entries)
+        return out
+    }
+
+    mutating func removeAll() {
+        count = 0
+        tsMin = .max
+        tsMax = .min
+        lines.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        for i in dictionaries.indices { dictionaries[i].removeAll() }
+    }
+}
+
+/// The distinct values of one column in one block, as bytes. Blocks hold few distinct values per
+/// column (tasks, versions, routes), so the last hit and a short linear scan answer most lookups;
+/// past 16 values a hash of the bytes narrows the scan.
+private struct ColumnDictionary {
+    private var storage: [UInt8] = []
+    private var ends: [Int] = []
+    private var last = 0
+    private var byHash: [UInt64: [Int]] = [:]
+
+    private func equals(_ i: Int, _ value: UnsafeRawBufferPointer) -> Bool {
+        let start = i == 0 ? 0 : ends[i - 1]
+        guard ends[i] - start == value.count else { return false }
+        return storage.withUnsafeBytes { all in
+            value.count == 0 || memcmp(all.baseAddress! + start, value.baseAddress!, value.count) == 0
+        }
+    }
+
+    private static func hash(_ value: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in value { h = (h ^ UInt64(b)) &* 0x0100_0000_01b3 }
+        return h
+    }
+
+    mutating func id(of value: UnsafeRawBufferPointer) -> Int {
+        if last < ends.count, equals(last, value) { return last }
+        if ends.count <= 16 {
+            for i in 0..<ends.count where equals(i, value) { last = i; return i }
+        } else if let candidates = byHash[Self.hash(value)] {
+            for i in candidates where equals(i, value) { last = i; return i }
+        }
+        storage.append(contentsOf: value)
+        ends.append(storage.count)
+        last = ends.count - 1
+        if ends.count == 17 {
+            for i in 0..<ends.count {
+                let start = i == 0 ? 0 : ends[i - 1]
+                let h = storage.withUnsafeBytes { Self.hash(UnsafeRawBufferPointer(rebasing: $0[start..<ends[i]])) }
+                byHash[h, default: []].append(i)
+            }
+        } else if ends.count > 17 {
+            byHash[Self.hash(value), default: []].append(last)
+        }
+        return last
+    }
+
+    func encode(into out: inout [UInt8]) {
+        out.appendVarint(UInt64(ends.count))
+        var start = 0
+        for end in ends {
+            out.appendVarint(UInt64(end - start))
+            out.append(contentsOf: storage[start..<end])
+            start = end
+        }
+    }
+
+    mutating func removeAll() {
+        storage.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        byHash.removeAll(keepingCapacity: true)
+        last = 0
+    }
+}
+
+/// One stored record's columns, decoded from a block.
+struct RecordBlockEntry {
+    var row: Int64
+    var requestID: String
+    var timestampMicros: Int64
+    var service: String?
+    var task: String?
+    var route: String?
+    var modelName: String?
+    var modelVersion: String?
+    var templateID: String?
+    var templateVersion: String?
+    var indexVersion: String?
+    var outcome: String?
+    var modelTuned: Bool?
+    var latencyMillis: Double?
+    var tokensIn: Int64?
+    var tokensOut: Int64?
+    var costUSD: Double?
+    var feedback: Double?
+    /// Where the line lies in the block's lines blob (without its newline).
+    var lineStart: Int
+    var lineLength: Int
+}
+
+/// Decodes a columns blob written by ``RecordBlockBuilder``.
+enum RecordBlockReader {
+    static func entries(_ blob: [UInt8], block: Int64) throws -> [RecordBlockEntry] {
+        var r = ByteReader(bytes: blob, block: block)
+        let version = try r.byte()
+        guard version == RecordBlockBuilder.formatVersion else {
+            throw DriftwatchError(.storage, "record block \(block): columns format \(version) is unknown (this driftwatch reads \(RecordBlockBuilder.formatVersion))")
+        }
+        let count = try r.count()
+        var row = unzigzag(try r.varint())
+        let firstTimestamp = unzigzag(try r.varint())
+        var dictionaries: [[String]] = []
+        dictionaries.reserveCapacity(RecordBlockBuilder.columnCount)
+        for _ in 0..<RecordBlockBuilder.columnCount {
+            let n = try r.count()
+            var values: [String] = []
+            values.reserveCapacity(n)
+            for _ in 0..<n { values.append(try r.string()) }
+            dictionaries.append(values)
+        }
+        func value(_ column: Int, _ r: inout ByteReader) throws -> String? {
+            let k = try r.count()
+            if k == 0 { return nil }
+            guard k <= dictionaries[column].count else { throw r.corrupt("dictionary reference out of range") }
+            return dictionaries[column][k - 1]
+        }
+        var result: [RecordBlockEntry] = []
+        result.reserveCapacity(count)
+        var lineStart = 0
+        for _ in 0..<count {
+            row += Int64(try r.varint())
+            let length = try r.count()
+            let requestID = try r.string()
+            let ts = firstTimestamp &+ unzigzag(try r.varint())
+            var entry = RecordBlockEntry(
+                row: row, requestID: requestID, timestampMicros: ts,
+                service: try value(0, &r), task: try value(1, &r), route: try value(2, &r),
+                modelName: try value(3, &r), modelVersion: try value(4, &r), templateID: try value(5, &r),
+                templateVersion: try value(6, &r), indexVersion: try value(7, &r), outcome: try value(8, &r),
+                lineStart: lineStart, lineLength: length
+            )
+            let flags = try r.byte()
+            if flags & 1 != 0 { entry.modelTuned = flags & 2 != 0 }
+            if flags & 4 != 0 { entry.latencyMillis = try r.double() }
+            if flags & 8 != 0 {
+                entry.tokensIn = unzigzag(try r.varint())
+                entry.tokensOut = unzigzag(try r.varint())
+            }
+            if flags & 16 != 0 { entry.costUSD = try r.double() }
+            if flags & 32 != 0 { entry.feedback = try r.double() }
+            lineStart += length + 1
+            result.append(entry)
+        }
+        return result
+    }
+}
+
+private struct ByteReader {
+    let bytes: [UInt8]
+    let block: Int64
+    var pos = 0
+
+    init(bytes: [UInt8], block: Int64) {
+        self.bytes = bytes
+        self.block = block
+    }
+
+    func corrupt(_ what: String) -> DriftwatchError {
+        DriftwatchError(.storage, "record block \(block): columns are corrupt at byte \(pos) (\(what))")
+    }
+
+    mutating func byte() throws -> UInt8 {
+        guard pos < bytes.count else { throw corrupt("truncated") }
+        defer { pos += 1 }
+        return bytes[pos]
+    }
+
+    mutating func varint() throws -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try byte()
+            guard shift < 64 else { throw corrupt("varint too long") }
+            value |= UInt64(b & 0x7F) << shift
+            if b & 0x80 == 0 { return value }
+            shift += 7
+        }
+    }
+
+    mutating func count() throws -> Int {
+        let v = try varint()
+        guard v <= UInt64(bytes.count) * 2 + (1 << 30) else { throw corrupt("count out of range") }
+        return Int(v)
+    }
+
+    mutating func string() throws -> String {
+        let n = try count()
+        guard pos + n <= bytes.count else { throw corrupt("truncated string") }
+        defer { pos += n }
+        return String(decoding: bytes[pos..<(pos + n)], as: UTF8.self)
+    }
+
+    mutating func double() throws -> Double {
+        guard pos + 8 <= bytes.count else { throw corrupt("truncated number") }
+        var bits: UInt64 = 0
+        for i in 0..<8 { bits |= UInt64(bytes[pos + i]) << (8 * UInt64(i)) }
+        pos += 8
+        return Double(bitPattern: bits)
+    }
+}
+
+@inline(__always) func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+@inline(__always) func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
+
+extension [UInt8] {
+    @inline(__always) mutating func appendVarint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        append(UInt8(truncatingIfNeeded: v))
+    }
+
+    mutating func appendString(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            appendVarint(UInt64(utf8.count))
+            append(contentsOf: utf8)
+        }
+    }
+
+    mutating func appendDouble(_ value: Double) {
+        var bits = value.bitPattern
+        for _ in 0..<8 {
+            append(UInt8(truncatingIfNeeded: bits))
+            bits >>= 8
+        }
+    }
+}

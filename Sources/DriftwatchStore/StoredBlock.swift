@@ -1,0 +1,88 @@
+import DriftwatchCore
+
+/// One `record_blocks` row as read back: its records' columns and, when asked for, their lines.
+struct StoredBlock {
+    var firstRow: Int64
+    var lastRow: Int64
+    var count: Int
+    var tsMin: Int64
+    var tsMax: Int64
+    var ingestedAt: Int64
+    var entries: [RecordBlockEntry]
+    var lines: [UInt8]
+
+    func line(_ entry: RecordBlockEntry) -> [UInt8] {
+        Array(lines[entry.lineStart..<(entry.lineStart + entry.lineLength)])
+    }
+
+    /// The block starting at `firstRow`, if there is one.
+    static func load(_ connection: SQLiteConnection, firstRow: Int64, withLines: Bool) throws -> StoredBlock? {
+        var found: StoredBlock?
+        try scan(connection, startingAtRow: firstRow, withLines: withLines) { block in
+            if block.firstRow == firstRow { found = block }
+            return false
+        }
+        return found
+    }
+
+    /// Reads the blocks whose time range overlaps `[from, to)` (either bound may be absent), in row order.
+    /// `body` returns false to stop early.
+    static func scan(
+        _ connection: SQLiteConnection, from: Int64? = nil, to: Int64? = nil, startingAtRow: Int64? = nil,
+        descending: Bool = false, withLines: Bool, decodeEntries: Bool = true,
+        _ body: (StoredBlock) throws -> Bool
+    ) throws {
+        var sql = "SELECT first_row, last_row, count, ts_min, ts_max, ingested_at, columns\(withLines ? ", lines" : "") FROM record_blocks WHERE ts_max >= ?1 AND ts_min < ?2"
+        if startingAtRow != nil {
+            // The block holding the row (the last one starting at or before it) and every later one.
+            sql += " AND first_row >= COALESCE((SELECT MAX(first_row) FROM record_blocks WHERE first_row <= ?3), 0)"
+        }
+        sql += descending ? " ORDER BY first_row DESC" : " ORDER BY first_row"
+        let statement = try connection.prepare(sql)
+        statement.bind(1, from ?? .min)
+        statement.bind(2, to ?? .max)
+        if let startingAtRow { statement.bind(3, startingAtRow) }
+        while try statement.step() {
+            let firstRow = statement.int64(0)
+            let block = StoredBlock(
+                firstRow: firstRow, lastRow: statement.int64(1), count: Int(statement.int64(2)),
+                tsMin: statement.int64(3), tsMax: statement.int64(4), ingestedAt: statement.int64(5),
+                entries: decodeEntries ? try RecordBlockReader.entries(statement.blob(6), block: firstRow) : [],
+                lines: withLines ? statement.blob(7) : []
+            )
+            if try !body(block) { break }
+        }
+    }
+}
+
+extension RecordQuery {
+    /// Whether the query looks at anything but time.
+    var filtersColumns: Bool {
+        task != nil || modelName != nil || modelVersion != nil || templateVersion != nil || indexVersion != nil
+            || route != nil || outcome != nil || needsLine
+    }
+
+    /// Whether the query needs the record's line (tools and slices are not columns).
+    var needsLine: Bool { tool != nil || !slices.isEmpty }
+
+    /// Whether a stored record matches. `line` is only called when ``needsLine``.
+    func matches(_ e: RecordBlockEntry, line: () -> [UInt8]) -> Bool {
+        if let from, e.timestampMicros < from { return false }
+        if let to, e.timestampMicros >= to { return false }
+        if let task, e.task != task { return false }
+        if let modelName, e.modelName != modelName { return false }
+        if let modelVersion, e.modelVersion != modelVersion { return false }
+        if let templateVersion, e.templateVersion != templateVersion { return false }
+        if let indexVersion, e.indexVersion != indexVersion { return false }
+        if let route, e.route != route { return false }
+        if let outcome, e.outcome != outcome { return false }
+        guard needsLine else { return true }
+        guard let record = try? RecordDecoder().decode(line()) else { return false }
+        if let tool, !record.tools.contains(where: { $0.name == tool }) { return false }
+        for (key, value) in slices {
+            // Compared as text, as `SliceValue.description` prints them (`true`, `3`, `de`).
+            guard let slice = record.slices.first(where: { $0.key == key }), slice.value.description == value else { return false }
+        }
+        return true
+    }
+}
