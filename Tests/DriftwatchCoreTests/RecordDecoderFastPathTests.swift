@@ -160,4 +160,13 @@ struct RecordDecoderFastPathTests {
             }
         }
     }
+
+    @Test("the predicted top-level keys are the format's field names, in order")
+    func topLevelKeyTable() {
+        let names = RecordReader.topLevelFieldNames
+        #expect(names.count == 19)
+        for (i, name) in names.enumerated() {
+            #expect(RecordReader.topLevelKey(i).description == "\"\(name)\":")
+        }
+    }
 }
