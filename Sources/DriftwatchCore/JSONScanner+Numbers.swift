@@ -103,6 +103,7 @@ extension JSONScanner {
 
     /// The nearest double (correctly rounded): exact arithmetic when the decimal fits (Clinger's fast
     /// path), else the standard library's parser on the validated text. Overflow gives ±infinity.
+    @inline(__always)
     func doubleValue(_ t: NumberToken) -> Double {
         if t.mantissa == 0 { return t.negative ? -0.0 : 0.0 }
         if !t.inexact && t.mantissa <= 1 << 53 && t.exponent >= -22 && t.exponent <= 22 {
@@ -110,6 +111,12 @@ extension JSONScanner {
             d = t.exponent < 0 ? d / Self.powerOf10(-t.exponent) : d * Self.powerOf10(t.exponent)
             return t.negative ? -d : d
         }
+        return parsedDoubleValue(t)
+    }
+
+    /// ``doubleValue(_:)`` beyond the exact fast path.
+    @inline(never)
+    func parsedDoubleValue(_ t: NumberToken) -> Double {
         let text = String(decoding: UnsafeBufferPointer(start: base + t.start, count: t.end - t.start), as: UTF8.self)
         return Double(text) ?? .nan
     }

@@ -159,15 +159,30 @@ extension JSONScanner {
     /// The string's value; copies straight from the line when it has no escapes.
     @inline(__always)
     func makeString(_ span: StringSpan) -> String {
-        Self.makeString(base: base, span: span)
+        let n = span.end - span.start
+        // Most values are short ASCII names and ids: build those as small strings directly from two
+        // word loads (the span was validated, and the loads stay inside the line).
+        if smallStringsFromWords, !span.hasEscapes, n <= 15, span.start + 16 <= count {
+            let p = UnsafeRawPointer(base + span.start)
+            let lo = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+            let hi = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            if let s = SmallASCII.make(lo, hi, count: n) { return s }
+        }
+        return Self.makeString(base: base, span: span)
     }
 
     /// A static form for field-path closures, which must not capture the scanner.
     static func makeString(base: UnsafePointer<UInt8>, span: StringSpan) -> String {
         let n = span.end - span.start
         if !span.hasEscapes {
-            // Already validated, so decoding never has to repair anything.
-            return String(decoding: UnsafeBufferPointer(start: base + span.start, count: n), as: UTF8.self)
+            // Already validated. Copying into an uninitialized string skips `String(decoding:)`'s
+            // repair machinery: strings of up to 15 bytes (most values here) are built in place
+            // with a one-word ASCII check.
+            if n == 0 { return "" }
+            return String(unsafeUninitializedCapacity: n) { buffer in
+                buffer.baseAddress!.update(from: base + span.start, count: n)
+                return n
+            }
         }
         return String(unsafeUninitializedCapacity: n) { buffer in
             unescape(base: base, span: span, into: buffer.baseAddress!)

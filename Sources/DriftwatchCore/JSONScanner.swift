@@ -16,6 +16,13 @@ enum DecodingErrorCode {
     }
 }
 
+/// What ``JSONScanner/nextField(_:predicted:count:_:at:)`` found.
+enum FieldKey {
+    case end
+    case known(Int)
+    case unknown(StringSpan)
+}
+
 /// A bounds-checked cursor over one line of JSON, read straight from its bytes.
 ///
 /// Every read of `base[i]` is preceded by a check that `i < count`; that discipline is what keeps
@@ -28,11 +35,14 @@ struct JSONScanner: ~Copyable {
     var pos: Int = 0
     private var scratch: UnsafeMutablePointer<UInt8>?
     private var scratchCapacity = 0
+    /// ``SmallASCII/layoutMatches``, read once per line rather than once per string.
+    let smallStringsFromWords: Bool
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         self.base = base
         self.count = count
         self.maxDepth = maxDepth
+        self.smallStringsFromWords = SmallASCII.layoutMatches
     }
 
     deinit {
@@ -154,6 +164,84 @@ struct JSONScanner: ~Copyable {
         pos += 1
         skipWhitespace()
         return key
+    }
+
+    /// Consumes the next key when it is exactly `literal` (written `"name":`, quotes and colon
+    /// included) right after the `{` or the `,` before it, with no whitespace: the shape writers
+    /// produce. Returns false and consumes nothing otherwise, and ``nextKey(_:at:)`` takes over.
+    ///
+    /// On success the scanner is where ``nextKey(_:at:)`` would have left it for the same bytes, so
+    /// predicting the next field is purely a shortcut; it never throws, so errors are unchanged.
+    @inline(__always)
+    mutating func consumeKey(_ literal: StaticString, _ first: inout Bool) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        var i = pos
+        if !first {
+            guard i < count, base[i] == UInt8(ascii: ",") else { return false }
+            i += 1
+        }
+        guard i + n <= count, Self.equalBytes(base + i, literal.utf8Start, n) else { return false }
+        pos = i + n
+        first = false
+        skipWhitespace()
+        return true
+    }
+
+    /// The next key of an object whose fields are `keys(0..<count)` (each written `"name":`):
+    /// `.end` after the closing `}`, `.known(i)`, or `.unknown` with the key's span.
+    ///
+    /// Readers predict the field after the last one they read (writers emit fields in format
+    /// order), so this first tries that key and the one after it (one optional field left out)
+    /// with ``consumeKey(_:_:)``, and the object's end, before reading the key in full.
+    @inline(__always)
+    mutating func nextField(
+        _ first: inout Bool, predicted: Int, count fieldCount: Int, _ keys: (Int) -> StaticString, at path: FieldPath
+    ) throws(RecordDecodingError) -> FieldKey {
+        if predicted < fieldCount, consumeKey(keys(predicted), &first) { return .known(predicted) }
+        if pos < count, base[pos] == UInt8(ascii: "}") {
+            pos += 1
+            return .end
+        }
+        return try nextFieldInFull(&first, predicted: predicted, count: fieldCount, keys, at: path)
+    }
+
+    /// ``nextField(_:predicted:count:_:at:)`` when the predicted key is not next: tries the one after
+    /// it, else reads the key and looks it up.
+    @inline(never)
+    mutating func nextFieldInFull(
+        _ first: inout Bool, predicted: Int, count fieldCount: Int, _ keys: (Int) -> StaticString, at path: FieldPath
+    ) throws(RecordDecodingError) -> FieldKey {
+        if predicted + 1 < fieldCount, consumeKey(keys(predicted + 1), &first) { return .known(predicted + 1) }
+        guard let span = try nextKey(&first, at: path) else { return .end }
+        let k = bytes(of: span)
+        var i = 0
+        while i < fieldCount {
+            let literal = keys(i)
+            if k.count == literal.utf8CodeUnitCount - 3 {
+                let name = literal.utf8Start + 1
+                var j = 0
+                while j < k.count, k[j] == name[j] { j += 1 }
+                if j == k.count { return .known(i) }
+            }
+            i += 1
+        }
+        return .unknown(span)
+    }
+
+    /// Compares `n` (at least 4) bytes with overlapping word loads.
+    @inline(__always)
+    static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        if n >= 8 {
+            var k = 0
+            while k + 8 < n {
+                guard ra.loadUnaligned(fromByteOffset: k, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: k, as: UInt64.self) else { return false }
+                k += 8
+            }
+            return ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        return ra.loadUnaligned(as: UInt32.self) == rb.loadUnaligned(as: UInt32.self)
+            && ra.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == rb.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
     }
 
     /// Moves to the next array element, or returns false after the closing `]`.

@@ -39,8 +39,9 @@ public struct RecordDecoder: Sendable {
         }
         let base = raw.assumingMemoryBound(to: UInt8.self)
         var scanner = JSONScanner(base: base, count: bytes.count, maxDepth: maxDepth)
+        var record = RequestRecord(requestID: "", timestampMicros: 0)
         do {
-            return try RecordReader.read(&scanner)
+            try RecordReader.read(&scanner, into: &record)
         } catch {
             if !DecodingErrorCode.isSyntax(error.code) {
                 // Report broken JSON as such, even past a record-level problem found earlier.
@@ -49,6 +50,7 @@ public struct RecordDecoder: Sendable {
             }
             throw error
         }
+        return record
     }
 
     public func decode(_ bytes: [UInt8]) throws(RecordDecodingError) -> RequestRecord {

@@ -10,13 +10,23 @@ extension RecordReader {
         // Tombstones for keys removed by `null`, allocated only if that happens.
         var removed: [Bool] = []
         var first = true
-        while let keySpan = try s.nextKey(&first, at: { "slices" }) {
+        while true {
+            let keySpan: StringSpan
+            let key: String
+            if let short = s.nextShortASCIIKey(&first) {
+                (key, keySpan) = short
+            } else {
+                guard let span = try s.nextKey(&first, at: { "slices" }) else { break }
+                keySpan = span
+                key = s.makeString(span)
+            }
             let value = try readSliceValue(&s, key: keySpan)
-            let key = s.makeString(keySpan)
 
             var existing: Int?
             if out.count <= 8 {
-                existing = out.firstIndex { $0.key == key }
+                // Comparing lengths first keeps the usual all-distinct keys off String's slow compare.
+                let length = key.utf8.count
+                existing = out.firstIndex { $0.key.utf8.count == length && $0.key == key }
             } else {
                 if index.isEmpty {
                     for (i, slice) in out.enumerated() { index[slice.key] = i }
@@ -55,10 +65,12 @@ extension RecordReader {
         }
         switch s.base[s.pos] {
         case UInt8(ascii: "\""):
+            if let v = s.readShortASCIIString() { return .string(v) }
             return .string(try s.readString(at: { "slices." + JSONScanner.makeString(base: base, span: key) }))
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             return .bool(try s.readBool(at: { "slices." + JSONScanner.makeString(base: base, span: key) }))
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            if let v = s.readPlainDouble() { return .number(v) }
             return .number(try s.readDouble(at: { "slices." + JSONScanner.makeString(base: base, span: key) }))
         default:
             if s.consumeNull() { return nil }

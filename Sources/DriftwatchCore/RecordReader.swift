@@ -8,7 +8,9 @@ enum RecordReader {
         "retries", "slices",
     ]
 
-    static func read(_ s: inout JSONScanner) throws(RecordDecodingError) -> RequestRecord {
+    /// Reads one line into `record`, which the caller creates empty. Fields go straight into it (the
+    /// last duplicate wins), so no locals have to be copied into a record and released at the end.
+    static func read(_ s: inout JSONScanner, into record: inout RequestRecord) throws(RecordDecodingError) {
         s.skipWhitespace()
         guard s.pos < s.count else {
             throw RecordDecodingError(code: DecodingErrorCode.invalidJSON, reason: "blank line")
@@ -18,85 +20,84 @@ enum RecordReader {
         }
         try s.beginObject(depth: 1, at: { "" })
 
-        var requestID: String?
-        var timestamp: Int64?
-        var service: String?
-        var task: String?
-        var route: String?
-        var model: ModelInfo?
-        var template: TemplateInfo?
-        var release: ReleaseInfo?
-        var retrieval: RetrievalInfo?
-        var toolsExpected: [String] = []
-        var tools: [ToolCall] = []
-        var validation: [ValidationCheck] = []
-        var outcome: Outcome?
-        var feedback: Feedback?
-        var latency: StageLatency?
-        var tokens: TokenUsage?
-        var costUSD: Double?
-        var retries: Int?
-        var slices: [Slice] = []
+        var haveRequestID = false
+        var haveTimestamp = false
 
         let base = s.base
         var first = true
-        while let key = try s.nextKey(&first, at: { "" }) {
-            let k = s.bytes(of: key)
-            if bytesEqual(k, "request_id") {
-                requestID = try s.readString(at: { "request_id" })
-            } else if bytesEqual(k, "timestamp") {
-                timestamp = try s.readTimestamp(at: { "timestamp" })
-            } else if bytesEqual(k, "service") {
-                service = try s.readOptionalString(at: { "service" })
-            } else if bytesEqual(k, "task") {
-                task = try s.readOptionalString(at: { "task" })
-            } else if bytesEqual(k, "route") {
-                route = try s.readOptionalString(at: { "route" })
-            } else if bytesEqual(k, "model") {
-                model = try readModel(&s)
-            } else if bytesEqual(k, "template") {
-                template = try readTemplate(&s)
-            } else if bytesEqual(k, "release") {
-                release = try readRelease(&s)
-            } else if bytesEqual(k, "retrieval") {
-                retrieval = try readRetrieval(&s)
-            } else if bytesEqual(k, "tools_expected") {
-                toolsExpected = try readStringArray(&s, name: "tools_expected")
-            } else if bytesEqual(k, "tools") {
-                tools = try readTools(&s)
-            } else if bytesEqual(k, "validation") {
-                validation = try readValidation(&s)
-            } else if bytesEqual(k, "outcome") {
-                outcome = try readOutcome(&s)
-            } else if bytesEqual(k, "feedback") {
-                feedback = try readFeedback(&s)
-            } else if bytesEqual(k, "latency_ms") {
-                latency = try readLatency(&s)
-            } else if bytesEqual(k, "tokens") {
-                tokens = try readTokens(&s)
-            } else if bytesEqual(k, "cost_usd") {
-                costUSD = try s.readOptionalDouble(at: { "cost_usd" })
-            } else if bytesEqual(k, "retries") {
-                retries = try s.readOptionalInt(at: { "retries" })
-            } else if bytesEqual(k, "slices") {
-                slices = try readSlices(&s)
-            } else {
+        var next = 0
+        fields: while true {
+            // The predicted key is tried here too: this function is too large for the optimizer to
+            // inline `topLevelKey` through `nextField`, and a call per key is measurable.
+            let field = next < 19 && s.consumeKey(topLevelKey(next), &first)
+                ? FieldKey.known(next) : try s.nextField(&first, predicted: next, count: 19, topLevelKey, at: { "" })
+            switch field {
+            case .end:
+                break fields
+            case .unknown(let key):
                 try s.skipValue(depth: 2, at: { JSONScanner.makeString(base: base, span: key) })
+            case .known(let field):
+                switch field {
+                case 0:
+                    if let v = s.readShortASCIIString() { record.requestID = v } else { record.requestID = try s.readString(at: { "request_id" }) }
+                    haveRequestID = true
+                case 1:
+                    if let v = s.readCommonTimestamp() { record.timestampMicros = v } else { record.timestampMicros = try s.readTimestamp(at: { "timestamp" }) }
+                    haveTimestamp = true
+                case 2: if s.consumeNull() { record.service = nil } else if let v = s.readShortASCIIString() { record.service = v } else { record.service = try s.readString(at: { "service" }) }
+                case 3: if s.consumeNull() { record.task = nil } else if let v = s.readShortASCIIString() { record.task = v } else { record.task = try s.readString(at: { "task" }) }
+                case 4: if s.consumeNull() { record.route = nil } else if let v = s.readShortASCIIString() { record.route = v } else { record.route = try s.readString(at: { "route" }) }
+                case 5: record.model = try readModel(&s)
+                case 6: record.template = try readTemplate(&s)
+                case 7: record.release = try readRelease(&s)
+                case 8: record.retrieval = try readRetrieval(&s)
+                case 9: record.toolsExpected = try readStringArray(&s, name: "tools_expected")
+                case 10: record.tools = try readTools(&s)
+                case 11: record.validation = try readValidation(&s)
+                case 12: record.outcome = try readOutcome(&s)
+                case 13: record.feedback = try readFeedback(&s)
+                case 14: record.latency = try readLatency(&s)
+                case 15: record.tokens = try readTokens(&s)
+                case 16: if s.consumeNull() { record.costUSD = nil } else if let v = s.readPlainDouble() { record.costUSD = v } else { record.costUSD = try s.readDouble(at: { "cost_usd" }) }
+                case 17: if s.consumeNull() { record.retries = nil } else if let v = s.readPlainNaturalNumber() { record.retries = Int(v) } else { record.retries = try s.readInt(at: { "retries" }) }
+                default: record.slices = try readSlices(&s)
+                }
+                next = field + 1
             }
         }
         try s.expectEnd()
 
-        guard let requestID else { throw missing("request_id") }
-        guard !requestID.isEmpty else {
+        guard haveRequestID else { throw missing("request_id") }
+        guard !record.requestID.isEmpty else {
             throw RecordDecodingError(code: DecodingErrorCode.invalidValue, reason: "field \"request_id\": must not be empty")
         }
-        guard let timestamp else { throw missing("timestamp") }
-        return RequestRecord(
-            requestID: requestID, timestampMicros: timestamp, service: service, task: task, route: route,
-            model: model, template: template, release: release, retrieval: retrieval,
-            toolsExpected: toolsExpected, tools: tools, validation: validation, outcome: outcome,
-            feedback: feedback, latency: latency, tokens: tokens, costUSD: costUSD, retries: retries, slices: slices
-        )
+        guard haveTimestamp else { throw missing("timestamp") }
+    }
+
+    /// The top-level keys in format order (``topLevelFieldNames``), as ``JSONScanner/nextField(_:predicted:count:_:at:)`` wants them.
+    @inline(__always)
+    static func topLevelKey(_ i: Int) -> StaticString {
+        switch i {
+        case 0: #""request_id":"#
+        case 1: #""timestamp":"#
+        case 2: #""service":"#
+        case 3: #""task":"#
+        case 4: #""route":"#
+        case 5: #""model":"#
+        case 6: #""template":"#
+        case 7: #""release":"#
+        case 8: #""retrieval":"#
+        case 9: #""tools_expected":"#
+        case 10: #""tools":"#
+        case 11: #""validation":"#
+        case 12: #""outcome":"#
+        case 13: #""feedback":"#
+        case 14: #""latency_ms":"#
+        case 15: #""tokens":"#
+        case 16: #""cost_usd":"#
+        case 17: #""retries":"#
+        default: #""slices":"#
+        }
     }
 
     static func missing(_ path: String) -> RecordDecodingError {
@@ -122,7 +123,11 @@ enum RecordReader {
         var first = true
         var i = 0
         while try s.nextElement(&first, at: { "\(name)" }) {
-            out.append(try s.readString(at: { "\(name)[\(i)]" }))
+            if let v = s.readShortASCIIString() {
+                out.append(v)
+            } else {
+                out.append(try s.readString(at: { "\(name)[\(i)]" }))
+            }
             i += 1
         }
         return out
