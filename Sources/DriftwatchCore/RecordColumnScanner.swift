@@ -348,18 +348,15 @@ private struct Cursor {
             skipSpace()
         }
         first = false
-        if predicted < keys.count {
-            let pattern = keys.quoted(predicted)
-            if end - p >= pattern.count, memcmp(p, pattern.baseAddress!, pattern.count) == 0 {
-                p += pattern.count
-                return eat(UInt8(ascii: ":")) ? predicted : nil
-            }
+        if predicted < keys.count, end - p >= 16, let n = keys.matchQuoted(predicted, at: p) {
+            p += n
+            return eat(UInt8(ascii: ":")) ? predicted : nil
         }
         guard let k = string(), eat(UInt8(ascii: ":")) else { return nil }
         let bytes = bytesOf(k)
         for i in 0..<keys.count {
             let pattern = keys.quoted(i)
-            if pattern.count == bytes.count + 2, memcmp(bytes.baseAddress!, pattern.baseAddress! + 1, bytes.count) == 0 { return i }
+            if pattern.count == bytes.count + 2, sameBytes(bytes.baseAddress!, pattern.baseAddress! + 1, bytes.count) { return i }
         }
         return nil
     }
@@ -606,23 +603,50 @@ private struct Cursor {
 }
 
 /// The keys of one kind of object, in format-table order (the order writers, ours included, use),
-/// each stored with its quotes for comparing raw bytes.
+/// each stored with its quotes for comparing raw bytes, and as two masked words (keys with their quotes
+/// are at most 16 bytes) for comparing a predicted key in two loads.
 private struct KeySet {
     private let storage: [UInt8]
     private let ranges: [Range<Int>]
+    private let words: [(UInt64, UInt64, UInt64, UInt64)]  // low word, its mask, high word, its mask
     let count: Int
 
     init(_ keys: [String]) {
         var storage: [UInt8] = []
         var ranges: [Range<Int>] = []
+        var words: [(UInt64, UInt64, UInt64, UInt64)] = []
         for key in keys {
             let start = storage.count
-            storage += [UInt8(ascii: "\"")] + Array(key.utf8) + [UInt8(ascii: "\"")]
+            let quoted = [UInt8(ascii: "\"")] + Array(key.utf8) + [UInt8(ascii: "\"")]
+            precondition(quoted.count <= 16, "key \(key) is too long for the two-word compare")
+            storage += quoted
             ranges.append(start..<storage.count)
+            var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            for (i, b) in quoted.enumerated() {
+                if i < 8 {
+                    w.0 |= UInt64(b) << (8 * UInt64(i))
+                    w.1 |= 0xFF << (8 * UInt64(i))
+                } else {
+                    w.2 |= UInt64(b) << (8 * UInt64(i - 8))
+                    w.3 |= 0xFF << (8 * UInt64(i - 8))
+                }
+            }
+            words.append(w)
         }
         self.storage = storage
         self.ranges = ranges
+        self.words = words
         count = keys.count
+    }
+
+    /// The length of key `i` with its quotes if the bytes at `p` (at least 16 readable) start with it.
+    @inline(__always) func matchQuoted(_ i: Int, at p: UnsafePointer<UInt8>) -> Int? {
+        let w = words[i]
+        let raw = UnsafeRawPointer(p)
+        let lo = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+        let hi = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        guard lo & w.1 == w.0, hi & w.3 == w.2 else { return nil }
+        return ranges[i].count
     }
 
     @inline(__always) func quoted(_ i: Int) -> UnsafeBufferPointer<UInt8> {
@@ -642,6 +666,20 @@ private struct KeySet {
     static let feedback = KeySet(["score", "source"])
     static let latency = KeySet(["total", "retrieval", "tools", "generation", "validation"])
     static let tokens = KeySet(["input", "output"])
+}
+
+/// Whether `n` bytes at `a` and `b` are equal (short spans: cheaper than a call to memcmp).
+@inline(__always) private func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var i = 0
+    while i + 8 <= n {
+        if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) { return false }
+        i += 8
+    }
+    while i < n {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
 }
 
 @inline(__always) private func memcmpEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
