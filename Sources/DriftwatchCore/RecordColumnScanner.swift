@@ -324,11 +324,15 @@ private struct Cursor {
 
 
 
-    static func powerOf10(_ e: Int) -> Double {
-        var d = 1.0
-        for _ in 0..<e { d *= 10 }  // exact up to 1e22
-        return d
+    /// 10^e for 0 ≤ e ≤ 22, all exact doubles.
+    @inline(__always) static func powerOf10(_ e: Int) -> Double {
+        withUnsafeBytes(of: Self.powersOf10) { $0.load(fromByteOffset: e &* 8, as: Double.self) }
     }
+
+    static let powersOf10: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double,
+                            Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double) =
+        (1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+         1e20, 1e21, 1e22)
 
     // MARK: the record
 

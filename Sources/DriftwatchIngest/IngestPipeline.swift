@@ -62,7 +62,7 @@ public final class IngestPipeline {
         self.configuration = configuration
         self.lineDecoder = lineDecoder
         self.sink = sink
-        self.scansRecords = sink.acceptsScannedRecords
+        self.scansRecords = sink.acceptsScannedRecords && lineDecoder == nil
         self.logger = logger
         self.stats = stats
         self.wallClockMicros = wallClockMicros
@@ -167,12 +167,9 @@ public final class IngestPipeline {
         case .line(let offset, _, let bytes):
             batchBytes += bytes.count
             do throws(RecordDecodingError) {
-                if let lineDecoder {
-                    let records = try lineDecoder.records(fromLine: bytes)
-                    batch.records.append(contentsOf: records)
-                    counters.records += UInt64(records.count)
-                } else if scansRecords {
+                if scansRecords {
                     // The fast path: columns straight from the bytes; lines it leaves alone get the decoder.
+                    let arena = self.arena
                     let range = arena.appendLine(bytes)
                     if let columns = RecordColumnScanner.scan(bytes, base: range.lowerBound) {
                         batch.scanned.append(ScannedRecord(columns: columns, line: range))
@@ -187,6 +184,10 @@ public final class IngestPipeline {
                         batch.scanned.append(ScannedRecord(columns: RecordColumns(record, arena: arena), line: range))
                     }
                     counters.records += 1
+                } else if let lineDecoder {
+                    let records = try lineDecoder.records(fromLine: bytes)
+                    batch.records.append(contentsOf: records)
+                    counters.records += UInt64(records.count)
                 } else {
                     let record = try decoder.decode(bytes)
                     let range = arena.appendLine(bytes)
