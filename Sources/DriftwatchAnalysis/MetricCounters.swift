@@ -111,55 +111,61 @@ public struct MetricCounters: Sendable, Equatable {
 
     /// Adds another bucket's counters; the sketch only when `sketch` is true (detection does not need it).
     public mutating func merge(_ other: MetricCounters, sketch: Bool = true) {
-        requests += other.requests
-        outcomes += other.outcomes
-        successes += other.successes
-        failures += other.failures
-        abstained += other.abstained
-        escalated += other.escalated
+        withUnsafePointer(to: other) { merge(from: $0, sketch: sketch) }
+    }
+
+    /// ``merge(_:sketch:)`` reading `other` in place: window sums merge thousands of counters per
+    /// evaluation, and passing one by value from an array makes the compiler copy it (a retain per array in it).
+    mutating func merge(from other: UnsafePointer<MetricCounters>, sketch: Bool = true) {
+        requests += other.pointee.requests
+        outcomes += other.pointee.outcomes
+        successes += other.pointee.successes
+        failures += other.pointee.failures
+        abstained += other.pointee.abstained
+        escalated += other.pointee.escalated
         if checks.isEmpty {
-            checks = other.checks  // shared until changed: no growth one name at a time
+            checks = other.pointee.checks  // shared until changed: no growth one name at a time
         } else {
-            for c in other.checks {
+            for c in other.pointee.checks {
                 let i = checkIndex(c.name)
                 checks[i].passed += c.passed
                 checks[i].failed += c.failed
             }
         }
-        feedbackCount += other.feedbackCount
-        feedbackSum += other.feedbackSum
-        feedbackNegative += other.feedbackNegative
+        feedbackCount += other.pointee.feedbackCount
+        feedbackSum += other.pointee.feedbackSum
+        feedbackNegative += other.pointee.feedbackNegative
         if tools.isEmpty {
-            tools = other.tools
+            tools = other.pointee.tools
         } else {
-            for t in other.tools {
+            for t in other.pointee.tools {
                 let i = toolIndex(t.name)
                 tools[i].calls += t.calls
                 tools[i].errors += t.errors
                 tools[i].timeouts += t.timeouts
             }
         }
-        toolRecallHits += other.toolRecallHits
-        toolsExpected += other.toolsExpected
-        toolPrecisionHits += other.toolPrecisionHits
-        toolsCalled += other.toolsCalled
-        toolMissingRequests += other.toolMissingRequests
-        toolProblemRequests += other.toolProblemRequests
-        retrievalRequests += other.retrievalRequests
-        emptyRetrievals += other.emptyRetrievals
-        topScoreSum += other.topScoreSum
-        topScoreCount += other.topScoreCount
-        evidenceSum += other.evidenceSum
-        evidenceAgeDaysSum += other.evidenceAgeDaysSum
-        evidenceAgeCount += other.evidenceAgeCount
-        retriesSum += other.retriesSum
-        retriedRequests += other.retriedRequests
-        fallbackRequests += other.fallbackRequests
-        tokensIn += other.tokensIn
-        tokensOut += other.tokensOut
-        costUSD += other.costUSD
-        for i in 0..<4 { stageLatencySums[i] += other.stageLatencySums[i] }
-        if sketch { try? latency.merge(other.latency) }
+        toolRecallHits += other.pointee.toolRecallHits
+        toolsExpected += other.pointee.toolsExpected
+        toolPrecisionHits += other.pointee.toolPrecisionHits
+        toolsCalled += other.pointee.toolsCalled
+        toolMissingRequests += other.pointee.toolMissingRequests
+        toolProblemRequests += other.pointee.toolProblemRequests
+        retrievalRequests += other.pointee.retrievalRequests
+        emptyRetrievals += other.pointee.emptyRetrievals
+        topScoreSum += other.pointee.topScoreSum
+        topScoreCount += other.pointee.topScoreCount
+        evidenceSum += other.pointee.evidenceSum
+        evidenceAgeDaysSum += other.pointee.evidenceAgeDaysSum
+        evidenceAgeCount += other.pointee.evidenceAgeCount
+        retriesSum += other.pointee.retriesSum
+        retriedRequests += other.pointee.retriedRequests
+        fallbackRequests += other.pointee.fallbackRequests
+        tokensIn += other.pointee.tokensIn
+        tokensOut += other.pointee.tokensOut
+        costUSD += other.pointee.costUSD
+        for i in 0..<4 { stageLatencySums[i] += other.pointee.stageLatencySums[i] }
+        if sketch { try? latency.merge(other.pointee.latency) }
     }
 
     private mutating func checkIndex(_ name: String) -> Int {

@@ -48,7 +48,7 @@ struct WindowCounters {
                         }
                         continue
                     }
-                    b[id].merge(sums[id], sketch: false)
+                    b[id].merge(from: sums.baseAddress! + id, sketch: false)
                 }
             }
         }
@@ -61,10 +61,10 @@ struct WindowCounters {
                 for id in counters.indices where counters[id].requests > 0 {
                     if isCurrent {
                         if let skip = skips[id].explained, skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
-                        c[id].merge(counters[id], sketch: false)
+                        c[id].merge(from: counters.baseAddress! + id, sketch: false)
                     } else {
                         if let skip = skips[id].excluded, skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
-                        b[id].merge(counters[id], sketch: false)
+                        b[id].merge(from: counters.baseAddress! + id, sketch: false)
                     }
                 }
             }
