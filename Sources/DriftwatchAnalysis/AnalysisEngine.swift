@@ -301,8 +301,10 @@ public struct AnalysisEngine: Sendable {
             var start = hour
             while start < hour + hourMicros {
                 if let bucket = fine.buckets[start] {
-                    for id in bucket.counters.indices where bucket.counters[id].requests > 0 {
-                        column[id].merge(bucket.counters[id], sketch: false)
+                    bucket.counters.withUnsafeBufferPointer { counters in
+                        for id in counters.indices where counters[id].requests > 0 {
+                            column[id].merge(from: counters.baseAddress! + id, sketch: false)
+                        }
                     }
                 }
                 start += fine.bucketMicros
