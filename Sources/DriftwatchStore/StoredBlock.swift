@@ -17,39 +17,61 @@ struct StoredBlock {
 
     /// The block starting at `firstRow`, if there is one.
     static func load(_ connection: SQLiteConnection, firstRow: Int64, withLines: Bool) throws -> StoredBlock? {
-        var found: StoredBlock?
-        try scan(connection, startingAtRow: firstRow, withLines: withLines) { block in
-            if block.firstRow == firstRow { found = block }
-            return false
-        }
-        return found
+        try fetch(connection, withLines: withLines, decodeEntries: true)(firstRow)
     }
 
-    /// Reads the blocks whose time range overlaps `[from, to)` (either bound may be absent), in row order.
-    /// `body` returns false to stop early.
-    static func scan(
-        _ connection: SQLiteConnection, from: Int64? = nil, to: Int64? = nil, startingAtRow: Int64? = nil,
-        descending: Bool = false, withLines: Bool, decodeEntries: Bool = true,
-        _ body: (StoredBlock) throws -> Bool
-    ) throws {
-        var sql = "SELECT first_row, last_row, count, ts_min, ts_max, ingested_at, columns\(withLines ? ", lines" : "") FROM record_blocks WHERE ts_max >= ?1 AND ts_min < ?2"
-        if startingAtRow != nil {
-            // The block holding the row (the last one starting at or before it) and every later one.
-            sql += " AND first_row >= COALESCE((SELECT MAX(first_row) FROM record_blocks WHERE first_row <= ?3), 0)"
-        }
-        sql += descending ? " ORDER BY first_row DESC" : " ORDER BY first_row"
-        let statement = try connection.prepare(sql)
-        statement.bind(1, from ?? .min)
-        statement.bind(2, to ?? .max)
-        if let startingAtRow { statement.bind(3, startingAtRow) }
-        while try statement.step() {
-            let firstRow = statement.int64(0)
-            let block = StoredBlock(
+    /// A reader of one block by its first row id, nil when there is none.
+    private static func fetch(_ connection: SQLiteConnection, withLines: Bool, decodeEntries: Bool) throws -> (Int64) throws -> StoredBlock? {
+        // Blobs only when asked for: SQLite reads a selected column's overflow pages even if it is not used.
+        let statement = try connection.prepare("""
+            SELECT first_row, last_row, count, ts_min, ts_max, ingested_at, \(decodeEntries ? "columns" : "NULL"), \(withLines ? "lines" : "NULL")
+            FROM record_blocks WHERE first_row = ?
+            """)
+        return { firstRow in
+            statement.bind(1, firstRow)
+            defer { statement.reset() }
+            guard try statement.step() else { return nil }
+            return StoredBlock(
                 firstRow: firstRow, lastRow: statement.int64(1), count: Int(statement.int64(2)),
                 tsMin: statement.int64(3), tsMax: statement.int64(4), ingestedAt: statement.int64(5),
                 entries: decodeEntries ? try RecordBlockReader.entries(statement.blob(6), block: firstRow) : [],
                 lines: withLines ? statement.blob(7) : []
             )
+        }
+    }
+
+    /// Reads the blocks whose time range overlaps `[from, to)` (either bound may be absent), in row order,
+    /// starting with the block that holds `startingAtRow` if given. `body` returns false to stop early.
+    ///
+    /// Two steps: the matching blocks' row ids first (through the `ts_max` index or the row id), then each
+    /// block by its row id. One query ordered by row id makes SQLite scan every block to test the time range.
+    static func scan(
+        _ connection: SQLiteConnection, from: Int64? = nil, to: Int64? = nil, startingAtRow: Int64? = nil,
+        descending: Bool = false, withLines: Bool, decodeEntries: Bool = true,
+        _ body: (StoredBlock) throws -> Bool
+    ) throws {
+        var conditions: [String] = []
+        if from != nil { conditions.append("ts_max >= ?1") }
+        if to != nil { conditions.append("ts_min < ?2") }
+        if startingAtRow != nil {
+            // The block holding the row (the last one starting at or before it) and every later one.
+            conditions.append("first_row >= COALESCE((SELECT MAX(first_row) FROM record_blocks WHERE first_row <= ?3), 0)")
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        // With a time range, no ORDER BY: SQLite would rather scan every block in row order than sort.
+        let timed = from != nil || to != nil
+        let ids = try connection.prepare("SELECT first_row FROM record_blocks\(filter)\(timed ? "" : " ORDER BY first_row")")
+        // Numbered parameters: the ones a query leaves out are bound and unused.
+        ids.bind(1, from ?? .min)
+        ids.bind(2, to ?? .max)
+        ids.bind(3, startingAtRow ?? 0)
+        var firstRows: [Int64] = []
+        while try ids.step() { firstRows.append(ids.int64(0)) }
+        if timed { firstRows.sort() }
+        if descending { firstRows.reverse() }
+        let read = try fetch(connection, withLines: withLines, decodeEntries: decodeEntries)
+        for firstRow in firstRows {
+            guard let block = try read(firstRow) else { continue }
             if try !body(block) { break }
         }
     }
