@@ -20,9 +20,28 @@ struct WindowCounters {
         baselineRange = (t - configuration.currentWindowMicros - configuration.baselineWindowMicros)..<(t - configuration.currentWindowMicros)
         self.excluded = excluded
         let bucket = table.bucketMicros
-        // Empty (`requests == 0`) where nothing was added; updated in place, never copied out and back.
-        var b = [MetricCounters](repeating: MetricCounters(), count: scopes.count)
-        var c = [MetricCounters](repeating: MetricCounters(), count: scopes.count)
+        // Each scope's sums start as a copy of the first bucket added (sketch left out, as merges leave it)
+        // and are moved into the dictionaries at the end: scopes without data cost nothing, and no sum is
+        // copied (an empty counters value per scope, copied in and out, was most of an evaluation).
+        let n = scopes.count
+        let b = UnsafeMutableBufferPointer<MetricCounters>.allocate(capacity: max(n, 1))
+        let c = UnsafeMutableBufferPointer<MetricCounters>.allocate(capacity: max(n, 1))
+        var hasB = [Bool](repeating: false, count: n)
+        var hasC = [Bool](repeating: false, count: n)
+        defer {
+            b.deallocate()
+            c.deallocate()
+        }
+        @inline(__always) func add(_ sums: UnsafeMutableBufferPointer<MetricCounters>, _ has: inout [Bool], _ id: Int,
+                                   _ other: UnsafePointer<MetricCounters>) {
+            if has[id] {
+                sums[id].merge(from: other, sketch: false)
+            } else {
+                (sums.baseAddress! + id).initialize(to: other.pointee)
+                sums[id].latency = Self.emptySketch
+                has[id] = true
+            }
+        }
         func hourStart(_ t: Int64) -> Int64 { let q = t / hourMicros; return (t % hourMicros < 0 ? q - 1 : q) * hourMicros }
         let baselineRange = self.baselineRange
         // Each scope's task's intervals, looked up once per evaluation rather than once per bucket and scope.
@@ -41,14 +60,15 @@ struct WindowCounters {
                         // Part of this hour is excluded for the task: add its fine buckets one by one.
                         var start = hour
                         while start < hour + hourMicros {
-                            if let f = table.counters(id, at: start), !skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) {
-                                b[id].merge(f, sketch: false)
+                            if let f = table.counters(id, at: start), f.requests > 0,
+                               !skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) {
+                                withUnsafePointer(to: f) { add(b, &hasB, id, $0) }
                             }
                             start += bucket
                         }
                         continue
                     }
-                    b[id].merge(from: sums.baseAddress! + id, sketch: false)
+                    add(b, &hasB, id, sums.baseAddress! + id)
                 }
             }
         }
@@ -61,20 +81,23 @@ struct WindowCounters {
                 for id in counters.indices where counters[id].requests > 0 {
                     if isCurrent {
                         if let skip = skips[id].explained, skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
-                        c[id].merge(from: counters.baseAddress! + id, sketch: false)
+                        add(c, &hasC, id, counters.baseAddress! + id)
                     } else {
                         if let skip = skips[id].excluded, skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) { continue }
-                        b[id].merge(from: counters.baseAddress! + id, sketch: false)
+                        add(b, &hasB, id, counters.baseAddress! + id)
                     }
                 }
             }
         }
-        for id in 0..<scopes.count where b[id].requests > 0 || c[id].requests > 0 {
+        for id in 0..<n where hasB[id] || hasC[id] {
             let key = scopes.keys[id]
-            baseline[key] = b[id]
-            current[key] = c[id]
+            baseline[key] = hasB[id] ? (b.baseAddress! + id).move() : Self.empty
+            current[key] = hasC[id] ? (c.baseAddress! + id).move() : Self.empty
         }
     }
+
+    private static let empty = MetricCounters()
+    private static let emptySketch = MetricCounters().latency
 
     func isExcluded(task: String, bucket: Range<Int64>) -> Bool {
         (excluded[task] ?? []).contains { $0.overlaps(bucket) }
