@@ -131,6 +131,25 @@ struct RecordBlockBuilder {
                      tokens: input.flatMap { i in output.map { (i, $0) } }, cost: c.pointee.costUSD, feedback: c.pointee.feedbackScore)
     }
 
+    /// Appends a stored record again, from its decoded columns and line (compaction).
+    mutating func append(_ e: RecordBlockEntry, line: UnsafeRawBufferPointer) {
+        appendLine(line)
+        begin(row: e.row, ts: e.timestampMicros, lineLength: line.count)
+        entries.appendString(e.requestID)
+        entries.appendVarint(zigzag(e.timestampMicros &- firstTimestamp))
+        reference(0, e.service)
+        reference(1, e.task)
+        reference(2, e.route)
+        reference(3, e.modelName)
+        reference(4, e.modelVersion)
+        reference(5, e.templateID)
+        reference(6, e.templateVersion)
+        reference(7, e.indexVersion)
+        reference(8, e.outcome)
+        let tokens = e.tokensIn.flatMap { i in e.tokensOut.map { (Int(i), Int($0)) } }
+        appendValues(tuned: e.modelTuned, latency: e.latencyMillis, tokens: tokens, cost: e.costUSD, feedback: e.feedback)
+    }
+
     private mutating func begin(row: Int64, ts: Int64, lineLength: Int) {
         if count == 0 {
             firstRow = row

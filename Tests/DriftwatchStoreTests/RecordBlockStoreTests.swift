@@ -167,4 +167,45 @@ struct RecordBlockStoreTests {
         let next = try store.commit(IngestBatch(records: [ingested("old5", ts: 300), ingested("new", ts: 500)]))
         #expect(next.insertedRowIDs == [0, 13])
     }
+
+    @Test("compaction merges adjacent small blocks and keeps rows, lines and columns; a large block between is left alone")
+    func compaction() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        var ts: Int64 = 1_000_000
+        func commit(_ n: Int) throws {
+            _ = try store.commit(IngestBatch(records: (0..<n).map { _ in
+                ts += 1_000
+                return ingested("c\(ts)", ts: ts, task: ts % 3 == 0 ? "a" : "b", latency: Double(ts % 997), cost: Double(ts % 7) / 100)
+            }))
+        }
+        for _ in 0..<30 { try commit(3) }
+        try commit(600)  // a full-enough block: not merged, and no merge spans it
+        for _ in 0..<20 { try commit(2) }
+        let blocks = { try store.withConnection { try $0.scalarInt("SELECT COUNT(*) FROM record_blocks") } }
+        #expect(try blocks() == 51)
+        let rows = try store.records(afterID: 0, limit: 10_000)
+        let ids = try store.requestIDs()
+        let stats = try store.recordWindowStats(from: 0, to: .max)
+        let counts = try ["a", "b"].map { try store.countRecords(RecordQuery(task: $0)) }
+
+        // Nothing committed before the cutoff: nothing merged.
+        #expect(try store.compactRecordBlocks(committedBefore: 0) == 0)
+        let removed = try store.compactRecordBlocks(committedBefore: .max)
+        #expect(removed == 48)  // 30 blocks become one, 20 become one, the large one stays
+        #expect(try blocks() == 3)
+        #expect(try store.records(afterID: 0, limit: 10_000) == rows)
+        #expect(try store.requestIDs() == ids)
+        #expect(try ["a", "b"].map { try store.countRecords(RecordQuery(task: $0)) } == counts)
+        var after = try store.recordWindowStats(from: 0, to: .max)
+        var before = stats
+        after.p95IngestLagSeconds = nil  // merged blocks keep the latest ingestion time of their parts
+        before.p95IngestLagSeconds = nil
+        #expect(after == before)
+        // Keys are untouched: re-ingesting is still a no-op, and new rows continue after the old ones.
+        let again = try store.commit(IngestBatch(records: [rows.first!].map {
+            IngestedRecord(record: try RecordDecoder().decode($0.raw), raw: $0.raw)
+        }))
+        #expect(again.inserted == 0)
+        #expect(try store.compactRecordBlocks(committedBefore: .max) == 0)
+    }
 }

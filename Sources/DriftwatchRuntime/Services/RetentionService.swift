@@ -1,3 +1,4 @@
+import DriftwatchCore
 import DriftwatchStore
 import Logging
 public import ServiceLifecycle
@@ -19,19 +20,20 @@ public struct RetentionService<C: Clock>: Service where C.Duration == Duration {
     }
 
     public func run() async throws {
-        // A service that returns early stops the whole group, so with no limits just wait for shutdown.
-        guard policy.maxAgeMicros != nil || policy.maxBytes != nil else {
-            try? await gracefulShutdown()
-            return
-        }
+        // Runs with retention off too: it also merges the small blocks a quiet service's commits leave.
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let result = try store.applyRetention(policy)
-                if result.deletedRecords > 0 || result.deletedDeadLetters > 0 {
-                    logger.info("retention deleted old data", metadata: [
-                        "records": "\(result.deletedRecords)", "dead_letters": "\(result.deletedDeadLetters)",
-                    ])
+                if policy.maxAgeMicros != nil || policy.maxBytes != nil {
+                    let result = try store.applyRetention(policy)
+                    if result.deletedRecords > 0 || result.deletedDeadLetters > 0 {
+                        logger.info("retention deleted old data", metadata: [
+                            "records": "\(result.deletedRecords)", "dead_letters": "\(result.deletedDeadLetters)",
+                        ])
+                    }
                 }
+                // Blocks committed over an hour ago; later ones keep their own ingestion time for lag alerts.
+                let merged = try store.compactRecordBlocks(committedBefore: WallClock.nowMicros() - 3_600_000_000)
+                if merged > 0 { logger.debug("merged small record blocks", metadata: ["blocks": "\(merged)"]) }
             } catch {
                 logger.error("retention pass failed", metadata: ["error": "\(error)"])
             }
