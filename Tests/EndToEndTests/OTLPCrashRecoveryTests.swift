@@ -36,7 +36,8 @@ struct OTLPCrashRecoveryTests {
             if let answer = try? await HTTPTestClient(port: port).request("GET", "/healthz"), answer.status == 200 { return child }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw HTTPTestClient.Failure(description: "receiver did not answer /healthz on port \(port): \(child.stderr)")
+        let exit = child.process.isRunning ? "still running" : "exited with status \(child.process.terminationStatus) (\(child.process.terminationReason == .uncaughtSignal ? "signal" : "exit"))"
+        throw HTTPTestClient.Failure(description: "receiver did not answer /healthz on port \(port), \(exit): \(child.stderr)")
     }
 
     static func config(_ directory: URL, database: String, port: Int, traceWait: String) throws -> URL {
