@@ -1,7 +1,7 @@
 // Store-layout experiment: CPU per record that SQLite itself costs for the old layout (a row per
 // record with a UNIQUE request_id and two secondary indexes, line inline) and the current one (a
 // request_id key row per record, lines and columns in one row per 1,024 records). No JSON decoding:
-// the fields are located before the clock starts. Same pragmas as the store (WAL, NORMAL, 16 KiB pages).
+// the fields are located before the clock starts. Same pragmas as the store (WAL, NORMAL, 32 KiB pages, checkpoints every 4096 pages).
 //   cc -O2 -o store_layout Benchmarks/store_layout.c -lsqlite3
 //   ./store_layout rows|blocks FILE.jsonl DB [RECORDS] [--nudge]
 // --nudge starts write-back after each commit (sync_file_range), as the store does.
@@ -64,7 +64,7 @@ int main(int argc, char **argv) {
     unlink(wal);
     sqlite3 *db;
     sqlite3_open(dbpath, &db);
-    run(db, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4096");
+    run(db, "PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4096");
     sqlite3_stmt *row = 0, *block = 0;
     if (!blocks) {
         run(db, "CREATE TABLE records (id INTEGER PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, ts INTEGER NOT NULL, service TEXT,"
