@@ -7,7 +7,7 @@ import Glibc
 /// ``maxLineBytes`` of lines), their raw lines in one blob and their query columns in another.
 ///
 /// Why blocks rather than a row per record: a SQLite row per record with secondary indexes cost
-/// ~5.5 µs of CPU per record on this class of machine, a block row plus a `request_id` key ~2.7 µs
+/// ~4.8 µs of CPU per record on this class of machine, a block row plus a `request_id` key ~2.5 µs
 /// (`Benchmarks/store_layout.c`); ingest is bounded by that. The key table (`record_keys`) keeps
 /// re-ingestion a no-op; the columns keep every query of ``RecordQuery`` answerable without parsing lines.
 ///
