@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A range of bytes in a batch's ``LineArena``; `start < 0` means absent.
 public struct ByteSpan: Sendable, Equatable {
     public var start: Int
@@ -588,7 +584,7 @@ private struct Cursor {
                 let kb = bytesOf(k)
                 for i in 0..<count {
                     let other = bytesOf(spans[i])
-                    if other.count == kb.count, memcmpEqual(other, kb) { return true }
+                    if other.count == kb.count, sameBytes(other.baseAddress!, kb.baseAddress!, kb.count) { return true }
                 }
                 return false
             }
@@ -683,10 +679,5 @@ private struct KeySet {
         if a[i] != b[i] { return false }
         i += 1
     }
-    return true
-}
-
-@inline(__always) private func memcmpEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-    for i in 0..<a.count where a[i] != b[i] { return false }
     return true
 }

@@ -1,7 +1,4 @@
 import DriftwatchCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Records are stored in blocks: one `record_blocks` row holds up to ``maxRecords`` records (or about
 /// ``maxLineBytes`` of lines), their raw lines in one blob and their query columns in another.

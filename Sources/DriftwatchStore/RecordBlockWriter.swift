@@ -80,14 +80,16 @@ enum RecordBlockWriter {
     /// Writes the builder's records as one block and empties it.
     static func flush(_ state: SQLiteStore.State, ingestedAt: Int64) throws {
         guard !state.blockBuilder.isEmpty else { return }
-        let statement = try state.insertBlock ?? state.connection.prepare("""
-            INSERT INTO record_blocks (first_row, last_row, count, ts_min, ts_max, ingested_at, columns, lines)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let statement = try state.insertBlock ?? state.connection.prepare(insertBlockSQL)
         state.insertBlock = statement
         try write(state.blockBuilder, ingestedAt: ingestedAt, with: statement)
         state.blockBuilder.removeAll()
     }
+
+    static let insertBlockSQL = """
+        INSERT INTO record_blocks (first_row, last_row, count, ts_min, ts_max, ingested_at, columns, lines)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     static func write(_ builder: RecordBlockBuilder, ingestedAt: Int64, with statement: SQLiteStatement) throws {
         statement.bind(1, builder.firstRow)
@@ -109,10 +111,7 @@ enum RecordBlockMigration {
         let decoder = RecordDecoder()
         let select = try connection.prepare("SELECT id, raw, ingested_at FROM records WHERE id > ? ORDER BY id LIMIT 10000")
         let key = try connection.prepare("INSERT OR IGNORE INTO record_keys (request_id, row) VALUES (?, ?)")
-        let block = try connection.prepare("""
-            INSERT INTO record_blocks (first_row, last_row, count, ts_min, ts_max, ingested_at, columns, lines)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let block = try connection.prepare(RecordBlockWriter.insertBlockSQL)
         let deadLetter = try connection.prepare("""
             INSERT OR IGNORE INTO dead_letters (source, fingerprint, offset, length, code, reason, raw, created_at)
             VALUES ('migration', 'records', ?, ?, ?, ?, ?, ?)

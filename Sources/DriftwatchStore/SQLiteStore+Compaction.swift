@@ -43,10 +43,7 @@ extension SQLiteStore {
             guard !groups.isEmpty else { return 0 }
             return try connection.transaction {
                 let delete = try connection.prepare("DELETE FROM record_blocks WHERE first_row = ?")
-                let insert = try connection.prepare("""
-                    INSERT INTO record_blocks (first_row, last_row, count, ts_min, ts_max, ingested_at, columns, lines)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let insert = try connection.prepare(RecordBlockWriter.insertBlockSQL)
                 var removed = 0
                 var merged = RecordBlockBuilder()
                 for group in groups {

@@ -15,12 +15,15 @@ extension SQLiteStore {
             if let maxAge = policy.maxAgeMicros {
                 let cutoff = nowMicros - maxAge
                 try connection.transaction {
-                    var expired: [StoredBlock] = []
-                    try StoredBlock.scan(connection, to: cutoff, withLines: true) { block in
-                        expired.append(block)
+                    // Block ids first, then one block at a time: a first pass over a large store must not
+                    // hold every expired block in memory. Only a block that straddles the cutoff needs its lines.
+                    var expired: [(firstRow: Int64, straddles: Bool)] = []
+                    try StoredBlock.scan(connection, to: cutoff, withLines: false, decodeEntries: false) { block in
+                        expired.append((block.firstRow, block.tsMax >= cutoff))
                         return true
                     }
-                    for block in expired {
+                    for (firstRow, straddles) in expired {
+                        guard let block = try StoredBlock.load(connection, firstRow: firstRow, withLines: straddles) else { continue }
                         deletedRecords += try Self.removeBlock(block, keeping: { $0.timestampMicros >= cutoff }, state: state)
                     }
                     let letters = try connection.prepare("DELETE FROM dead_letters WHERE created_at < ?")
@@ -70,13 +73,9 @@ extension SQLiteStore {
         let deleteKey = try connection.prepare("DELETE FROM record_keys WHERE request_id = ?")
         var kept = RecordBlockBuilder()
         var removed: Int64 = 0
-        let decoder = RecordDecoder()
         for entry in block.entries {
             if keeping(entry) {
-                let line = block.line(entry)
-                // Its line was accepted by the decoder when it was stored.
-                let record = try decoder.decode(line)
-                line.withUnsafeBytes { kept.append(record, raw: $0, row: entry.row) }
+                block.line(entry).withUnsafeBytes { kept.append(entry, line: $0) }
             } else {
                 deleteKey.bind(1, entry.requestID)
                 try deleteKey.run()
@@ -87,10 +86,7 @@ extension SQLiteStore {
         delete.bind(1, block.firstRow)
         try delete.run()
         if !kept.isEmpty {
-            let insert = try connection.prepare("""
-                INSERT INTO record_blocks (first_row, last_row, count, ts_min, ts_max, ingested_at, columns, lines)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try connection.prepare(RecordBlockWriter.insertBlockSQL)
             try RecordBlockWriter.write(kept, ingestedAt: block.ingestedAt, with: insert)
         }
         return removed
