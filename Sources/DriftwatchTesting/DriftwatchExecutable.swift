@@ -62,9 +62,10 @@ public final class ChildProcess: @unchecked Sendable {
     public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// Waits up to `timeout` seconds for exit; returns the status, or nil if still running.
-    public func wait(timeout: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+    /// Polls with `Task.sleep`, so the wait holds no thread of the cooperative pool.
+    public func wait(timeout: Double) async -> Int32? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         if process.isRunning { return nil }
         process.waitUntilExit()
         return process.terminationStatus

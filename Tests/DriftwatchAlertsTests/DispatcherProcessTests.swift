@@ -55,7 +55,7 @@ import Testing
     @Test func incidentArrivesExactlyOnceAcrossKill9AndLatencyIsMeasured() async throws {
         let directory = TemporaryDirectory()
         let log = ReceiverLog(path: directory.file("log.jsonl"))
-        let probe = try ScriptServer(script: "webhook_receiver.py", portFile: directory.file("probe"), arguments: [log.path, Self.secret, "-"])
+        let probe = try await ScriptServer.start(script: "webhook_receiver.py", portFile: directory.file("probe"), arguments: [log.path, Self.secret, "-"])
         let port = probe.port
         probe.stop()
         let config = try Self.writeConfig(directory, port: port)
@@ -64,23 +64,23 @@ import Testing
         // Receiver down: the notification is written to the outbox and retried, then the process is killed.
         var process = try Self.dispatcher(directory, config: config)
         try Self.openIncident(store, id: "inc-1")
-        #expect(try eventually(15) { try store.outbox(status: .pending).contains { $0.attempts >= 1 } }, "queued and tried: \(process.stderr)")
+        #expect(try await eventually(15) { try store.outbox(status: .pending).contains { $0.attempts >= 1 } }, "queued and tried: \(process.stderr)")
         process.signal(SIGKILL)
-        _ = process.wait(timeout: 5)
+        _ = await process.wait(timeout: 5)
         let queued = try store.outbox()
         #expect(queued.count == 1)
 
         // Receiver up, process restarted: delivered once, with the id written before the kill; no re-page.
-        let server = try ScriptServer(script: "webhook_receiver.py", portFile: directory.file("port"), arguments: [log.path, Self.secret, "-", "\(port)"])
+        let server = try await ScriptServer.start(script: "webhook_receiver.py", portFile: directory.file("port"), arguments: [log.path, Self.secret, "-", "\(port)"])
         process = try Self.dispatcher(directory, config: config)
-        #expect(eventually(15) { log.delivered.count == 1 }, "\(process.stderr)")
+        #expect(await eventually(15) { log.delivered.count == 1 }, "\(process.stderr)")
         try await Task.sleep(for: .seconds(2))
         #expect(log.delivered == [queued[0].id: 1])
 
         // Latency from a new incident in the store to the webhook received (group_wait 0).
         let before = Date().timeIntervalSince1970
         try Self.openIncident(store, id: "inc-2")
-        #expect(eventually(10) { log.delivered.count == 2 })
+        #expect(await eventually(10) { log.delivered.count == 2 })
         let arrival = log.entries.filter { $0.valid && $0.answer == "200" && $0.id != queued[0].id }.map(\.at).min() ?? .infinity
         let latency = arrival - before
         print("alerts: incident-to-webhook latency \(String(format: "%.3f", latency)) s (group_wait 0, interval 100ms)")
@@ -88,7 +88,7 @@ import Testing
         #expect(log.delivered.values.allSatisfy { $0 == 1 })
         #expect(log.entries.allSatisfy { $0.valid })
         process.signal(SIGTERM)
-        #expect(process.wait(timeout: 10) == 0)
+        #expect(await process.wait(timeout: 10) == 0)
         _ = server
     }
 }

@@ -5,14 +5,16 @@ import Testing
 
 /// The SMTP client against aiosmtpd with STARTTLS required (self-signed certificate made here) and AUTH.
 @Suite(.serialized) struct SMTPDeliveryTests {
-    static func startServer(_ directory: TemporaryDirectory) throws -> (ScriptServer, String) {
+    static func startServer(_ directory: TemporaryDirectory) async throws -> (ScriptServer, String) {
         let cert = directory.file("cert.pem"), key = directory.file("key.pem")
-        try ProcessRunner.run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
-            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        ])
+        try await offPool {
+            try ProcessRunner.run("/usr/bin/openssl", [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            ])
+        }
         try FileManager.default.createDirectory(atPath: directory.file("mail"), withIntermediateDirectories: true)
-        let server = try ScriptServer(script: "smtp_server.py", portFile: directory.file("port"),
+        let server = try await ScriptServer.start(script: "smtp_server.py", portFile: directory.file("port"),
                                       arguments: [directory.file("mail"), cert, key, "alerts", "s3cret"])
         return (server, cert)
     }
@@ -25,7 +27,7 @@ import Testing
     // 60 s bounds the whole exchange: generous, because every suite runs in parallel on 2 cores in CI.
     @Test func sendsMultipartMailOverStartTLSWithAuth() async throws {
         let directory = TemporaryDirectory()
-        let (server, cert) = try Self.startServer(directory)
+        let (server, cert) = try await Self.startServer(directory)
         let receiver = EmailReceiver(to: ["oncall@example.com"], from: "Driftwatch <dw@example.com>", host: "localhost", port: server.port,
                                      security: .starttls, username: "alerts", password: Secret("s3cret"), caFile: cert, timeout: .seconds(60))
         let outcome = await SMTPClient().send(Self.message(), with: receiver)
@@ -44,7 +46,7 @@ import Testing
 
     @Test func wrongPasswordIsNotDeliveredAndAuthIsNeverSentInClear() async throws {
         let directory = TemporaryDirectory()
-        let (server, cert) = try Self.startServer(directory)
+        let (server, cert) = try await Self.startServer(directory)
         var receiver = EmailReceiver(to: ["oncall@example.com"], from: "dw@example.com", host: "localhost", port: server.port,
                                      security: .starttls, username: "alerts", password: Secret("wrong"), caFile: cert, timeout: .seconds(10))
         // aiosmtpd holds a failed AUTH without answering; the client's deadline ends the attempt. Either way: not sent.

@@ -3,29 +3,38 @@ import Foundation
 
 /// A Python test server from Scripts/, started on a free port and killed when released.
 final class ScriptServer: @unchecked Sendable {
-    let process = Process()
+    let process: Process
     let port: Int
 
     static var scripts: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts") }
 
-    /// Starts `script` with `portFile` as its first argument and waits until it wrote its port.
-    init(script: String, portFile: String, arguments: [String]) throws {
+    /// Starts `script` with `portFile` as its first argument and waits, without holding a pool thread,
+    /// until it wrote its port.
+    static func start(script: String, portFile: String, arguments: [String]) async throws -> ScriptServer {
         try? FileManager.default.removeItem(atPath: portFile)
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.scripts.appendingPathComponent(script).path, portFile] + arguments
+        process.arguments = ["python3", scripts.appendingPathComponent(script).path, portFile] + arguments
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
+        // The deadline only bounds a script that never starts; the port file is read once more after it,
+        // since a test starved of the pool (see `offPool`) can wake long after the script wrote it.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text) {
-                self.port = port
-                return
+                return ScriptServer(process: process, port: port)
             }
-            guard process.isRunning else { break }
-            usleep(20_000)
+            guard process.isRunning, ContinuousClock.now < deadline else { break }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        if process.isRunning { process.terminate() }
+        // SIGKILL: the test process ignores SIGTERM (the service lifecycle's signal handling), and so do its children.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         throw ScriptFailure(message: "\(script) did not start (is python3 with its packages installed?)")
+    }
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
     }
 
     deinit { stop() }
@@ -66,14 +75,4 @@ struct ReceiverLog {
         for entry in entries where entry.valid && entry.answer == "200" { counts[entry.id, default: 0] += 1 }
         return counts
     }
-}
-
-/// Polls until `condition` holds or `seconds` pass.
-func eventually(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try condition() { return true }
-        usleep(20_000)
-    }
-    return try condition()
 }

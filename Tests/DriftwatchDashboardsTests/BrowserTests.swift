@@ -15,13 +15,13 @@ struct BrowserTests {
         #expect(Chromium.isAvailable, "install Debian's chromium package (apt-get install -y chromium)")
     }
 
-    @Test func generatedWorkloadPagesLoadCleanlyWithTheExpectedNumbers() throws {
+    @Test func generatedWorkloadPagesLoadCleanlyWithTheExpectedNumbers() async throws {
         let w = try WorkloadSnapshot.make()
         let directory = TemporaryDirectory(prefix: "dw-pages")
         let pages = DashboardRenderer().renderAll(DashboardDefinitionLoader().defaults(), snapshot: w.snapshot)
         try Self.write(pages, to: directory)
         for page in pages where page.fileName != "index.html" {
-            let load = try Chromium.load(directory.file(page.fileName), screenshot: page.fileName == "overview.html")
+            let load = try await Chromium.load(directory.file(page.fileName), screenshot: page.fileName == "overview.html")
             #expect(load.consoleMessages.isEmpty, "\(page.fileName): \(load.consoleMessages)")
             #expect(load.pageRequests.isEmpty, "\(page.fileName): \(load.pageRequests)")
             #expect(load.dom.contains("data-layout=\"ok\""), "\(page.fileName) overflows horizontally or its script did not run")
@@ -56,32 +56,32 @@ struct BrowserTests {
 
     /// The checks above can fail: a page loading an external image is caught by the network check, and the
     /// same page under our Content-Security-Policy is blocked and caught by the console check.
-    @Test func externalLoadsAreCaught() throws {
+    @Test func externalLoadsAreCaught() async throws {
         let directory = TemporaryDirectory(prefix: "dw-external")
         let open = "<!DOCTYPE html><html><head><title>x</title></head><body><img alt=\"\" src=\"http://127.0.0.1:9/pixel.png\"></body></html>"
         try AtomicFileWriter.write(open, to: directory.file("open.html"))
-        let loadOpen = try Chromium.load(directory.file("open.html"))
+        let loadOpen = try await Chromium.load(directory.file("open.html"))
         #expect(loadOpen.pageRequests == ["http://127.0.0.1:9/pixel.png"])
 
         let page = DashboardRenderer().render(DashboardDefinitionLoader().defaults()[0], snapshot: RenderingTests.snapshot, navigation: [])
         let injected = page.replacingOccurrences(of: "</main>", with: "<img alt=\"\" src=\"https://cdn.example.invalid/x.png\"></main>")
         try AtomicFileWriter.write(injected, to: directory.file("injected.html"))
-        let loadInjected = try Chromium.load(directory.file("injected.html"))
+        let loadInjected = try await Chromium.load(directory.file("injected.html"))
         #expect(loadInjected.pageRequests.isEmpty, "the CSP blocks the load")
         #expect(loadInjected.consoleMessages.contains { $0.contains("Content Security Policy") && $0.contains("cdn.example.invalid") })
 
         let script = page.replacingOccurrences(of: "</main>", with: "<script>console.error('oops')</script></main>")
         try AtomicFileWriter.write(script, to: directory.file("script.html"))
-        #expect(!(try Chromium.load(directory.file("script.html")).consoleMessages.isEmpty), "a script without the CSP hash is refused, and reported")
+        #expect(!(try await Chromium.load(directory.file("script.html")).consoleMessages.isEmpty), "a script without the CSP hash is refused, and reported")
     }
 
-    @Test func hostileContentDoesNotExecuteAndLayoutHolds() throws {
+    @Test func hostileContentDoesNotExecuteAndLayoutHolds() async throws {
         let w = try WorkloadSnapshot.make(hours: 3, rate: 30, hostile: true)
         let directory = TemporaryDirectory(prefix: "dw-hostile")
         let pages = DashboardRenderer().renderAll(DashboardDefinitionLoader().defaults(), snapshot: w.snapshot)
         try Self.write(pages, to: directory)
         for page in pages where page.fileName != "index.html" {
-            let load = try Chromium.load(directory.file(page.fileName), screenshot: page.fileName == "incidents.html")
+            let load = try await Chromium.load(directory.file(page.fileName), screenshot: page.fileName == "incidents.html")
             #expect(!load.dom.contains("pwned</title>") && !load.dom.contains("<title>1</title>"), "a hostile script ran in \(page.fileName)")
             #expect(load.dom.contains("<title>Driftwatch — "))
             #expect(load.consoleMessages.isEmpty, "\(page.fileName): \(load.consoleMessages)")

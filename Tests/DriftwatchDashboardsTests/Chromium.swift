@@ -20,8 +20,13 @@ struct Chromium {
         var description: String
     }
 
-    /// Loads `path` (a local file) and returns what happened.
-    static func load(_ path: String, screenshot: Bool = false, width: Int = 1280, height: Int = 1600) throws -> Load {
+    /// Loads `path` (a local file) and returns what happened. Chromium runs for seconds: it is waited for
+    /// on a thread of its own, not on the cooperative pool (see `offPool`).
+    static func load(_ path: String, screenshot: Bool = false, width: Int = 1280, height: Int = 1600) async throws -> Load {
+        try await offPool { try loadBlocking(path, screenshot: screenshot, width: width, height: height) }
+    }
+
+    private static func loadBlocking(_ path: String, screenshot: Bool, width: Int, height: Int) throws -> Load {
         guard let executable else { throw Failure(description: "chromium is not installed (apt-get install chromium)") }
         let work = TemporaryDirectory(prefix: "dw-chromium")
         let netlog = work.file("netlog.json")

@@ -45,7 +45,7 @@ enum PythonScript {
                     try p.run()
                     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
                     try? input.fileHandleForWriting.close()
-                    let timer = DispatchWorkItem { if p.isRunning { p.terminate() } }
+                    let timer = DispatchWorkItem { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }  // SIGTERM is ignored (inherited)
                     DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
                     // Read both pipes to the end before waiting, so a chatty child cannot block.
                     final class Box: @unchecked Sendable { var data = Data() }

@@ -99,16 +99,17 @@ struct CrashRecoveryTests {
 
         let writer = RotatingWriter(directory: logs, total: 30_000, rotateEvery: 4_000, malformedEvery: 1_000)
         let kills = try await withThrowingTaskGroup(of: Int.self) { group in
-            group.addTask { try writer.run(); return 0 }
+            // The writer sleeps between lines: on a thread of its own, not one of the pool's two on CI.
+            group.addTask { try await offPool { try writer.run() }; return 0 }
             group.addTask {
                 // Start, let it ingest for a moment, SIGKILL it; repeat while the writer writes.
                 var generator = SystemRandomNumberGenerator()
                 var kills = 0
                 for _ in 0..<12 {
                     let child = try ChildProcess(executable: executable, arguments: ["run", "--config", config.path, "--log-level", "warning"], directory: dir)
-                    usleep(UInt32.random(in: 150_000...450_000, using: &generator))
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 150...450, using: &generator)))
                     child.signal(SIGKILL)
-                    _ = child.wait(timeout: 10)
+                    _ = await child.wait(timeout: 10)
                     kills += 1
                 }
                 return kills
@@ -134,7 +135,7 @@ struct CrashRecoveryTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         final.signal(SIGTERM)
-        #expect(final.wait(timeout: 20) == 0, "driftwatch did not exit 0 on SIGTERM: \(final.stderr)")
+        #expect(await final.wait(timeout: 20) == 0, "driftwatch did not exit 0 on SIGTERM: \(final.stderr)")
 
         let store = try SQLiteStore(path: database)
         let ids = try store.requestIDs()

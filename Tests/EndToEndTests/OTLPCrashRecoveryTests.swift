@@ -67,7 +67,7 @@ struct OTLPCrashRecoveryTests {
         let answer = try await HTTPTestClient(port: port).request("POST", "/v1/traces", headers: ["Content-Type": "application/x-protobuf"], body: body)
         #expect(answer.status == 200)
         first.signal(SIGKILL)
-        _ = first.wait(timeout: 10)
+        _ = await first.wait(timeout: 10)
         #expect(try SQLiteStore(path: database).countRecords() == 0, "the trace was still waiting for spans when the process died")
 
         let secondPort = try Self.freePort()
@@ -80,7 +80,7 @@ struct OTLPCrashRecoveryTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         second.signal(SIGTERM)
-        #expect(second.wait(timeout: 20) == 0)
+        #expect(await second.wait(timeout: 20) == 0)
         #expect(stored == Self.requestIDs)
         #expect(try SQLiteStore(path: database).requestIDs().sorted() == Self.requestIDs)
         #expect(try SQLiteStore(path: database).spanJournalCounts().entries == 0)

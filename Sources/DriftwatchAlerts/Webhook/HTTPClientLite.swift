@@ -68,9 +68,20 @@ package struct HTTPClientLite: Sendable {
                 head.replaceOrAdd(name: "Host", value: url.port.map { "\(host):\($0)" } ?? host)
                 head.replaceOrAdd(name: "Content-Length", value: "\(body.count)")
                 head.replaceOrAdd(name: "Connection", value: "close")
-                try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: head)))
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
-                try await outbound.write(.end(nil))
+                // One write for the whole request, and a failed write is not the end: a receiver that answers
+                // and closes as soon as it has the body can close the channel before a later write of ours
+                // runs (seen under load as "I/O on closed channel" after the receiver had answered 200, which
+                // made the notification go out twice). Its answer is then already in `inbound`: read it.
+                var writeError: (any Error)?
+                do {
+                    try await outbound.write(contentsOf: [
+                        .head(HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: head)),
+                        .body(.byteBuffer(ByteBuffer(bytes: body))),
+                        .end(nil),
+                    ])
+                } catch {
+                    writeError = error
+                }
                 var response = Response(status: 0, headers: [], body: [])
                 for try await part in inbound {
                     switch part {
@@ -83,6 +94,7 @@ package struct HTTPClientLite: Sendable {
                         return response
                     }
                 }
+                if let writeError { throw writeError }
                 throw Failure(kind: .connection, message: "connection closed before the response ended")
             }
         } catch let failure as Failure {
