@@ -62,6 +62,21 @@ public final class LineArena: @unchecked Sendable {
         return start..<end
     }
 
+    /// Appends `line` packed at `marks` (see ``LinePacking``) and a newline; returns where the packed
+    /// line (without the newline) lies.
+    package func appendPackedLine(_ line: UnsafeRawBufferPointer, marks: UnsafePointer<UInt64>, markCount: Int) -> Range<Int> {
+        let start = bytes.count
+        guard let source = line.baseAddress else { return appendLine(line) }
+        // Room for the line as it is (packing only shrinks it), filled in place, then cut to size.
+        bytes.append(contentsOf: repeatElement(0, count: line.count + 1))
+        let written = bytes.withUnsafeMutableBytes { all in
+            LinePacking.pack(source, count: line.count, marks: marks, markCount: markCount, into: all.baseAddress! + start)
+        }
+        bytes.removeLast(line.count - written)
+        bytes[start + written] = UInt8(ascii: "\n")
+        return start..<(start + written)
+    }
+
     /// Appends `line` and returns where it lies.
     package func append(_ line: UnsafeRawBufferPointer) -> Range<Int> {
         let start = bytes.count

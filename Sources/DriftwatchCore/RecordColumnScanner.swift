@@ -70,10 +70,13 @@ public struct ScannedRecord: Sendable {
     public var columns: RecordColumns
     /// The line, without its newline, in the arena.
     public var line: Range<Int>
+    /// Whether the line in the arena is packed (see ``LinePacking``): the fast path's lines are.
+    public var packed: Bool
 
-    public init(columns: RecordColumns, line: Range<Int>) {
+    public init(columns: RecordColumns, line: Range<Int>, packed: Bool = false) {
         self.columns = columns
         self.line = line
+        self.packed = packed
     }
 }
 
@@ -93,6 +96,20 @@ package enum RecordColumnScanner {
         guard let start = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         var c = Cursor(start: start, end: start + line.count, base: base)
         return c.record()
+    }
+
+    /// Scans as above, and also leaves in `marks` where each key of format v1 lies, for
+    /// ``LinePacking/pack(_:count:marks:markCount:into:)``: the returned spans are then where the values
+    /// lie in the *packed* line written at `base` (keys before them shrank to their codes). Keys past
+    /// `capacity` are left as they are. Returns the columns and the number of marks.
+    package static func scan(_ line: UnsafeRawBufferPointer, base: Int, marks: UnsafeMutablePointer<UInt64>, capacity: Int)
+        -> (columns: RecordColumns, marks: Int)? {
+        guard let start = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        var c = Cursor(start: start, end: start + line.count, base: base)
+        c.marks = marks
+        c.markCapacity = capacity
+        guard let columns = c.record() else { return nil }
+        return (columns, c.markCount)
     }
 
     /// Exactly `RFC3339.parse(bytes) != nil` (a test checks it over mutated timestamps).
@@ -124,6 +141,12 @@ private struct Cursor {
     let end: UnsafePointer<UInt8>
     let base: Int
     var p: UnsafePointer<UInt8>
+    /// Packing marks (see `scan(_:base:marks:capacity:)`); none are left without a buffer.
+    var marks: UnsafeMutablePointer<UInt64>?
+    var markCapacity = 0
+    var markCount = 0
+    /// Bytes the marks so far take out of the line: value spans are moved back by as much.
+    var removed = 0
 
     init(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, base: Int) {
         self.start = start
@@ -348,17 +371,42 @@ private struct Cursor {
             skipSpace()
         }
         first = false
+        let quote = p
         if predicted < keys.count, end - p >= 16, let n = keys.matchQuoted(predicted, at: p) {
             p += n
+            mark(quote, predicted, keys)
             return eat(UInt8(ascii: ":")) ? predicted : nil
         }
-        guard let k = string(), eat(UInt8(ascii: ":")) else { return nil }
+        guard let k = string() else { return nil }
+        let closing = p
+        guard eat(UInt8(ascii: ":")) else { return nil }
         let bytes = bytesOf(k)
         for i in 0..<keys.count {
             let pattern = keys.quoted(i)
-            if pattern.count == bytes.count + 2, sameBytes(bytes.baseAddress!, pattern.baseAddress! + 1, bytes.count) { return i }
+            if pattern.count == bytes.count + 2, sameBytes(bytes.baseAddress!, pattern.baseAddress! + 1, bytes.count) {
+                p = closing
+                mark(quote, i, keys)
+                _ = eat(UInt8(ascii: ":"))
+                return i
+            }
         }
         return nil
+    }
+
+    /// Records a packing mark for key `i` of `keys`, whose opening quote is at `quote` and closing quote
+    /// just before `p`, when a colon follows at once (a code stands for `"key":`).
+    @inline(__always) mutating func mark(_ quote: UnsafePointer<UInt8>, _ i: Int, _ keys: KeySet) {
+        guard let marks, markCount < markCapacity, p < end, p.pointee == UInt8(ascii: ":") else { return }
+        let code = keys.codes[i]
+        let consumed = p + 1 - quote
+        marks[markCount] = UInt64(quote - start) << 32 | UInt64(consumed) << 16 | UInt64(code)
+        markCount += 1
+        removed += consumed - (code > 0xFF ? 2 : 1)
+    }
+
+    /// A value's span where it will lie once the keys before it are packed.
+    @inline(__always) func packed(_ span: ByteSpan) -> ByteSpan {
+        ByteSpan(start: span.start - removed, count: span.count)
     }
 
     /// Parses an object whose keys are `keys`, calling `field` with each key's index to read its value
@@ -384,19 +432,19 @@ private struct Cursor {
             switch i {
             case 0:
                 guard let v = c.string(), v.count > 0 else { return false }
-                r.requestID = v
+                r.requestID = c.packed(v)
             case 1:
                 guard let v = c.timestamp() else { return false }
                 r.timestampMicros = v
             case 2:
                 guard let v = c.string() else { return false }
-                r.service = v
+                r.service = c.packed(v)
             case 3:
                 guard let v = c.string() else { return false }
-                r.task = v
+                r.task = c.packed(v)
             case 4:
                 guard let v = c.string() else { return false }
-                r.route = v
+                r.route = c.packed(v)
             case 5: return c.model(&r)
             case 6: return c.template(&r)
             case 7: return c.release()
@@ -433,8 +481,8 @@ private struct Cursor {
         var tuned = false
         guard let seen = object(KeySet.model, { c, i in
             switch i {
-            case 0: guard let v = c.string() else { return false }; name = v
-            case 1: guard let v = c.string() else { return false }; version = v
+            case 0: guard let v = c.string() else { return false }; name = c.packed(v)
+            case 1: guard let v = c.string() else { return false }; version = c.packed(v)
             case 2, 3: return c.string() != nil
             default: guard let v = c.bool() else { return false }; tuned = v
             }
@@ -450,7 +498,7 @@ private struct Cursor {
         var id = ByteSpan.none, version = ByteSpan.none
         guard let seen = object(KeySet.template, { c, i in
             guard let v = c.string() else { return false }
-            if i == 0 { id = v } else { version = v }
+            if i == 0 { id = c.packed(v) } else { version = c.packed(v) }
             return true
         }), seen == 3 else { return false }
         r.templateID = id
@@ -466,7 +514,7 @@ private struct Cursor {
         var index = ByteSpan.none
         guard let seen = object(KeySet.retrieval, { c, i in
             switch i {
-            case 0: guard let v = c.string() else { return false }; index = v; return true
+            case 0: guard let v = c.string() else { return false }; index = c.packed(v); return true
             case 1: return c.integer() != nil
             default: return c.evidence()
             }
@@ -610,6 +658,8 @@ private struct KeySet {
     private let ranges: [Range<Int>]
     private let words: [(UInt64, UInt64, UInt64, UInt64)]  // low word, its mask, high word, its mask
     let count: Int
+    /// Each key's ``LinePacking`` code.
+    let codes: [UInt16]
 
     init(_ keys: [String]) {
         var storage: [UInt8] = []
@@ -637,6 +687,10 @@ private struct KeySet {
         self.ranges = ranges
         self.words = words
         count = keys.count
+        codes = keys.map { key in
+            guard let code = LinePacking.code(for: key) else { preconditionFailure("\(key) has no packing code") }
+            return code
+        }
     }
 
     /// The length of key `i` with its quotes if the bytes at `p` (at least 16 readable) start with it.

@@ -30,6 +30,9 @@ public final class IngestPipeline {
     private let logger: Logger
     private let wallClockMicros: @Sendable () -> Int64
     private let buffer: UnsafeMutableRawBufferPointer
+    /// Where the scanner leaves each line's key positions for packing (see ``LinePacking``).
+    private let packingMarks = UnsafeMutablePointer<UInt64>.allocate(capacity: IngestPipeline.packingMarkCapacity)
+    private static let packingMarkCapacity = 512
     private var batch = IngestBatch()
     /// The current batch's lines (see ``LineArena``); replaced after every commit.
     private var arena: LineArena
@@ -77,7 +80,10 @@ public final class IngestPipeline {
         min(configuration.batchMaxBytes + configuration.maxLineBytes, 64 << 20)
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        packingMarks.deallocate()
+    }
 
     /// Expands the globs again and opens new files.
     public func discover() throws {
@@ -169,18 +175,14 @@ public final class IngestPipeline {
             do throws(RecordDecodingError) {
                 if scansRecords {
                     // The fast path: columns straight from the bytes; lines it leaves alone get the decoder.
+                    // The line goes into the arena packed (see ``LinePacking``), as the store keeps it.
                     let arena = self.arena
-                    let range = arena.appendLine(bytes)
-                    if let columns = RecordColumnScanner.scan(bytes, base: range.lowerBound) {
-                        batch.scanned.append(ScannedRecord(columns: columns, line: range))
+                    if let scanned = RecordColumnScanner.scan(bytes, base: arena.count, marks: packingMarks, capacity: Self.packingMarkCapacity) {
+                        let range = arena.appendPackedLine(bytes, marks: packingMarks, markCount: scanned.marks)
+                        batch.scanned.append(ScannedRecord(columns: scanned.columns, line: range, packed: true))
                     } else {
-                        let record: RequestRecord
-                        do throws(RecordDecodingError) {
-                            record = try decoder.decode(bytes)
-                        } catch {
-                            arena.truncate(to: range.lowerBound)
-                            throw error
-                        }
+                        let record = try decoder.decode(bytes)
+                        let range = arena.appendLine(bytes)
                         batch.scanned.append(ScannedRecord(columns: RecordColumns(record, arena: arena), line: range))
                     }
                     counters.records += 1

@@ -13,18 +13,18 @@ import DriftwatchCore
 /// retention or a migration left them).
 ///
 /// The columns blob, all integers LEB128 varints (signed ones zigzag-encoded), is:
-/// - `u8` format version (1), `count`, the block's first row id (absolute) and first timestamp (absolute, µs);
+/// - `u8` format version (2; 1 is still read), `count`, the block's first row id (absolute) and first timestamp (absolute, µs);
 /// - nine column dictionaries (service, task, route, model name, model version, template id,
 ///   template version, index version, outcome), each `n` then `n` × (`length`, UTF-8 bytes);
 /// - `count` entries: row delta from the previous entry (from the first row id for the first entry),
-///   line length, request id (`length`, bytes), timestamp delta from the block's first timestamp (signed),
+///   line length (format 2: times two, plus one if the line is packed, see ``LinePacking``), request id (`length`, bytes), timestamp delta from the block's first timestamp (signed),
 ///   nine dictionary references (0 = absent, `k` = value `k - 1`), a flags byte (1 tuned known, 2 tuned,
 ///   4 latency, 8 tokens, 16 cost, 32 feedback) and the values its flags announce (doubles as 8 bytes
 ///   little-endian, tokens as input then output).
 struct RecordBlockBuilder {
     static let maxRecords = 1024
     static let maxLineBytes = 1 << 20
-    static let formatVersion: UInt8 = 1
+    static let formatVersion: UInt8 = 2
     static let columnCount = 9
 
     private(set) var count = 0
@@ -101,7 +101,7 @@ struct RecordBlockBuilder {
         }
         let offset = MemoryLayout<ScannedRecord>.offset(of: \ScannedRecord.columns)!
         let c = (UnsafeRawPointer(item) + offset).assumingMemoryBound(to: RecordColumns.self)
-        begin(row: row, ts: c.pointee.timestampMicros, lineLength: line.count)
+        begin(row: row, ts: c.pointee.timestampMicros, lineLength: line.count, packed: item.pointee.packed)
         func bytes(_ span: ByteSpan) -> UnsafeRawBufferPointer? {
             span.isNone ? nil : UnsafeRawBufferPointer(rebasing: arena[span.start..<(span.start + span.count)])
         }
@@ -128,10 +128,11 @@ struct RecordBlockBuilder {
                      tokens: input.flatMap { i in output.map { (i, $0) } }, cost: c.pointee.costUSD, feedback: c.pointee.feedbackScore)
     }
 
-    /// Appends a stored record again, from its decoded columns and line (compaction).
-    mutating func append(_ e: RecordBlockEntry, line: UnsafeRawBufferPointer) {
+    /// Appends a stored record again, from its decoded columns and its line as stored (packed when
+    /// `e.linePacked`): compaction and retention.
+    mutating func append(_ e: RecordBlockEntry, storedLine line: UnsafeRawBufferPointer) {
         appendLine(line)
-        begin(row: e.row, ts: e.timestampMicros, lineLength: line.count)
+        begin(row: e.row, ts: e.timestampMicros, lineLength: line.count, packed: e.linePacked)
         entries.appendString(e.requestID)
         entries.appendVarint(zigzag(e.timestampMicros &- firstTimestamp))
         reference(0, e.service)
@@ -147,7 +148,7 @@ struct RecordBlockBuilder {
         appendValues(tuned: e.modelTuned, latency: e.latencyMillis, tokens: tokens, cost: e.costUSD, feedback: e.feedback)
     }
 
-    private mutating func begin(row: Int64, ts: Int64, lineLength: Int) {
+    private mutating func begin(row: Int64, ts: Int64, lineLength: Int, packed: Bool = false) {
         if count == 0 {
             firstRow = row
             lastRow = row
@@ -159,7 +160,7 @@ struct RecordBlockBuilder {
         tsMin = min(tsMin, ts)
         tsMax = max(tsMax, ts)
         lineBytes += lineLength + 1
-        entries.appendVarint(UInt64(lineLength))
+        entries.appendVarint(UInt64(lineLength) << 1 | (packed ? 1 : 0))
     }
 
     private mutating func appendColumns(_ r: UnsafePointer<RequestRecord>, lineLength: Int, row: Int64) {
@@ -329,9 +330,11 @@ struct RecordBlockEntry {
     var tokensOut: Int64?
     var costUSD: Double?
     var feedback: Double?
-    /// Where the line lies in the block's lines blob (without its newline).
+    /// Where the line lies in the block's lines blob (without its newline), as stored.
     var lineStart: Int
     var lineLength: Int
+    /// Whether the stored line is packed (see ``LinePacking``).
+    var linePacked = false
 }
 
 /// Decodes a columns blob written by ``RecordBlockBuilder``.
@@ -339,7 +342,7 @@ enum RecordBlockReader {
     static func entries(_ blob: [UInt8], block: Int64) throws -> [RecordBlockEntry] {
         var r = ByteReader(bytes: blob, block: block)
         let version = try r.byte()
-        guard version == RecordBlockBuilder.formatVersion else {
+        guard version == 1 || version == RecordBlockBuilder.formatVersion else {
             throw DriftwatchError(.storage, "record block \(block): columns format \(version) is unknown (this driftwatch reads \(RecordBlockBuilder.formatVersion))")
         }
         let count = try r.count()
@@ -365,7 +368,12 @@ enum RecordBlockReader {
         var lineStart = 0
         for _ in 0..<count {
             row += Int64(try r.varint())
-            let length = try r.count()
+            var length = try r.count()
+            var packed = false
+            if version >= 2 {
+                packed = length & 1 == 1
+                length >>= 1
+            }
             let requestID = try r.string()
             let ts = firstTimestamp &+ unzigzag(try r.varint())
             var entry = RecordBlockEntry(
@@ -373,7 +381,7 @@ enum RecordBlockReader {
                 service: try value(0, &r), task: try value(1, &r), route: try value(2, &r),
                 modelName: try value(3, &r), modelVersion: try value(4, &r), templateID: try value(5, &r),
                 templateVersion: try value(6, &r), indexVersion: try value(7, &r), outcome: try value(8, &r),
-                lineStart: lineStart, lineLength: length
+                lineStart: lineStart, lineLength: length, linePacked: packed
             )
             let flags = try r.byte()
             if flags & 1 != 0 { entry.modelTuned = flags & 2 != 0 }

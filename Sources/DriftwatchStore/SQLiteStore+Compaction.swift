@@ -57,7 +57,7 @@ extension SQLiteStore {
                                 guard entry.lineStart + entry.lineLength <= lines.count else {
                                     throw DriftwatchError(.storage, "record block \(firstRow): a line lies outside its lines blob")
                                 }
-                                merged.append(entry, line: UnsafeRawBufferPointer(rebasing: lines[entry.lineStart..<(entry.lineStart + entry.lineLength)]))
+                                merged.append(entry, storedLine: UnsafeRawBufferPointer(rebasing: lines[entry.lineStart..<(entry.lineStart + entry.lineLength)]))
                             }
                         }
                         delete.bind(1, firstRow)

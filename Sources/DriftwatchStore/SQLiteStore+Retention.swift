@@ -75,7 +75,7 @@ extension SQLiteStore {
         var removed: Int64 = 0
         for entry in block.entries {
             if keeping(entry) {
-                block.line(entry).withUnsafeBytes { kept.append(entry, line: $0) }
+                block.withStoredLine(entry) { kept.append(entry, storedLine: $0) }
             } else {
                 deleteKey.bind(1, entry.requestID)
                 try deleteKey.run()

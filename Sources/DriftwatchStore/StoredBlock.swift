@@ -11,8 +11,15 @@ struct StoredBlock {
     var entries: [RecordBlockEntry]
     var lines: [UInt8]
 
+    /// The record's line, exactly as it was read.
     func line(_ entry: RecordBlockEntry) -> [UInt8] {
-        Array(lines[entry.lineStart..<(entry.lineStart + entry.lineLength)])
+        guard entry.linePacked else { return Array(lines[entry.lineStart..<(entry.lineStart + entry.lineLength)]) }
+        return lines.withUnsafeBytes { LinePacking.unpack(UnsafeRawBufferPointer(rebasing: $0[entry.lineStart..<(entry.lineStart + entry.lineLength)])) }
+    }
+
+    /// Calls `body` with the record's line as the block stores it (packed when `entry.linePacked`).
+    func withStoredLine<T>(_ entry: RecordBlockEntry, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try lines.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[entry.lineStart..<(entry.lineStart + entry.lineLength)])) }
     }
 
     /// The block starting at `firstRow`, if there is one.

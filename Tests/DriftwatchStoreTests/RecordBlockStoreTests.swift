@@ -208,4 +208,67 @@ struct RecordBlockStoreTests {
         #expect(again.inserted == 0)
         #expect(try store.compactRecordBlocks(committedBefore: .max) == 0)
     }
+
+    /// A batch as the tailer's fast path builds it: lines scanned and packed into one arena.
+    private static func scannedBatch(_ lines: [[UInt8]]) throws -> IngestBatch {
+        let arena = LineArena(capacity: 1 << 16)
+        let marks = UnsafeMutablePointer<UInt64>.allocate(capacity: 512)
+        defer { marks.deallocate() }
+        var batch = IngestBatch()
+        for line in lines {
+            let record = try line.withUnsafeBytes { raw -> ScannedRecord in
+                let scanned = try #require(RecordColumnScanner.scan(raw, base: arena.count, marks: marks, capacity: 512))
+                let range = arena.appendPackedLine(raw, marks: marks, markCount: scanned.marks)
+                return ScannedRecord(columns: scanned.columns, line: range, packed: true)
+            }
+            batch.scanned.append(record)
+        }
+        batch.arena = arena
+        return batch
+    }
+
+    @Test("packed lines read back exactly, next to unpacked ones, through queries, compaction and retention")
+    func packedLines() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        var lines: [[UInt8]] = []
+        for k in 0..<12 {
+            let batch = (0..<5).map { ingested("p\(k)-\($0)", ts: Int64(k * 5 + $0) * 100, latency: Double($0), cost: 0.5) }
+            lines += batch.map(\.raw)
+            // Every third commit goes the decoder's way (lines kept as they came), the others packed.
+            _ = try store.commit(k % 3 == 2 ? IngestBatch(records: batch) : try Self.scannedBatch(batch.map(\.raw)))
+        }
+        let stored = try store.withConnection { try $0.scalarInt("SELECT SUM(length(lines)) FROM record_blocks") }
+        #expect(stored < Int64(lines.reduce(0) { $0 + $1.count + 1 }), "packed lines take less room")
+        #expect(try store.rawRecords() == lines)
+        #expect(try store.records(afterID: 0, limit: 100).map(\.raw) == lines)
+        #expect(try store.countRecords(RecordQuery(task: "t")) == 60)
+
+        #expect(try store.compactRecordBlocks(committedBefore: .max) == 11)
+        #expect(try store.rawRecords() == lines)
+        // The merged block straddles the cutoff: retention rewrites it, moving packed lines as they are.
+        let result = try store.applyRetention(RetentionPolicy(maxAgeMicros: 2_000), nowMicros: 4_250)
+        #expect(result.deletedRecords == 23)
+        #expect(try store.rawRecords() == Array(lines[23...]))
+        #expect(try store.records(afterID: 0, limit: 100).map(\.id) == (24...60).map { Int64($0) })
+    }
+
+    @Test("blocks of columns format 1 (lines kept as they came) are still read")
+    func formatOne() throws {
+        let line = Array(#"{"request_id":"old","timestamp":"2025-01-01T00:00:00Z"}"#.utf8)
+        var columns: [UInt8] = [1, 1]  // format 1, one record
+        columns.appendVarint(zigzag(7))  // first row id
+        columns.appendVarint(zigzag(1_735_689_600_000_000))
+        columns += [UInt8](repeating: 0, count: RecordBlockBuilder.columnCount)  // empty dictionaries
+        columns.appendVarint(0)  // row delta
+        columns.appendVarint(UInt64(line.count))  // line length, without a packed flag
+        columns.appendString("old")
+        columns.appendVarint(0)  // timestamp delta
+        columns += [UInt8](repeating: 0, count: RecordBlockBuilder.columnCount)  // no column values
+        columns.append(0)  // flags
+        let entries = try RecordBlockReader.entries(columns, block: 7)
+        #expect(entries.count == 1)
+        #expect(entries[0].row == 7 && entries[0].requestID == "old" && entries[0].lineLength == line.count && !entries[0].linePacked)
+        let block = StoredBlock(firstRow: 7, lastRow: 7, count: 1, tsMin: 0, tsMax: 0, ingestedAt: 0, entries: entries, lines: line + [0x0A])
+        #expect(block.line(entries[0]) == line)
+    }
 }
