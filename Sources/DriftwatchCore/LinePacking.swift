@@ -80,9 +80,12 @@ public enum LinePacking {
         return out
     }
 
-    /// Appends `line` packed at the `count` marks the scanner left (see ``RecordColumnScanner``), in order,
-    /// each `offset << 32 | consumed << 16 | code`, to `out` (which must have room for `line.count` bytes);
-    /// returns how many bytes were written.
+    /// How far past the packed line ``pack(_:count:marks:markCount:into:)`` may write: `out` needs room for
+    /// `line.count + overwrite` bytes.
+    package static let overwrite = 16
+
+    /// Writes `line` packed at the `markCount` marks the scanner left (see ``RecordColumnScanner``), in
+    /// order, each `offset << 32 | consumed << 16 | code`, to `out`; returns how many bytes it kept.
     @inline(__always)
     package static func pack(_ line: UnsafeRawPointer, count lineCount: Int, marks: UnsafePointer<UInt64>, markCount: Int,
                              into out: UnsafeMutableRawPointer) -> Int {
@@ -90,27 +93,26 @@ public enum LinePacking {
         for k in 0..<markCount {
             let mark = marks[k]
             let offset = Int(truncatingIfNeeded: mark >> 32)
-            copy(out + w, line + from, offset - from)
+            copy(out + w, line + from, offset - from, readable: lineCount - from)
             w += offset - from
             let code = UInt16(truncatingIfNeeded: mark)
-            out.storeBytes(of: UInt8(truncatingIfNeeded: code), toByteOffset: w, as: UInt8.self)
-            w += 1
-            if code > 0xFF {
-                out.storeBytes(of: UInt8(truncatingIfNeeded: code >> 8), toByteOffset: w, as: UInt8.self)
-                w += 1
-            }
+            // Both bytes, always: the second is overwritten by what follows a one-byte code.
+            out.storeBytes(of: code, toByteOffset: w, as: UInt16.self)
+            w += code > 0xFF ? 2 : 1
             from = offset + Int(truncatingIfNeeded: (mark >> 16) & 0xFFFF)
         }
-        copy(out + w, line + from, lineCount - from)
+        copy(out + w, line + from, lineCount - from, readable: lineCount - from)
         return w + lineCount - from
     }
 
-    /// Short copies between keys (~12 bytes): cheaper word by word than a call to memcpy.
-    @inline(__always) private static func copy(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer, _ n: Int) {
+    /// Copies `n` bytes (~12 between keys) 16 at a time, writing up to 15 past `n` (see ``overwrite``) but
+    /// reading only the `readable` bytes there are.
+    @inline(__always) private static func copy(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer, _ n: Int, readable: Int) {
         var i = 0
-        while i + 8 <= n {
+        while i < n, readable - i >= 16 {
             to.storeBytes(of: from.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
-            i += 8
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self), toByteOffset: i + 8, as: UInt64.self)
+            i += 16
         }
         while i < n {
             to.storeBytes(of: from.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self)

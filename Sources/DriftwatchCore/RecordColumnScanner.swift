@@ -323,6 +323,12 @@ private struct Cursor {
         return n.negative ? -d : d
     }
 
+    /// Whether a number follows that ``double()`` would accept; its value is not needed, so not computed.
+    @inline(__always) mutating func skipDouble() -> Bool {
+        guard let n = number() else { return false }
+        return n.mantissa <= 1 << 53
+    }
+
     /// A non-negative integer (what the decoder's integer fields require).
     mutating func integer() -> Int? {
         guard let n = number(), !n.negative, n.fraction == 0, n.mantissa <= UInt64(Int64.max) else { return nil }
@@ -532,7 +538,7 @@ private struct Cursor {
             guard let seen = object(KeySet.evidence, { c, i in
                 switch i {
                 case 0: return c.string() != nil
-                case 1: return c.double() != nil
+                case 1: return c.skipDouble()
                 default: return c.validTimestamp()
                 }
             }), seen & 1 == 1 else { return false }
@@ -551,7 +557,7 @@ private struct Cursor {
                 case 2:
                     guard let v = c.string() else { return false }
                     return c.equals(v, "ok") || c.equals(v, "error") || c.equals(v, "timeout")
-                default: return c.double() != nil
+                default: return c.skipDouble()
                 }
             }), seen & 5 == 5 else { return false }
         }
@@ -594,8 +600,9 @@ private struct Cursor {
     mutating func latency(_ r: inout RecordColumns) -> Bool {
         var total = 0.0
         guard let seen = object(KeySet.latency, { c, i in
+            guard i == 0 else { return c.skipDouble() }
             guard let v = c.double() else { return false }
-            if i == 0 { total = v }
+            total = v
             return true
         }), seen & 1 == 1 else { return false }
         r.latencyTotal = total
@@ -644,7 +651,7 @@ private struct Cursor {
             switch p.pointee {
             case UInt8(ascii: "\""): guard string() != nil else { return false }
             case UInt8(ascii: "t"), UInt8(ascii: "f"): guard bool() != nil else { return false }
-            default: guard double() != nil else { return false }
+            default: guard skipDouble() else { return false }
             }
         }
     }
@@ -653,24 +660,28 @@ private struct Cursor {
 /// The keys of one kind of object, in format-table order (the order writers, ours included, use),
 /// each stored with its quotes for comparing raw bytes, and as two masked words (keys with their quotes
 /// are at most 16 bytes) for comparing a predicted key in two loads.
-private struct KeySet {
-    private let storage: [UInt8]
-    private let ranges: [Range<Int>]
-    private let words: [(UInt64, UInt64, UInt64, UInt64)]  // low word, its mask, high word, its mask
+///
+/// Its tables are buffers allocated once and never freed (the sets are static): a struct of arrays
+/// cost four retains and releases at every object of every line.
+private struct KeySet: @unchecked Sendable {
+    private let storage: UnsafePointer<UInt8>
+    private let starts: UnsafePointer<Int>
+    private let lengths: UnsafePointer<Int>
+    private let words: UnsafePointer<(UInt64, UInt64, UInt64, UInt64)>  // low word, its mask, high word, its mask
     let count: Int
     /// Each key's ``LinePacking`` code.
-    let codes: [UInt16]
+    let codes: UnsafePointer<UInt16>
 
     init(_ keys: [String]) {
         var storage: [UInt8] = []
-        var ranges: [Range<Int>] = []
+        var starts: [Int] = [], lengths: [Int] = []
         var words: [(UInt64, UInt64, UInt64, UInt64)] = []
         for key in keys {
-            let start = storage.count
             let quoted = [UInt8(ascii: "\"")] + Array(key.utf8) + [UInt8(ascii: "\"")]
             precondition(quoted.count <= 16, "key \(key) is too long for the two-word compare")
+            starts.append(storage.count)
+            lengths.append(quoted.count)
             storage += quoted
-            ranges.append(start..<storage.count)
             var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
             for (i, b) in quoted.enumerated() {
                 if i < 8 {
@@ -683,14 +694,21 @@ private struct KeySet {
             }
             words.append(w)
         }
-        self.storage = storage
-        self.ranges = ranges
-        self.words = words
-        count = keys.count
-        codes = keys.map { key in
+        let codes = keys.map { key in
             guard let code = LinePacking.code(for: key) else { preconditionFailure("\(key) has no packing code") }
             return code
         }
+        func forever<T>(_ values: [T]) -> UnsafePointer<T> {
+            let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
+            buffer.initialize(from: values, count: values.count)
+            return UnsafePointer(buffer)
+        }
+        self.storage = forever(storage)
+        self.starts = forever(starts)
+        self.lengths = forever(lengths)
+        self.words = forever(words)
+        self.codes = forever(codes)
+        count = keys.count
     }
 
     /// The length of key `i` with its quotes if the bytes at `p` (at least 16 readable) start with it.
@@ -700,11 +718,11 @@ private struct KeySet {
         let lo = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
         let hi = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
         guard lo & w.1 == w.0, hi & w.3 == w.2 else { return nil }
-        return ranges[i].count
+        return lengths[i]
     }
 
     @inline(__always) func quoted(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        storage.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[ranges[i]]) }
+        UnsafeBufferPointer(start: storage + starts[i], count: lengths[i])
     }
 
     static let record = KeySet(["request_id", "timestamp", "service", "task", "route", "model", "template", "release",

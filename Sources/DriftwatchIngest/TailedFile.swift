@@ -41,11 +41,4 @@ struct FingerprintProgress {
     var reader: FileKey?
     /// Changed since the last commit.
     var dirty: Bool
-
-    /// One more line handed out, ending at `end`.
-    mutating func advance(to end: UInt64) {
-        offset = end
-        lines += 1
-        dirty = true
-    }
 }

@@ -41,6 +41,11 @@ struct RecordBlockBuilder {
     private var run: (base: UnsafeRawPointer, start: Int, end: Int)?
     private var entries: [UInt8] = []
     private var dictionaries = [ColumnDictionary](repeating: ColumnDictionary(), count: RecordBlockBuilder.columnCount)
+    /// Per column, the previous scanned record's value (in its arena) and its reference: consecutive
+    /// records mostly repeat a column, and comparing with the previous value skips the dictionary.
+    /// Cleared with the block, so it never points into an arena the block no longer borrows.
+    private var previous = [(bytes: UnsafeRawPointer?, count: Int, reference: UInt64)](
+        repeating: (nil, -1, 0), count: RecordBlockBuilder.columnCount)
 
     init() {
         lines.reserveCapacity(Self.maxLineBytes + 64 * 1024)
@@ -74,7 +79,7 @@ struct RecordBlockBuilder {
     mutating func append(_ item: UnsafePointer<IngestedRecord>, row: Int64) {
         let range = item.pointee.range
         if let arena = item.pointee.arena {
-            arena.bytes.withUnsafeBytes { appendLine(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            arena.withUnsafeBytes { appendLine(UnsafeRawBufferPointer(rebasing: $0[range])) }
         } else {
             item.pointee.ownBytes.withUnsafeBytes { appendLine($0) }
         }
@@ -109,14 +114,14 @@ struct RecordBlockBuilder {
         entries.appendVarint(UInt64(id.count))
         entries.append(contentsOf: id)
         entries.appendVarint(zigzag(c.pointee.timestampMicros &- firstTimestamp))
-        reference(0, bytes(c.pointee.service))
-        reference(1, bytes(c.pointee.task))
-        reference(2, bytes(c.pointee.route))
-        reference(3, bytes(c.pointee.modelName))
-        reference(4, bytes(c.pointee.modelVersion))
-        reference(5, bytes(c.pointee.templateID))
-        reference(6, bytes(c.pointee.templateVersion))
-        reference(7, bytes(c.pointee.indexVersion))
+        referenceRepeating(0, bytes(c.pointee.service))
+        referenceRepeating(1, bytes(c.pointee.task))
+        referenceRepeating(2, bytes(c.pointee.route))
+        referenceRepeating(3, bytes(c.pointee.modelName))
+        referenceRepeating(4, bytes(c.pointee.modelVersion))
+        referenceRepeating(5, bytes(c.pointee.templateID))
+        referenceRepeating(6, bytes(c.pointee.templateVersion))
+        referenceRepeating(7, bytes(c.pointee.indexVersion))
         if let outcome = c.pointee.outcome {
             var raw = outcome.rawValue
             raw.withUTF8 { reference(8, UnsafeRawBufferPointer($0)) }
@@ -204,6 +209,22 @@ struct RecordBlockBuilder {
         value.withUTF8 { reference(column, UnsafeRawBufferPointer($0)) }
     }
 
+    /// ``reference(_:_:)`` for a value in the arena being borrowed, trying the previous record's first.
+    @inline(__always) private mutating func referenceRepeating(_ column: Int, _ value: UnsafeRawBufferPointer?) {
+        guard let value, let base = value.baseAddress else {
+            if value == nil { entries.append(0) } else { reference(column, value) }
+            return
+        }
+        let last = previous[column]
+        if last.count == value.count, let lastBytes = last.bytes, sameBytes(lastBytes, base, value.count) {
+            entries.appendVarint(last.reference)
+            return
+        }
+        let reference = UInt64(dictionaries[column].id(of: value) + 1)
+        previous[column] = (base, value.count, reference)
+        entries.appendVarint(reference)
+    }
+
     private mutating func reference(_ column: Int, _ value: UnsafeRawBufferPointer?) {
         guard let value else { entries.append(0); return }
         entries.appendVarint(UInt64(dictionaries[column].id(of: value) + 1))
@@ -231,6 +252,7 @@ struct RecordBlockBuilder {
         run = nil
         entries.removeAll(keepingCapacity: true)
         for i in dictionaries.indices { dictionaries[i].removeAll() }
+        for i in previous.indices { previous[i] = (nil, -1, 0) }
     }
 }
 
@@ -451,6 +473,20 @@ private struct ByteReader {
         pos += 8
         return Double(bitPattern: bits)
     }
+}
+
+/// Whether `n` bytes at `a` and `b` are equal (short values: word by word, cheaper than a call to memcmp).
+@inline(__always) private func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+    var k = 0
+    while k + 8 <= n {
+        if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+        k += 8
+    }
+    while k < n {
+        if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
+        k += 1
+    }
+    return true
 }
 
 @inline(__always) func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }

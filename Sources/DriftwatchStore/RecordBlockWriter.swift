@@ -41,7 +41,7 @@ enum RecordBlockWriter {
         }
         if let arena = batch.arena, !batch.scanned.isEmpty {
             try flush(state, ingestedAt: ingestedAt)  // blocks refer to the arena only while it is borrowed
-            try arena.bytes.withUnsafeBytes { bytes in
+            try arena.withUnsafeBytes { bytes in
                 try batch.scanned.withUnsafeBufferPointer { items in
                     guard let base = items.baseAddress else { return }
                     for index in 0..<items.count {
