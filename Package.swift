@@ -25,11 +25,13 @@ let package = Package(
         .target(name: "DriftwatchCore"),
         // Pure statistics shared by analysis and drift detection.
         .target(name: "DriftwatchStatistics"),
+        // An SQLite VFS shim that starts write-back early (C: SQLite's VFS is a C interface).
+        .target(name: "CSQLiteWriteback", dependencies: ["CSQLite"]),
         // The one store type over SQLite.
         .target(
             name: "DriftwatchStore",
             dependencies: [
-                "DriftwatchCore", "CSQLite",
+                "DriftwatchCore", "CSQLite", "CSQLiteWriteback",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -169,7 +171,7 @@ let package = Package(
 )
 
 // Language settings in one place, as swift-log does.
-for target in package.targets where [.executable, .test, .regular].contains(target.type) {
+for target in package.targets where [.executable, .test, .regular].contains(target.type) && target.name != "CSQLiteWriteback" {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

@@ -20,9 +20,7 @@ extension SQLiteStore: IngestSink {
     public func commit(_ batch: IngestBatch) throws -> IngestCommitResult {
         if batch.isEmpty { return IngestCommitResult(inserted: 0, duplicates: 0, deadLettered: 0) }
         return try withState { state in
-            let result = try state.connection.transaction { try Self.write(batch, state: state) }
-            state.writeback?.nudge()
-            return result
+            try state.connection.transaction { try Self.write(batch, state: state) }
         }
     }
 

@@ -21,10 +21,8 @@ public final class SQLiteStore: Sendable {
         var insertDeadLetter: SQLiteStatement?
         var upsertCheckpoint: SQLiteStatement?
         var addTotal: SQLiteStatement?
-        let writeback: WritebackNudger?
         init(connection: SQLiteConnection, path: String) {
             self.connection = connection
-            writeback = path == ":memory:" ? nil : WritebackNudger(databasePath: path)
         }
     }
 
