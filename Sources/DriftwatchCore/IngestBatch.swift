@@ -92,17 +92,16 @@ public final class LineArena: @unchecked Sendable {
         return range
     }
 
-    /// Appends `line` packed at `marks` (see ``LinePacking``) and a newline; returns where the packed
-    /// line (without the newline) lies.
-    package func appendPackedLine(_ line: UnsafeRawBufferPointer, marks: UnsafePointer<UInt64>, markCount: Int) -> Range<Int> {
-        guard let source = line.baseAddress else { return appendLine(line) }
-        // Packing only shrinks a line; the packer may write up to 16 bytes past what it keeps.
+    /// Scans `line` (see ``RecordColumnScanner``) and, if the scanner takes it, appends it packed (see
+    /// ``LinePacking``) with a newline; returns its columns and where the packed line lies. Appends
+    /// nothing for a line the scanner leaves to the decoder.
+    package func appendScanned(_ line: UnsafeRawBufferPointer) -> (columns: RecordColumns, range: Range<Int>)? {
         reserve(line.count + 1 + LinePacking.overwrite)
         let start = count
-        let written = LinePacking.pack(source, count: line.count, marks: marks, markCount: markCount, into: storage + start)
-        storage.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: start + written, as: UInt8.self)
-        count = start + written + 1
-        return start..<(start + written)
+        guard let (columns, packed) = RecordColumnScanner.scan(line, base: start, packingInto: storage + start) else { return nil }
+        storage.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: start + packed, as: UInt8.self)
+        count = start + packed + 1
+        return (columns, start..<(start + packed))
     }
 
     /// Appends `line` and returns where it lies.

@@ -80,34 +80,13 @@ public enum LinePacking {
         return out
     }
 
-    /// How far past the packed line ``pack(_:count:marks:markCount:into:)`` may write: `out` needs room for
-    /// `line.count + overwrite` bytes.
+    /// How far past the packed line the scanner may write (see ``RecordColumnScanner``): its output
+    /// needs room for `line.count + overwrite` bytes.
     package static let overwrite = 16
-
-    /// Writes `line` packed at the `markCount` marks the scanner left (see ``RecordColumnScanner``), in
-    /// order, each `offset << 32 | consumed << 16 | code`, to `out`; returns how many bytes it kept.
-    @inline(__always)
-    package static func pack(_ line: UnsafeRawPointer, count lineCount: Int, marks: UnsafePointer<UInt64>, markCount: Int,
-                             into out: UnsafeMutableRawPointer) -> Int {
-        var from = 0, w = 0
-        for k in 0..<markCount {
-            let mark = marks[k]
-            let offset = Int(truncatingIfNeeded: mark >> 32)
-            copy(out + w, line + from, offset - from, readable: lineCount - from)
-            w += offset - from
-            let code = UInt16(truncatingIfNeeded: mark)
-            // Both bytes, always: the second is overwritten by what follows a one-byte code.
-            out.storeBytes(of: code, toByteOffset: w, as: UInt16.self)
-            w += code > 0xFF ? 2 : 1
-            from = offset + Int(truncatingIfNeeded: (mark >> 16) & 0xFFFF)
-        }
-        copy(out + w, line + from, lineCount - from, readable: lineCount - from)
-        return w + lineCount - from
-    }
 
     /// Copies `n` bytes (~12 between keys) 16 at a time, writing up to 15 past `n` (see ``overwrite``) but
     /// reading only the `readable` bytes there are.
-    @inline(__always) private static func copy(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer, _ n: Int, readable: Int) {
+    @inline(__always) static func copy(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer, _ n: Int, readable: Int) {
         var i = 0
         while i < n, readable - i >= 16 {
             to.storeBytes(of: from.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)

@@ -98,18 +98,17 @@ package enum RecordColumnScanner {
         return c.record()
     }
 
-    /// Scans as above, and also leaves in `marks` where each key of format v1 lies, for
-    /// ``LinePacking/pack(_:count:marks:markCount:into:)``: the returned spans are then where the values
-    /// lie in the *packed* line written at `base` (keys before them shrank to their codes). Keys past
-    /// `capacity` are left as they are. Returns the columns and the number of marks.
-    package static func scan(_ line: UnsafeRawBufferPointer, base: Int, marks: UnsafeMutablePointer<UInt64>, capacity: Int)
-        -> (columns: RecordColumns, marks: Int)? {
+    /// Scans as above and, as it goes, writes the line packed (see ``LinePacking``) to `out`, which
+    /// needs room for `line.count + LinePacking.overwrite` bytes: the returned spans are where the values
+    /// lie in the packed line once it is placed at `base`. Returns the columns and the packed length; on
+    /// nil, what was written to `out` means nothing.
+    package static func scan(_ line: UnsafeRawBufferPointer, base: Int, packingInto out: UnsafeMutableRawPointer)
+        -> (columns: RecordColumns, packedCount: Int)? {
         guard let start = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         var c = Cursor(start: start, end: start + line.count, base: base)
-        c.marks = marks
-        c.markCapacity = capacity
+        c.out = out
         guard let columns = c.record() else { return nil }
-        return (columns, c.markCount)
+        return (columns, c.finishPacking())
     }
 
     /// Exactly `RFC3339.parse(bytes) != nil` (a test checks it over mutated timestamps).
@@ -160,11 +159,12 @@ private struct Cursor {
     let end: UnsafePointer<UInt8>
     let base: Int
     var p: UnsafePointer<UInt8>
-    /// Packing marks (see `scan(_:base:marks:capacity:)`); none are left without a buffer.
-    var marks: UnsafeMutablePointer<UInt64>?
-    var markCapacity = 0
-    var markCount = 0
-    /// Bytes the marks so far take out of the line: value spans are moved back by as much.
+    /// Where the packed line goes (see `scan(_:base:packingInto:)`); nil: not packing.
+    var out: UnsafeMutableRawPointer?
+    /// How much of the packed line is written, and from where the line is still to be copied.
+    var written = 0
+    var copiedTo: UnsafePointer<UInt8>
+    /// Bytes the codes so far took out of the line: value spans are moved back by as much.
     var removed = 0
 
     init(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, base: Int) {
@@ -172,6 +172,7 @@ private struct Cursor {
         self.end = end
         self.base = base
         self.p = start
+        self.copiedTo = start
     }
 
     // MARK: tokens
@@ -418,15 +419,30 @@ private struct Cursor {
         return nil
     }
 
-    /// Records a packing mark for key `i` of `keys`, whose opening quote is at `quote` and closing quote
-    /// just before `p`, when a colon follows at once (a code stands for `"key":`).
+    /// Packs key `i` of `keys`, whose opening quote is at `quote` and closing quote just before `p`,
+    /// when a colon follows at once (a code stands for `"key":`): copies the line up to the key, then
+    /// writes the code.
     @inline(__always) mutating func mark(_ quote: UnsafePointer<UInt8>, _ i: Int, _ keys: KeySet) {
-        guard let marks, markCount < markCapacity, p < end, p.pointee == UInt8(ascii: ":") else { return }
+        guard let out, p < end, p.pointee == UInt8(ascii: ":") else { return }
+        let from = copiedTo
+        let n = quote - from
+        LinePacking.copy(out + written, from, n, readable: end - from)
+        written += n
         let code = keys.codes[i]
-        let consumed = p + 1 - quote
-        marks[markCount] = UInt64(quote - start) << 32 | UInt64(consumed) << 16 | UInt64(code)
-        markCount += 1
-        removed += consumed - (code > 0xFF ? 2 : 1)
+        // Both bytes, always: the second is overwritten by what follows a one-byte code.
+        out.storeBytes(of: code, toByteOffset: written, as: UInt16.self)
+        let codeLength = code > 0xFF ? 2 : 1
+        written += codeLength
+        copiedTo = p + 1
+        removed += p + 1 - quote - codeLength
+    }
+
+    /// Copies the rest of the line after the last key; returns the packed length.
+    mutating func finishPacking() -> Int {
+        guard let out else { return 0 }
+        let from = copiedTo
+        LinePacking.copy(out + written, from, end - from, readable: end - from)
+        return written + (end - from)
     }
 
     /// A value's span where it will lie once the keys before it are packed.

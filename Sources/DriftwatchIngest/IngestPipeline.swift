@@ -30,9 +30,6 @@ public final class IngestPipeline {
     private let logger: Logger
     private let wallClockMicros: @Sendable () -> Int64
     private let buffer: UnsafeMutableRawBufferPointer
-    /// Where the scanner leaves each line's key positions for packing (see ``LinePacking``).
-    private let packingMarks = UnsafeMutablePointer<UInt64>.allocate(capacity: IngestPipeline.packingMarkCapacity)
-    private static let packingMarkCapacity = 512
     private var batch = IngestBatch()
     /// The current batch's lines (see ``LineArena``); replaced after every commit.
     private var arena: LineArena
@@ -80,10 +77,7 @@ public final class IngestPipeline {
         min(configuration.batchMaxBytes + configuration.maxLineBytes, 64 << 20)
     }
 
-    deinit {
-        buffer.deallocate()
-        packingMarks.deallocate()
-    }
+    deinit { buffer.deallocate() }
 
     /// Expands the globs again and opens new files.
     public func discover() throws {
@@ -177,9 +171,8 @@ public final class IngestPipeline {
                     // The fast path: columns straight from the bytes; lines it leaves alone get the decoder.
                     // The line goes into the arena packed (see ``LinePacking``), as the store keeps it.
                     let arena = self.arena
-                    if let scanned = RecordColumnScanner.scan(bytes, base: arena.count, marks: packingMarks, capacity: Self.packingMarkCapacity) {
-                        let range = arena.appendPackedLine(bytes, marks: packingMarks, markCount: scanned.marks)
-                        batch.scanned.append(ScannedRecord(columns: scanned.columns, line: range, packed: true))
+                    if let scanned = arena.appendScanned(bytes) {
+                        batch.scanned.append(ScannedRecord(columns: scanned.columns, line: scanned.range, packed: true))
                     } else {
                         let record = try decoder.decode(bytes)
                         let range = arena.appendLine(bytes)

@@ -212,16 +212,10 @@ struct RecordBlockStoreTests {
     /// A batch as the tailer's fast path builds it: lines scanned and packed into one arena.
     private static func scannedBatch(_ lines: [[UInt8]]) throws -> IngestBatch {
         let arena = LineArena(capacity: 1 << 16)
-        let marks = UnsafeMutablePointer<UInt64>.allocate(capacity: 512)
-        defer { marks.deallocate() }
         var batch = IngestBatch()
         for line in lines {
-            let record = try line.withUnsafeBytes { raw -> ScannedRecord in
-                let scanned = try #require(RecordColumnScanner.scan(raw, base: arena.count, marks: marks, capacity: 512))
-                let range = arena.appendPackedLine(raw, marks: marks, markCount: scanned.marks)
-                return ScannedRecord(columns: scanned.columns, line: range, packed: true)
-            }
-            batch.scanned.append(record)
+            let scanned = try #require(line.withUnsafeBytes { arena.appendScanned($0) })
+            batch.scanned.append(ScannedRecord(columns: scanned.columns, line: scanned.range, packed: true))
         }
         batch.arena = arena
         return batch
