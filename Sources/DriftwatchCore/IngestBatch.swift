@@ -96,12 +96,18 @@ public final class LineArena: @unchecked Sendable {
     /// ``LinePacking``) with a newline; returns its columns and where the packed line lies. Appends
     /// nothing for a line the scanner leaves to the decoder.
     package func appendScanned(_ line: UnsafeRawBufferPointer) -> (columns: RecordColumns, range: Range<Int>)? {
+        var columns = RecordColumns()
+        return appendScanned(line, columns: &columns).map { (columns, $0) }
+    }
+
+    /// ``appendScanned(_:)`` filling `columns` in place (which must start as `RecordColumns()`).
+    package func appendScanned(_ line: UnsafeRawBufferPointer, columns: inout RecordColumns) -> Range<Int>? {
         reserve(line.count + 1 + LinePacking.overwrite)
         let start = count
-        guard let (columns, packed) = RecordColumnScanner.scan(line, base: start, packingInto: storage + start) else { return nil }
+        guard let packed = RecordColumnScanner.scan(line, base: start, packingInto: storage + start, columns: &columns) else { return nil }
         storage.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: start + packed, as: UInt8.self)
         count = start + packed + 1
-        return (columns, start..<(start + packed))
+        return start..<(start + packed)
     }
 
     /// Appends `line` and returns where it lies.

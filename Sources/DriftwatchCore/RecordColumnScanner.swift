@@ -95,20 +95,22 @@ package enum RecordColumnScanner {
     package static func scan(_ line: UnsafeRawBufferPointer, base: Int) -> RecordColumns? {
         guard let start = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         var c = Cursor(start: start, end: start + line.count, base: base)
-        return c.record()
+        var columns = RecordColumns()
+        return c.record(into: &columns) ? columns : nil
     }
 
     /// Scans as above and, as it goes, writes the line packed (see ``LinePacking``) to `out`, which
     /// needs room for `line.count + LinePacking.overwrite` bytes: the returned spans are where the values
-    /// lie in the packed line once it is placed at `base`. Returns the columns and the packed length; on
-    /// nil, what was written to `out` means nothing.
-    package static func scan(_ line: UnsafeRawBufferPointer, base: Int, packingInto out: UnsafeMutableRawPointer)
-        -> (columns: RecordColumns, packedCount: Int)? {
+    /// lie in the packed line once it is placed at `base`. Fills `columns` (which must start as
+    /// `RecordColumns()`; in place: it is a 240-byte struct) and returns the packed length; on nil, what
+    /// was written to `out` and `columns` means nothing.
+    package static func scan(_ line: UnsafeRawBufferPointer, base: Int, packingInto out: UnsafeMutableRawPointer,
+                             columns: inout RecordColumns) -> Int? {
         guard let start = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         var c = Cursor(start: start, end: start + line.count, base: base)
         c.out = out
-        guard let columns = c.record() else { return nil }
-        return (columns, c.finishPacking())
+        guard c.record(into: &columns) else { return nil }
+        return c.finishPacking()
     }
 
     /// Exactly `RFC3339.parse(bytes) != nil` (a test checks it over mutated timestamps).
@@ -467,8 +469,7 @@ private struct Cursor {
         }
     }
 
-    mutating func record() -> RecordColumns? {
-        var r = RecordColumns()
+    mutating func record(into r: inout RecordColumns) -> Bool {
         guard let seen = object(KeySet.record, { c, i in
             switch i {
             case 0:
@@ -510,11 +511,10 @@ private struct Cursor {
             default: return c.slices()
             }
             return true
-        }) else { return nil }
+        }) else { return false }
         skipSpace()
         // Required: request_id and timestamp.
-        guard p == end, seen & 3 == 3 else { return nil }
-        return r
+        return p == end && seen & 3 == 3
     }
 
     mutating func model(_ r: inout RecordColumns) -> Bool {

@@ -171,9 +171,17 @@ public final class IngestPipeline {
                     // The fast path: columns straight from the bytes; lines it leaves alone get the decoder.
                     // The line goes into the arena packed (see ``LinePacking``), as the store keeps it.
                     let arena = self.arena
-                    if let scanned = arena.appendScanned(bytes) {
-                        batch.scanned.append(ScannedRecord(columns: scanned.columns, line: scanned.range, packed: true))
-                    } else {
+                    // Scanned in place into the batch's next slot: a record's columns are a 240-byte
+                    // struct, and returning and appending them cost three copies (~2% of ingest).
+                    batch.scanned.append(ScannedRecord(columns: RecordColumns(), line: 0..<0, packed: true))
+                    let placed = batch.scanned.withUnsafeMutableBufferPointer { items -> Bool in
+                        let last = items.baseAddress! + (items.count - 1)
+                        guard let range = arena.appendScanned(bytes, columns: &last.pointee.columns) else { return false }
+                        last.pointee.line = range
+                        return true
+                    }
+                    if !placed {
+                        batch.scanned.removeLast()
                         let record = try decoder.decode(bytes)
                         let range = arena.appendLine(bytes)
                         batch.scanned.append(ScannedRecord(columns: RecordColumns(record, arena: arena), line: range))
