@@ -70,7 +70,14 @@ static int wbFileSize(sqlite3_file *file, sqlite3_int64 *size) { return REAL(fil
 static int wbLock(sqlite3_file *file, int lock) { return REAL(file)->pMethods->xLock(REAL(file), lock); }
 static int wbUnlock(sqlite3_file *file, int lock) { return REAL(file)->pMethods->xUnlock(REAL(file), lock); }
 static int wbCheckReservedLock(sqlite3_file *file, int *out) { return REAL(file)->pMethods->xCheckReservedLock(REAL(file), out); }
-static int wbFileControl(sqlite3_file *file, int op, void *arg) { return REAL(file)->pMethods->xFileControl(REAL(file), op, arg); }
+static int wbFileControl(sqlite3_file *file, int op, void *arg) {
+    int rc = REAL(file)->pMethods->xFileControl(REAL(file), op, arg);
+    // Name this shim in front of the real VFS, as SQLite's own shims do (`PRAGMA vfs`-style reports, tests).
+    if (op == SQLITE_FCNTL_VFSNAME && rc == SQLITE_OK) {
+        *(char **)arg = sqlite3_mprintf("%s/%z", DRIFTWATCH_WRITEBACK_VFS_NAME, *(char **)arg);
+    }
+    return rc;
+}
 static int wbSectorSize(sqlite3_file *file) { return REAL(file)->pMethods->xSectorSize(REAL(file)); }
 static int wbDeviceCharacteristics(sqlite3_file *file) { return REAL(file)->pMethods->xDeviceCharacteristics(REAL(file)); }
 static int wbShmMap(sqlite3_file *file, int page, int size, int extend, void volatile **out) {

@@ -402,7 +402,7 @@ private struct Cursor {
         let quote = p
         if predicted < keys.count, end - p >= 16, let n = keys.matchQuoted(predicted, at: p) {
             p += n
-            mark(quote, predicted, keys)
+            packKey(quote, predicted, keys)
             return eat(UInt8(ascii: ":")) ? predicted : nil
         }
         guard let k = string() else { return nil }
@@ -413,7 +413,7 @@ private struct Cursor {
             let pattern = keys.quoted(i)
             if pattern.count == bytes.count + 2, sameBytes(bytes.baseAddress!, pattern.baseAddress! + 1, bytes.count) {
                 p = closing
-                mark(quote, i, keys)
+                packKey(quote, i, keys)
                 _ = eat(UInt8(ascii: ":"))
                 return i
             }
@@ -424,7 +424,7 @@ private struct Cursor {
     /// Packs key `i` of `keys`, whose opening quote is at `quote` and closing quote just before `p`,
     /// when a colon follows at once (a code stands for `"key":`): copies the line up to the key, then
     /// writes the code.
-    @inline(__always) mutating func mark(_ quote: UnsafePointer<UInt8>, _ i: Int, _ keys: KeySet) {
+    @inline(__always) mutating func packKey(_ quote: UnsafePointer<UInt8>, _ i: Int, _ keys: KeySet) {
         guard let out, p < end, p.pointee == UInt8(ascii: ":") else { return }
         let from = copiedTo
         let n = quote - from

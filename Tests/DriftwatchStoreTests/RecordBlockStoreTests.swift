@@ -265,4 +265,22 @@ struct RecordBlockStoreTests {
         let block = StoredBlock(firstRow: 7, lastRow: 7, count: 1, tsMin: 0, tsMax: 0, ingestedAt: 0, entries: entries, lines: line + [0x0A])
         #expect(block.line(entries[0]) == line)
     }
+
+    @Test("a writable store writes through the write-back VFS, a read-only connection does not, and what it wrote reads back")
+    func writebackVFS() throws {
+        let path = temporaryDatabasePath()
+        do {
+            let store = try SQLiteStore(path: path)
+            #expect(try store.withConnection { $0.vfsName }?.hasPrefix("driftwatch-writeback/") == true)
+            // Over 4 MiB of lines, so write-back is started several times along the way.
+            for k in 0..<4 {
+                _ = try store.commit(IngestBatch(records: (0..<3_000).map { ingested("w\(k)-\($0)", ts: Int64(k * 3_000 + $0)) }))
+            }
+            _ = try store.withConnection { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
+        let reader = try SQLiteConnection(path: path, readOnly: true)
+        #expect(reader.vfsName.map { !$0.contains("driftwatch-writeback") } == true)
+        #expect(try reader.scalarText("PRAGMA integrity_check") == "ok")
+        #expect(try SQLiteStore(path: path).countRecords() == 12_000)
+    }
 }

@@ -37,6 +37,15 @@ package final class SQLiteConnection {
         sqlite3_close_v2(handle)
     }
 
+    /// The VFS the main database file was opened through, as SQLite reports it (shims name themselves
+    /// in front of the real one: `driftwatch-writeback/unix`).
+    package var vfsName: String? {
+        var name: UnsafeMutablePointer<CChar>?
+        guard sqlite3_file_control(handle, "main", SQLITE_FCNTL_VFSNAME, &name) == SQLITE_OK, let name else { return nil }
+        defer { sqlite3_free(name) }
+        return String(cString: name)
+    }
+
     package func execute(_ sql: String) throws {
         var errorMessage: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
