@@ -5,6 +5,9 @@ public struct IngestedRecord: Sendable {
     @usableFromInline package private(set) var ownBytes: [UInt8]
     @usableFromInline package private(set) var arena: LineArena?
     @usableFromInline package private(set) var range: Range<Int>
+    /// Whether the line in `arena` is packed (see ``LinePacking``); ``raw`` and ``withRawBytes(_:)``
+    /// give it unpacked.
+    @usableFromInline package private(set) var packed = false
 
     public init(record: RequestRecord, raw: [UInt8]) {
         self.record = record
@@ -14,23 +17,28 @@ public struct IngestedRecord: Sendable {
 
     /// A record whose line lies in `arena` (the tailer's batches: one buffer per batch instead of an
     /// allocation per line, which glibc serves slowly for lines over 1 KiB).
-    package init(record: RequestRecord, arena: LineArena, range: Range<Int>) {
+    package init(record: RequestRecord, arena: LineArena, range: Range<Int>, packed: Bool = false) {
         self.record = record
         self.ownBytes = []
         self.arena = arena
         self.range = range
+        self.packed = packed
     }
 
     /// The line without its newline, kept so unknown fields are never lost.
     public var raw: [UInt8] {
-        get { arena.map { a in a.withUnsafeBytes { Array($0[range]) } } ?? ownBytes }
-        set { ownBytes = newValue; arena = nil; range = 0..<newValue.count }
+        get {
+            guard let arena else { return ownBytes }
+            return arena.withUnsafeBytes { packed ? LinePacking.unpack(UnsafeRawBufferPointer(rebasing: $0[range])) : Array($0[range]) }
+        }
+        set { ownBytes = newValue; arena = nil; range = 0..<newValue.count; packed = false }
     }
 
     /// Calls `body` with the line's bytes, without copying them.
     @inlinable
     public func withRawBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         if let arena {
+            if packed { return try raw.withUnsafeBytes(body) }
             return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
         }
         return try ownBytes.withUnsafeBytes(body)

@@ -192,9 +192,16 @@ public final class IngestPipeline {
                     batch.records.append(contentsOf: records)
                     counters.records += UInt64(records.count)
                 } else {
+                    // Decoded for a sink that needs records (analysis on); the line is still kept packed
+                    // when the scanner takes it, so the store's lines are the same size either way.
                     let record = try decoder.decode(bytes)
-                    let range = arena.appendLine(bytes)
-                    batch.records.append(IngestedRecord(record: consume record, arena: arena, range: range))
+                    var columns = RecordColumns()
+                    if let range = arena.appendScanned(bytes, columns: &columns) {
+                        batch.records.append(IngestedRecord(record: consume record, arena: arena, range: range, packed: true))
+                    } else {
+                        let range = arena.appendLine(bytes)
+                        batch.records.append(IngestedRecord(record: consume record, arena: arena, range: range))
+                    }
                     counters.records += 1
                 }
             } catch {

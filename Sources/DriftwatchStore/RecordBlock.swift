@@ -85,7 +85,7 @@ struct RecordBlockBuilder {
         }
         let offset = MemoryLayout<IngestedRecord>.offset(of: \IngestedRecord.record)!
         let record = (UnsafeRawPointer(item) + offset).assumingMemoryBound(to: RequestRecord.self)
-        appendColumns(record, lineLength: range.count, row: row)
+        appendColumns(record, lineLength: range.count, row: row, packed: item.pointee.packed)
     }
 
     mutating func append(_ record: RequestRecord, raw: UnsafeRawBufferPointer, row: Int64) {
@@ -197,9 +197,9 @@ struct RecordBlockBuilder {
         return (rowDelta, UInt64(lineLength) << 1 | (packed ? 1 : 0))
     }
 
-    private mutating func appendColumns(_ r: UnsafePointer<RequestRecord>, lineLength: Int, row: Int64) {
+    private mutating func appendColumns(_ r: UnsafePointer<RequestRecord>, lineLength: Int, row: Int64, packed: Bool = false) {
         let ts = r.pointee.timestampMicros
-        begin(row: row, ts: ts, lineLength: lineLength)
+        begin(row: row, ts: ts, lineLength: lineLength, packed: packed)
         entries.appendString(r.pointee.requestID)
         entries.appendVarint(zigzag(ts &- firstTimestamp))
         reference(0, r.pointee.service)
