@@ -7,6 +7,7 @@ import Foundation
 /// the run, and their wall-clock deadlines then expire while they never got to run (CI stop 10: a webhook
 /// test saw its 180 s drain deadline pass after two attempts). So nothing in the tests blocks a pool thread:
 /// blocking work goes through here, and waits in async code are `Task.sleep`.
+@discardableResult
 public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         let thread = Thread { continuation.resume(with: Result { try body() }) }
