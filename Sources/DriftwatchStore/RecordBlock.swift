@@ -297,18 +297,7 @@ private struct ColumnDictionary {
         guard ends[i] - start == n else { return false }
         guard n > 0 else { return true }
         return storage.withUnsafeBufferPointer { all in
-            let a = UnsafeRawPointer(all.baseAddress! + start), b = value.baseAddress!
-            // Word by word: values are short, and a call to memcmp costs more than the compare.
-            var k = 0
-            while k + 8 <= n {
-                if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
-                k += 8
-            }
-            while k < n {
-                if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
-                k += 1
-            }
-            return true
+            sameBytes(UnsafeRawPointer(all.baseAddress! + start), value.baseAddress!, n)
         }
     }
 

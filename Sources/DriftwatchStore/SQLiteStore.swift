@@ -21,7 +21,7 @@ public final class SQLiteStore: Sendable {
         var insertDeadLetter: SQLiteStatement?
         var upsertCheckpoint: SQLiteStatement?
         var addTotal: SQLiteStatement?
-        init(connection: SQLiteConnection, path: String) {
+        init(connection: SQLiteConnection) {
             self.connection = connection
         }
     }
@@ -56,7 +56,7 @@ public final class SQLiteStore: Sendable {
         try connection.execute("PRAGMA wal_autocheckpoint = 4096")
         try connection.execute("PRAGMA temp_store = MEMORY")
         try Self.migrate(connection, logger: logger)
-        state = Mutex(State(connection: connection, path: path))
+        state = Mutex(State(connection: connection))
     }
 
     private static func migrate(_ connection: SQLiteConnection, logger: Logger) throws {
