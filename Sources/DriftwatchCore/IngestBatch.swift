@@ -87,9 +87,6 @@ public final class LineArena: @unchecked Sendable {
     /// Empties the arena for the next batch, keeping its memory; only once no record refers to it.
     package func removeAll() { count = 0 }
 
-    /// Drops everything from `count` on (a line that became a dead letter).
-    package func truncate(to count: Int) { self.count = min(self.count, count) }
-
     /// Appends `line` and a newline; returns where the line (without the newline) lies. Consecutive
     /// lines are thus stored exactly as a block of the store keeps them.
     package func appendLine(_ line: UnsafeRawBufferPointer) -> Range<Int> {

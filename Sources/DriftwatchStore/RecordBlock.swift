@@ -90,7 +90,7 @@ struct RecordBlockBuilder {
 
     mutating func append(_ record: RequestRecord, raw: UnsafeRawBufferPointer, row: Int64) {
         appendLine(raw)
-        withUnsafePointer(to: record) { appendColumns($0, lineLength: raw.count, row: row) }
+        withUnsafePointer(to: record) { appendColumns($0, lineLength: raw.count, row: row, packed: false) }
     }
 
     /// Appends a scanned record whose line (followed by a newline) and column strings lie in `arena`,
@@ -110,48 +110,20 @@ struct RecordBlockBuilder {
             span.isNone ? nil : UnsafeRawBufferPointer(rebasing: arena[span.start..<(span.start + span.count)])
         }
         let id = bytes(c.pointee.requestID) ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        // The entry is encoded into a buffer on the stack and appended to `entries` at once: appending
-        // its ~20 fields one by one cost an array uniqueness and capacity check each (~2% of ingest).
-        let (rowDelta, lengthField) = beginFields(row: row, ts: c.pointee.timestampMicros, lineLength: line.count, packed: item.pointee.packed)
-        withUnsafeTemporaryAllocation(byteCount: EntryWriter.fixedBytes + id.count, alignment: 8) { buffer in
-            var w = EntryWriter(base: buffer.baseAddress!)
-            w.varint(rowDelta)
-            w.varint(lengthField)
-            w.varint(UInt64(id.count))
-            w.bytes(id)
-            w.varint(zigzag(c.pointee.timestampMicros &- firstTimestamp))
-            w.varint(referenceRepeating(0, bytes(c.pointee.service)))
-            w.varint(referenceRepeating(1, bytes(c.pointee.task)))
-            w.varint(referenceRepeating(2, bytes(c.pointee.route)))
-            w.varint(referenceRepeating(3, bytes(c.pointee.modelName)))
-            w.varint(referenceRepeating(4, bytes(c.pointee.modelVersion)))
-            w.varint(referenceRepeating(5, bytes(c.pointee.templateID)))
-            w.varint(referenceRepeating(6, bytes(c.pointee.templateVersion)))
-            w.varint(referenceRepeating(7, bytes(c.pointee.indexVersion)))
-            if let outcome = c.pointee.outcome {
-                // Not through the previous-value cache: a small string's bytes are a temporary copy.
-                var raw = outcome.rawValue
-                w.varint(raw.withUTF8 { UInt64(dictionaries[8].id(of: UnsafeRawBufferPointer($0)) + 1) })
-            } else {
-                w.byte(0)
-            }
-            let tuned = c.pointee.modelTuned, latency = c.pointee.latencyTotal, cost = c.pointee.costUSD, feedback = c.pointee.feedbackScore
+        appendEntry(row: row, ts: c.pointee.timestampMicros, lineLength: line.count, packed: item.pointee.packed, requestID: id) { w, b in
+            w.varint(b.referenceRepeating(0, bytes(c.pointee.service)))
+            w.varint(b.referenceRepeating(1, bytes(c.pointee.task)))
+            w.varint(b.referenceRepeating(2, bytes(c.pointee.route)))
+            w.varint(b.referenceRepeating(3, bytes(c.pointee.modelName)))
+            w.varint(b.referenceRepeating(4, bytes(c.pointee.modelVersion)))
+            w.varint(b.referenceRepeating(5, bytes(c.pointee.templateID)))
+            w.varint(b.referenceRepeating(6, bytes(c.pointee.templateVersion)))
+            w.varint(b.referenceRepeating(7, bytes(c.pointee.indexVersion)))
+            // Not through the previous-value cache: a small string's bytes are a temporary copy.
+            w.varint(b.reference(8, c.pointee.outcome?.rawValue))
             let input = c.pointee.tokensInput, output = c.pointee.tokensOutput
-            var flags: UInt8 = 0
-            if let tuned { flags |= 1; if tuned { flags |= 2 } }
-            if latency != nil { flags |= 4 }
-            if input != nil && output != nil { flags |= 8 }
-            if cost != nil { flags |= 16 }
-            if feedback != nil { flags |= 32 }
-            w.byte(flags)
-            if let latency { w.double(latency) }
-            if let input, let output {
-                w.varint(zigzag(Int64(input)))
-                w.varint(zigzag(Int64(output)))
-            }
-            if let cost { w.double(cost) }
-            if let feedback { w.double(feedback) }
-            entries.append(contentsOf: UnsafeRawBufferPointer(start: buffer.baseAddress, count: w.count))
+            w.values(tuned: c.pointee.modelTuned, latency: c.pointee.latencyTotal, tokens: input.flatMap { i in output.map { (i, $0) } },
+                     cost: c.pointee.costUSD, feedback: c.pointee.feedbackScore)
         }
     }
 
@@ -159,30 +131,52 @@ struct RecordBlockBuilder {
     /// `e.linePacked`): compaction and retention.
     mutating func append(_ e: RecordBlockEntry, storedLine line: UnsafeRawBufferPointer) {
         appendLine(line)
-        begin(row: e.row, ts: e.timestampMicros, lineLength: line.count, packed: e.linePacked)
-        entries.appendString(e.requestID)
-        entries.appendVarint(zigzag(e.timestampMicros &- firstTimestamp))
-        reference(0, e.service)
-        reference(1, e.task)
-        reference(2, e.route)
-        reference(3, e.modelName)
-        reference(4, e.modelVersion)
-        reference(5, e.templateID)
-        reference(6, e.templateVersion)
-        reference(7, e.indexVersion)
-        reference(8, e.outcome)
-        let tokens = e.tokensIn.flatMap { i in e.tokensOut.map { (Int(i), Int($0)) } }
-        appendValues(tuned: e.modelTuned, latency: e.latencyMillis, tokens: tokens, cost: e.costUSD, feedback: e.feedback)
+        var id = e.requestID
+        id.withUTF8 { id in
+            appendEntry(row: e.row, ts: e.timestampMicros, lineLength: line.count, packed: e.linePacked, requestID: UnsafeRawBufferPointer(id)) { w, b in
+                w.varint(b.reference(0, e.service))
+                w.varint(b.reference(1, e.task))
+                w.varint(b.reference(2, e.route))
+                w.varint(b.reference(3, e.modelName))
+                w.varint(b.reference(4, e.modelVersion))
+                w.varint(b.reference(5, e.templateID))
+                w.varint(b.reference(6, e.templateVersion))
+                w.varint(b.reference(7, e.indexVersion))
+                w.varint(b.reference(8, e.outcome))
+                let tokens = e.tokensIn.flatMap { i in e.tokensOut.map { (Int(i), Int($0)) } }
+                w.values(tuned: e.modelTuned, latency: e.latencyMillis, tokens: tokens, cost: e.costUSD, feedback: e.feedback)
+            }
+        }
     }
 
-    private mutating func begin(row: Int64, ts: Int64, lineLength: Int, packed: Bool = false) {
-        let (rowDelta, lengthField) = beginFields(row: row, ts: ts, lineLength: lineLength, packed: packed)
-        entries.appendVarint(rowDelta)
-        entries.appendVarint(lengthField)
+    private mutating func appendColumns(_ r: UnsafePointer<RequestRecord>, lineLength: Int, row: Int64, packed: Bool) {
+        var id = r.pointee.requestID
+        id.withUTF8 { id in
+            appendEntry(row: row, ts: r.pointee.timestampMicros, lineLength: lineLength, packed: packed, requestID: UnsafeRawBufferPointer(id)) { w, b in
+                w.varint(b.reference(0, r.pointee.service))
+                w.varint(b.reference(1, r.pointee.task))
+                w.varint(b.reference(2, r.pointee.route))
+                w.varint(b.reference(3, r.pointee.model?.name))
+                w.varint(b.reference(4, r.pointee.model?.version))
+                w.varint(b.reference(5, r.pointee.template?.id))
+                w.varint(b.reference(6, r.pointee.template?.version))
+                w.varint(b.reference(7, r.pointee.retrieval?.indexVersion))
+                w.varint(b.reference(8, r.pointee.outcome?.rawValue))
+                let tokens = r.pointee.tokens
+                w.values(tuned: r.pointee.model?.tuned, latency: r.pointee.latency?.total, tokens: tokens.map { ($0.input, $0.output) },
+                         cost: r.pointee.costUSD, feedback: r.pointee.feedback?.score)
+            }
+        }
     }
 
-    /// Counts a record in and returns its entry's first two fields: the row delta and the line length field.
-    @inline(__always) private mutating func beginFields(row: Int64, ts: Int64, lineLength: Int, packed: Bool) -> (UInt64, UInt64) {
+    /// Counts a record in and appends its entry (see the format above): the fields up to the request id
+    /// and timestamp here, the references and values by `rest`. The entry is encoded into a buffer on the
+    /// stack and appended to `entries` at once: appending its ~20 fields one by one cost an array
+    /// uniqueness and capacity check each (~2% of ingest).
+    @inline(__always) private mutating func appendEntry(
+        row: Int64, ts: Int64, lineLength: Int, packed: Bool, requestID id: UnsafeRawBufferPointer,
+        _ rest: (inout EntryWriter, inout RecordBlockBuilder) -> Void
+    ) {
         if count == 0 {
             firstRow = row
             lastRow = row
@@ -194,51 +188,25 @@ struct RecordBlockBuilder {
         tsMin = min(tsMin, ts)
         tsMax = max(tsMax, ts)
         lineBytes += lineLength + 1
-        return (rowDelta, UInt64(lineLength) << 1 | (packed ? 1 : 0))
-    }
-
-    private mutating func appendColumns(_ r: UnsafePointer<RequestRecord>, lineLength: Int, row: Int64, packed: Bool = false) {
-        let ts = r.pointee.timestampMicros
-        begin(row: row, ts: ts, lineLength: lineLength, packed: packed)
-        entries.appendString(r.pointee.requestID)
-        entries.appendVarint(zigzag(ts &- firstTimestamp))
-        reference(0, r.pointee.service)
-        reference(1, r.pointee.task)
-        reference(2, r.pointee.route)
-        reference(3, r.pointee.model?.name)
-        reference(4, r.pointee.model?.version)
-        reference(5, r.pointee.template?.id)
-        reference(6, r.pointee.template?.version)
-        reference(7, r.pointee.retrieval?.indexVersion)
-        reference(8, r.pointee.outcome?.rawValue)
-        let tokens = r.pointee.tokens
-        appendValues(tuned: r.pointee.model?.tuned, latency: r.pointee.latency?.total,
-                     tokens: tokens.map { ($0.input, $0.output) }, cost: r.pointee.costUSD, feedback: r.pointee.feedback?.score)
-    }
-
-    private mutating func appendValues(tuned: Bool?, latency: Double?, tokens: (Int, Int)?, cost: Double?, feedback: Double?) {
-        var flags: UInt8 = 0
-        if let tuned { flags |= 1; if tuned { flags |= 2 } }
-        if latency != nil { flags |= 4 }
-        if tokens != nil { flags |= 8 }
-        if cost != nil { flags |= 16 }
-        if feedback != nil { flags |= 32 }
-        entries.append(flags)
-        if let latency { entries.appendDouble(latency) }
-        if let tokens {
-            entries.appendVarint(zigzag(Int64(tokens.0)))
-            entries.appendVarint(zigzag(Int64(tokens.1)))
+        withUnsafeTemporaryAllocation(byteCount: EntryWriter.fixedBytes + id.count, alignment: 8) { buffer in
+            var w = EntryWriter(base: buffer.baseAddress!)
+            w.varint(rowDelta)
+            w.varint(UInt64(lineLength) << 1 | (packed ? 1 : 0))
+            w.varint(UInt64(id.count))
+            w.bytes(id)
+            w.varint(zigzag(ts &- firstTimestamp))
+            rest(&w, &self)
+            entries.append(contentsOf: UnsafeRawBufferPointer(start: buffer.baseAddress, count: w.count))
         }
-        if let cost { entries.appendDouble(cost) }
-        if let feedback { entries.appendDouble(feedback) }
     }
 
-    private mutating func reference(_ column: Int, _ value: String?) {
-        guard var value else { entries.append(0); return }
-        value.withUTF8 { reference(column, UnsafeRawBufferPointer($0)) }
+    /// The reference to `value` in `column`'s dictionary (0: absent).
+    private mutating func reference(_ column: Int, _ value: String?) -> UInt64 {
+        guard var value else { return 0 }
+        return value.withUTF8 { UInt64(dictionaries[column].id(of: UnsafeRawBufferPointer($0)) + 1) }
     }
 
-    /// ``reference(_:_:)`` for a value in the arena being borrowed, trying the previous record's first.
+    /// ``reference(_:_:)`` for bytes in the arena being borrowed, trying the previous record's value first.
     @inline(__always) private mutating func referenceRepeating(_ column: Int, _ value: UnsafeRawBufferPointer?) -> UInt64 {
         guard let value else { return 0 }
         guard let base = value.baseAddress else { return UInt64(dictionaries[column].id(of: value) + 1) }
@@ -249,11 +217,6 @@ struct RecordBlockBuilder {
         let reference = UInt64(dictionaries[column].id(of: value) + 1)
         previous[column] = (base, value.count, reference)
         return reference
-    }
-
-    private mutating func reference(_ column: Int, _ value: UnsafeRawBufferPointer?) {
-        guard let value else { entries.append(0); return }
-        entries.appendVarint(UInt64(dictionaries[column].id(of: value) + 1))
     }
 
     /// The columns blob for the records appended so far.
@@ -518,10 +481,28 @@ private struct EntryWriter {
         count += b.count
     }
 
-    /// Little-endian, as ``Array/appendDouble(_:)``.
+    /// Little-endian.
     @inline(__always) mutating func double(_ d: Double) {
         base.storeBytes(of: d.bitPattern.littleEndian, toByteOffset: count, as: UInt64.self)
         count += 8
+    }
+
+    /// The flags byte and the values it announces.
+    @inline(__always) mutating func values(tuned: Bool?, latency: Double?, tokens: (Int, Int)?, cost: Double?, feedback: Double?) {
+        var flags: UInt8 = 0
+        if let tuned { flags |= 1; if tuned { flags |= 2 } }
+        if latency != nil { flags |= 4 }
+        if tokens != nil { flags |= 8 }
+        if cost != nil { flags |= 16 }
+        if feedback != nil { flags |= 32 }
+        byte(flags)
+        if let latency { double(latency) }
+        if let tokens {
+            varint(zigzag(Int64(tokens.0)))
+            varint(zigzag(Int64(tokens.1)))
+        }
+        if let cost { double(cost) }
+        if let feedback { double(feedback) }
     }
 }
 
@@ -550,21 +531,5 @@ extension [UInt8] {
             v >>= 7
         }
         append(UInt8(truncatingIfNeeded: v))
-    }
-
-    mutating func appendString(_ value: String) {
-        var value = value
-        value.withUTF8 { utf8 in
-            appendVarint(UInt64(utf8.count))
-            append(contentsOf: utf8)
-        }
-    }
-
-    mutating func appendDouble(_ value: Double) {
-        var bits = value.bitPattern
-        for _ in 0..<8 {
-            append(UInt8(truncatingIfNeeded: bits))
-            bits >>= 8
-        }
     }
 }

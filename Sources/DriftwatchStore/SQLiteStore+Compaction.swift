@@ -52,13 +52,8 @@ extension SQLiteStore {
                     for firstRow in group {
                         guard let block = try StoredBlock.load(connection, firstRow: firstRow, withLines: true) else { continue }
                         ingestedAt = max(ingestedAt, block.ingestedAt)
-                        try block.lines.withUnsafeBytes { lines in
-                            for entry in block.entries {
-                                guard entry.lineStart + entry.lineLength <= lines.count else {
-                                    throw DriftwatchError(.storage, "record block \(firstRow): a line lies outside its lines blob")
-                                }
-                                merged.append(entry, storedLine: UnsafeRawBufferPointer(rebasing: lines[entry.lineStart..<(entry.lineStart + entry.lineLength)]))
-                            }
+                        for entry in block.entries {
+                            try block.withStoredLine(entry) { merged.append(entry, storedLine: $0) }
                         }
                         delete.bind(1, firstRow)
                         try delete.run()

@@ -75,7 +75,7 @@ extension SQLiteStore {
         var removed: Int64 = 0
         for entry in block.entries {
             if keeping(entry) {
-                block.withStoredLine(entry) { kept.append(entry, storedLine: $0) }
+                try block.withStoredLine(entry) { kept.append(entry, storedLine: $0) }
             } else {
                 deleteKey.bind(1, entry.requestID)
                 try deleteKey.run()

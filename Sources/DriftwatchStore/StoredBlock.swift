@@ -17,9 +17,13 @@ struct StoredBlock {
         return lines.withUnsafeBytes { LinePacking.unpack(UnsafeRawBufferPointer(rebasing: $0[entry.lineStart..<(entry.lineStart + entry.lineLength)])) }
     }
 
-    /// Calls `body` with the record's line as the block stores it (packed when `entry.linePacked`).
-    func withStoredLine<T>(_ entry: RecordBlockEntry, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        try lines.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[entry.lineStart..<(entry.lineStart + entry.lineLength)])) }
+    /// Calls `body` with the record's line as the block stores it (packed when `entry.linePacked`);
+    /// throws if the columns place it outside the lines blob.
+    func withStoredLine<T>(_ entry: RecordBlockEntry, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        guard entry.lineStart + entry.lineLength <= lines.count else {
+            throw DriftwatchError(.storage, "record block \(firstRow): a line lies outside its lines blob")
+        }
+        return try lines.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[entry.lineStart..<(entry.lineStart + entry.lineLength)])) }
     }
 
     /// The block starting at `firstRow`, if there is one.

@@ -19,12 +19,6 @@ private func ingested(
     return IngestedRecord(record: r, raw: RecordEncoder().encode(r))
 }
 
-private func temporaryDatabasePath() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dw-blocks-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.appendingPathComponent("test.sqlite").path
-}
-
 @Suite("Record blocks")
 struct RecordBlockStoreTests {
     @Test("a large batch is split into blocks; row ids run on across them and are followed exactly")
@@ -255,7 +249,8 @@ struct RecordBlockStoreTests {
         columns += [UInt8](repeating: 0, count: RecordBlockBuilder.columnCount)  // empty dictionaries
         columns.appendVarint(0)  // row delta
         columns.appendVarint(UInt64(line.count))  // line length, without a packed flag
-        columns.appendString("old")
+        columns.appendVarint(3)
+        columns += Array("old".utf8)
         columns.appendVarint(0)  // timestamp delta
         columns += [UInt8](repeating: 0, count: RecordBlockBuilder.columnCount)  // no column values
         columns.append(0)  // flags

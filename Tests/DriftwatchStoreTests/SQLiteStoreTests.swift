@@ -23,7 +23,8 @@ private func checkpoint(_ fp: String, offset: UInt64) -> FileCheckpoint {
     FileCheckpoint(fingerprint: fp, path: "/var/log/app.log", offset: offset, device: 1, inode: 2, lines: offset / 10, updatedAtMicros: 5)
 }
 
-private func temporaryDatabasePath() -> String {
+/// A fresh database path in a directory of its own (shared by this module's suites).
+func temporaryDatabasePath() -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dw-store-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir.appendingPathComponent("test.sqlite").path
