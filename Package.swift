@@ -118,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftwatchAnalysisTests",
-            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting"],
+            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchStore", "DriftwatchStatistics", "DriftwatchTesting"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "DriftwatchDemoTests", dependencies: ["DriftwatchDemo"]),

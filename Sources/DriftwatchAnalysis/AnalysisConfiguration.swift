@@ -28,8 +28,31 @@ public struct AnalysisConfiguration: Sendable, Equatable {
     public var confirmations: Int = 2
     /// A new version first seen this close to the estimated onset is taken as the onset (a deploy marker).
     public var deploySnapMicros: Int64 = 3_600_000_000
+    /// Failure-slice discovery: search the lattice `task ∧ new version ∧ predicate` of every version first seen within
+    /// ``cohortHorizonMicros`` with always-valid tests (see ``SliceSearch``).
+    public var detectSlices = true
+    /// Probability that one new version's lattice raises a false alarm over its whole life (all nodes, metrics
+    /// and looks together).
+    public var sliceAlpha: Double = 0.001
+    /// Fewest trials a lattice node needs, on the new version and on the reference, before it is tested.
+    public var sliceMinimumTrials: Int64 = 20
+    /// How long after its first sighting a version is searched as a cohort; after that it is an established
+    /// version, tested per hour like any segment.
+    public var cohortHorizonMicros: Int64 = 48 * 3_600_000_000
+    /// Consecutive evaluations a scope must test as recovered (enough requests, the drop below the effect floor
+    /// with 95% confidence) before its incident resolves.
+    public var resolveConfirmations: Int = 3
+    /// The window an open incident's recovery is tested on; at least the current window.
+    public var recoveryWindowMicros: Int64 = 3_600_000_000
+    /// An incident of the same task, scope, metric and component resolved less than this ago is reopened
+    /// instead of a new one opening.
+    public var reopenWithinMicros: Int64 = 24 * 3_600_000_000
+    /// How far before an evaluation the change point of a new incident is searched (step or ramp).
+    public var onsetLookbackMicros: Int64 = 12 * 3_600_000_000
     /// Fine buckets older than this before the newest record are dropped from memory (they stay stored).
-    public var horizonMicros: Int64 { currentWindowMicros + baselineWindowMicros + coarseBucketMicros }
+    public var horizonMicros: Int64 {
+        max(currentWindowMicros + baselineWindowMicros, cohortHorizonMicros + baselineWindowMicros) + coarseBucketMicros
+    }
 
     public init() {}
 
@@ -44,6 +67,11 @@ public struct AnalysisConfiguration: Sendable, Equatable {
         }
         guard (0..<1).contains(minimumEffect), falseDiscoveryRate > 0, falseDiscoveryRate < 1 else {
             throw AnalysisError(.invalidConfiguration, "minimum effect must be in 0..<1 and the false-discovery rate in (0, 1)")
+        }
+        guard sliceAlpha > 0, sliceAlpha < 1, sliceMinimumTrials >= 1, cohortHorizonMicros >= bucketMicros,
+              resolveConfirmations >= 1, recoveryWindowMicros >= bucketMicros,
+              onsetLookbackMicros >= 4 * bucketMicros, onsetLookbackMicros <= currentWindowMicros + baselineWindowMicros else {
+            throw AnalysisError(.invalidConfiguration, "slice_alpha must be in (0, 1), slice_min_trials and resolve_confirmations at least 1, cohort_horizon and recovery_window at least one bucket, onset_lookback between four buckets and the current plus baseline windows")
         }
     }
 }

@@ -9,13 +9,13 @@ public import DriftwatchCore
 public struct AnalysisEngine: Sendable {
     public let configuration: AnalysisConfiguration
     /// Interned scopes shared by both tables.
-    public private(set) var scopes = ScopeIndex()
+    public internal(set) var scopes = ScopeIndex()
     public private(set) var fine: RollupTable
     /// Only the coarse resolution's bucket arithmetic: its rows are sums of fine buckets, made on export.
     public private(set) var coarse: RollupTable
     public private(set) var timeline = VersionTimeline()
     /// Open incidents and those resolved within the baseline horizon, by id.
-    public private(set) var incidents: [String: Incident] = [:]
+    public internal(set) var incidents: [String: Incident] = [:]
     /// The newest record timestamp seen.
     public private(set) var watermarkMicros: Int64?
     /// The next bucket boundary at which the analyzer evaluates.
@@ -26,9 +26,15 @@ public struct AnalysisEngine: Sendable {
     public private(set) var lateRecords: Int64 = 0
     public private(set) var evaluations: Int64 = 0
 
-    private var events: [IncidentEvent] = []
-    private var changedIncidents: Set<String> = []
-    private var lastEventValue: [String: Double] = [:]
+    var events: [IncidentEvent] = []
+    var changedIncidents: Set<String> = []
+    var lastEventValue: [String: Double] = [:]
+    /// Per-shape counts for failure-slice discovery (see ``SliceSearch``).
+    public internal(set) var shapes: ShapeTable
+    /// Running sums of each live cohort, by the cohort's scope id.
+    var cohortSums: [Int: CohortSums] = [:]
+    /// Consecutive evaluations each open incident has tested as recovered.
+    public internal(set) var recovering: [String: Int] = [:]
     /// Per-scope sums of whole hours, for baselines; an hour is summed again after a record lands in it.
     private var hourly: [Int64: [MetricCounters]] = [:]
     private var touchedHours: Set<Int64> = []
@@ -43,6 +49,7 @@ public struct AnalysisEngine: Sendable {
         self.configuration = configuration
         fine = RollupTable(bucketMicros: configuration.bucketMicros)
         coarse = RollupTable(bucketMicros: configuration.coarseBucketMicros)
+        shapes = ShapeTable(bucketMicros: configuration.bucketMicros)
     }
 
     /// Records before this are outside the in-memory horizon: rolling them up would overwrite stored buckets
@@ -63,6 +70,10 @@ public struct AnalysisEngine: Sendable {
         let observation = RecordObservation(record)
         let resolved = resolve(record)
         fine.add(observation, scopeIDs: resolved.scopeIDs)
+        if configuration.detectSlices {
+            shapes.add(observation, shape: resolved.shape)
+            if t < shapes.sealedBefore { addLate(observation, shape: resolved.shape) }
+        }
         let hour = coarse.bucketStart(t)
         if hour != lastTouchedHour {
             touchedHours.insert(hour)
@@ -90,7 +101,7 @@ public struct AnalysisEngine: Sendable {
             if let v = release.validator { slots.append(timeline.slot("release.validator", v)) }
             if let v = release.evalSuite { slots.append(timeline.slot("release.eval_suite", v)) }
         }
-        let shape = ResolvedScopes(scopeIDs: ids, timelineSlots: slots)
+        let shape = ResolvedScopes(scopeIDs: ids, timelineSlots: slots, shape: shapes.intern(ids))
         resolved[signature] = shape
         return shape
     }
@@ -142,16 +153,28 @@ public struct AnalysisEngine: Sendable {
         public var watermarkMicros: Int64?
         public var nextEvaluationMicros: Int64?
         public var pending: [String: Int]
+        public var recovering: [String: Int] = [:]
+        /// Shapes interned since the last call: id, task and predicates.
+        public var shapes: [(id: Int, task: String, predicates: [ScopeKey])] = []
+        public var shapeBuckets: [ShapeTable.BucketRow] = []
+        public var checkNames: [String] = []
 
         public var isEmpty: Bool { rollups.isEmpty && timeline.isEmpty && incidents.isEmpty && events.isEmpty }
     }
 
     public mutating func takeChanges() -> Changes {
-        let changes = Changes(
+        var changes = Changes(
             rollups: exportRollups(), timeline: timeline.takeDirty(),
             incidents: changedIncidents.sorted().compactMap { incidents[$0] }, events: events,
             lastRowID: lastRowID, watermarkMicros: watermarkMicros, nextEvaluationMicros: nextEvaluationMicros,
             pending: pending)
+        changes.recovering = recovering
+        changes.shapes = shapes.takeNewShapes().map { id in
+            let shape = shapes.shapes[id]
+            return (id, scopes.keys[shape.task].task, shape.predicates.map { scopes.keys[$0] })
+        }
+        changes.shapeBuckets = shapes.takeDirtyBuckets()
+        changes.checkNames = shapes.checkNames
         events.removeAll()
         changedIncidents.removeAll()
         prune()
@@ -190,6 +213,13 @@ public struct AnalysisEngine: Sendable {
         public var watermarkMicros: Int64?
         public var nextEvaluationMicros: Int64?
         public var pending: [String: Int]
+        public var recovering: [String: Int] = [:]
+        /// Every stored shape: id, task and predicates.
+        public var shapes: [(id: Int, task: String, predicates: [ScopeKey])] = []
+        /// Shape buckets from the cohort horizon plus a baseline window before the watermark (older than the
+        /// in-memory horizon, they only rebuild the live cohorts' running sums).
+        public var shapeBuckets: [ShapeTable.BucketRow] = []
+        public var checkNames: [String] = []
 
         public init(rollups: [RollupTable.Row], timeline: [VersionTimeline.Entry], incidents: [Incident], lastRowID: Int64,
                     watermarkMicros: Int64?, nextEvaluationMicros: Int64?, pending: [String: Int] = [:]) {
@@ -222,6 +252,8 @@ public struct AnalysisEngine: Sendable {
         watermarkMicros = state.watermarkMicros
         nextEvaluationMicros = state.nextEvaluationMicros
         pending = state.pending
+        recovering = state.recovering
+        restoreShapes(state)
         hourly.removeAll()
         touchedHours.removeAll()
         lastTouchedHour = .min
@@ -232,6 +264,7 @@ public struct AnalysisEngine: Sendable {
     private mutating func prune() {
         guard let start = horizonStartMicros else { return }
         fine.prune(before: start)
+        shapes.prune(before: start)
         for hour in hourly.keys where hour < start { hourly[hour] = nil }
         for (id, incident) in incidents where incident.status == .resolved && (incident.resolvedAtMicros ?? 0) < start {
             incidents[id] = nil
@@ -258,7 +291,11 @@ public struct AnalysisEngine: Sendable {
         let openTasks = Set(incidents.values.filter { $0.status == .open }.map(\.task))
         let results = RegressionDetector(configuration: configuration).evaluate(windows, skipping: openTasks)
         for id in incidents.keys.sorted() where incidents[id]!.status == .open {
-            update(id, windows: windows, at: t)
+            if incidents[id]!.conjunction != nil {
+                updateSlice(id, windows: windows, at: t)
+            } else {
+                update(id, windows: windows, at: t)
+            }
         }
         // Candidates: a task without an open incident, or a canary beside one (keyed task|dimension=value).
         var candidates: [String: (task: String, result: RegressionDetector.TaskResult)] = [:]
@@ -287,6 +324,8 @@ public struct AnalysisEngine: Sendable {
                 pending[key] = seen
             }
         }
+        if configuration.detectSlices { evaluateSlices(at: t) }
+        shapes.sealedBefore = t
     }
 
     /// Sums the whole hours that end before `end` and are missing or were touched since they were summed.
@@ -330,6 +369,12 @@ public struct AnalysisEngine: Sendable {
     private mutating func open(task: String, result: RegressionDetector.TaskResult, windows: WindowCounters, at t: Int64) {
         let findings = result.findings
         let primary = localize(result)
+        if let id = recentlyResolved(task: task, metric: result.metric.name, at: t, matching: {
+            $0.conjunction == nil && $0.primaryScope == primary.scope
+        }) {
+            reopen(id, at: t)
+            return
+        }
         let cohorts = findings.filter { $0.kind == .newVersion || ($0.kind == .segment && $0.scope != primary.scope && $0.share <= 0.8) }
             .sorted { $0.excess > $1.excess }
         let mix = findings.filter { $0.kind == .mix }.max { $0.effect < $1.effect }
@@ -339,7 +384,8 @@ public struct AnalysisEngine: Sendable {
         for cohort in cohorts where cohort.kind == .newVersion && scope[cohort.scope.dimension] == nil {
             scope[cohort.scope.dimension] = cohort.scope.value
         }
-        let started = onset(primary: primary, cohorts: cohorts, mixDriver: attribution.mixDriver, windows: windows)
+        let onset = onset(primary: primary, cohorts: cohorts, mixDriver: attribution.mixDriver, windows: windows)
+        let started = onset.estimate
         var incident = Incident(
             id: Self.incidentID(task: task, scope: primary.scope, metric: result.metric, detectedAt: t), status: .open,
             startedAt: RFC3339.format(micros: started), detectedAt: RFC3339.format(micros: t),
@@ -350,6 +396,9 @@ public struct AnalysisEngine: Sendable {
             severity: Self.severity(primary, windowMicros: configuration.currentWindowMicros),
             startedAtMicros: started, detectedAtMicros: t, updatedAtMicros: t, resolvedAtMicros: nil)
         incident.primaryScope = primary.scope
+        incident.onsetLowerMicros = onset.lower
+        incident.onsetUpperMicros = onset.upper
+        incident.evidence.append(Incident.Evidence(signal: "onset", baseline: nil, current: nil, note: onset.method))
         incidents[incident.id] = incident
         changedIncidents.insert(incident.id)
         lastEventValue[incident.id] = incident.current.value
@@ -398,7 +447,20 @@ public struct AnalysisEngine: Sendable {
         incident.severity = max(0, effect) * Double(cur.trials) * 3_600_000_000 / Double(configuration.currentWindowMicros)
         incident.updatedAt = RFC3339.format(micros: t)
         incident.updatedAtMicros = t
-        if effect < configuration.minimumEffect / 2 {
+        let isRecovered: Bool
+        if incident.component == "traffic" {
+            // The mix keeps predicting a drop, or it does not: no sampling test on the rates.
+            if effect < configuration.minimumEffect / 2 {
+                isRecovered = streak(id)
+            } else {
+                recovering[id] = nil
+                isRecovered = false
+            }
+        } else {
+            let recent = recentRate(incident, metric: metric, at: t)
+            isRecovered = recovered(current: recent, baselineFailureRate: 1 - baselineRate, baselineTrials: incident.baseline.n, incidentID: id)
+        }
+        if isRecovered {
             resolve(&incident, at: t)
         } else if abs(rate - (lastEventValue[id] ?? rate)) >= 0.01 {
             events.append(IncidentEvent(kind: .updated, atMicros: t, incident: incident))
@@ -408,7 +470,8 @@ public struct AnalysisEngine: Sendable {
         changedIncidents.insert(id)
     }
 
-    private mutating func resolve(_ incident: inout Incident, at t: Int64) {
+    mutating func resolve(_ incident: inout Incident, at t: Int64) {
+        recovering[incident.id] = nil
         incident.status = .resolved
         incident.resolvedAt = RFC3339.format(micros: t)
         incident.resolvedAtMicros = t
@@ -418,69 +481,69 @@ public struct AnalysisEngine: Sendable {
         lastEventValue[incident.id] = incident.current.value
     }
 
-    private func lastSeen(_ scope: ScopeKey) -> Int64? {
+    func lastSeen(_ scope: ScopeKey) -> Int64? {
         let (component, version) = Self.timelineKey(dimension: scope.dimension, value: scope.value)
         return timeline.entry(component: component, version: version)?.lastSeenMicros
     }
 
-    /// When the drop began: the first sighting of the new version that carries it, else the change point of a
-    /// CUSUM over the scope's buckets (Page's statistic, the one Page–Hinkley thresholds), for traffic over the
-    /// share of the slice that grew.
-    private func onset(primary: Finding, cohorts: [Finding], mixDriver: ScopeKey?, windows: WindowCounters) -> Int64 {
+    /// When the drop began, with an interval: the first sighting of the new version that carries it; otherwise the
+    /// change point (``ChangePoint``: step or linear ramp, profile likelihood) of the scope's failures over the
+    /// `onsetLookback` before the evaluation — for traffic, of the growing slice's share — snapped to a deploy
+    /// marker (a version serving the task first seen inside the interval, widened by a bucket), the closest first.
+    func onset(primary: Finding, cohorts: [Finding], mixDriver: ScopeKey?, windows: WindowCounters) -> Onset {
         let t = windows.evaluationMicros
         let from = windows.currentRange.lowerBound - configuration.currentWindowMicros
         for cohort in cohorts where cohort.kind == .newVersion {
-            if let first = firstSeen(cohort.scope), first >= from - configuration.baselineWindowMicros { return max(first, from) }
+            if let first = firstSeen(cohort.scope), first >= from - configuration.baselineWindowMicros {
+                return Onset(estimate: first, lower: first, upper: first, method: "first sighting of \(cohort.scope.dimension)=\(cohort.scope.value)")
+            }
         }
         let bucket = configuration.bucketMicros
         let task = primary.scope.task
-        var series: [(start: Int64, x: Double, n: Double)] = []
-        var p0 = 0.0, p1 = 0.0
+        let lookbackStart = t - configuration.onsetLookbackMicros
+        var series: [ChangePoint.Point] = []
         if let driver = mixDriver {
             let taskID = scopes.existingID(ScopeKey(task: task)) ?? -1
             let sliceID = scopes.existingID(driver) ?? -1
-            for start in bucketStarts(from: from, to: t, windows: windows, task: task) {
+            for start in bucketStarts(from: lookbackStart, to: t, windows: windows, task: task) {
                 let n = Double(fine.counters(taskID, at: start)?.outcomes ?? 0)
-                series.append((start, Double(fine.counters(sliceID, at: start)?.outcomes ?? 0), n))
+                series.append(.init(start: start, x: Double(fine.counters(sliceID, at: start)?.outcomes ?? 0), n: n))
             }
-            let b = windows.baseline[ScopeKey(task: task)]?.outcomes ?? 0, c = windows.current[ScopeKey(task: task)]?.outcomes ?? 0
-            p0 = b > 0 ? Double(windows.baseline[driver]?.outcomes ?? 0) / Double(b) : 0
-            p1 = c > 0 ? Double(windows.current[driver]?.outcomes ?? 0) / Double(c) : 0
         } else {
             let id = scopes.existingID(primary.scope) ?? -1
-            for start in bucketStarts(from: from, to: t, windows: windows, task: task) {
+            for start in bucketStarts(from: lookbackStart, to: t, windows: windows, task: task) {
                 let c = fine.counters(id, at: start).map(primary.metric.rate) ?? PassRate(passes: 0, trials: 0)
-                series.append((start, Double(c.trials - c.passes), Double(c.trials)))
-            }
-            p0 = 1 - (primary.referenceRate.value ?? 1)
-            p1 = 1 - (primary.currentRate.value ?? 1)
-        }
-        // S_j = Σ_{i≤j} (x_i − n_i·k) with k halfway between the rates; the drop starts after its minimum.
-        let k = (p0 + p1) / 2
-        var s = 0.0, minimum = 0.0
-        var onset = series.first?.start ?? windows.currentRange.lowerBound
-        for point in series {
-            s += point.x - point.n * k
-            if s < minimum {
-                minimum = s
-                onset = point.start + bucket
+                series.append(.init(start: start, x: Double(c.trials - c.passes), n: Double(c.trials)))
             }
         }
-        onset = min(onset, windows.currentRange.upperBound - bucket)
-        if mixDriver == nil, let marker = deployMarker(task: task, near: onset, windows: windows) { return marker }
-        return onset
+        guard let cp = ChangePoint.estimate(series, bucketMicros: bucket) else {
+            let start = windows.currentRange.lowerBound
+            return Onset(estimate: start, lower: start, upper: start, method: "start of the current window (too few buckets for a change point)")
+        }
+        let method = "change point (\(cp.shape.rawValue)), 95% interval \(RFC3339.format(micros: cp.lower)) – \(RFC3339.format(micros: cp.upper))"
+        if mixDriver == nil, let marker = deployMarker(task: task, in: (cp.lower - bucket)...(cp.upper + bucket), near: cp.estimate, windows: windows) {
+            return Onset(estimate: marker.at, lower: cp.lower, upper: cp.upper, method: method + ", snapped to the first sighting of \(marker.name)")
+        }
+        return Onset(estimate: cp.estimate, lower: cp.lower, upper: cp.upper, method: method)
     }
 
-    /// The first sighting of a version serving `task` now that is closest to `t`, within the snap distance.
-    private func deployMarker(task: String, near t: Int64, windows: WindowCounters) -> Int64? {
-        var best: Int64?
-        for scope in windows.current.keys where scope.task == task && Dimension.versioned.contains(scope.dimension) {
+    /// An incident's onset estimate, its interval and how it was found.
+    struct Onset {
+        var estimate: Int64
+        var lower: Int64
+        var upper: Int64
+        var method: String
+    }
+
+    /// The first sighting of a version serving `task` now that lies in `range`, closest to `t`.
+    private func deployMarker(task: String, in range: ClosedRange<Int64>, near t: Int64, windows: WindowCounters) -> (at: Int64, name: String)? {
+        var best: (at: Int64, name: String)?
+        for scope in windows.current.keys.sorted() where scope.task == task && Dimension.versioned.contains(scope.dimension) {
             let (component, version) = Self.timelineKey(dimension: scope.dimension, value: scope.value)
-            guard let first = timeline.entry(component: component, version: version)?.firstSeenMicros,
-                  abs(first - t) <= configuration.deploySnapMicros,
+            guard let first = timeline.entry(component: component, version: version)?.firstSeenMicros, range.contains(first),
                   let earliest = timeline.earliestFirstSeen(component: component),
                   first > earliest + configuration.bucketMicros else { continue }
-            if best.map({ abs(first - t) < abs($0 - t) }) ?? true { best = first }
+            if best.map({ abs(first - t) < abs($0.at - t) }) ?? true { best = (first, "\(scope.dimension)=\(scope.value)") }
         }
         return best
     }

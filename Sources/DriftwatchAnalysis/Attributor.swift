@@ -25,7 +25,7 @@ struct Attributor {
         if primary.metric != .successRate {
             let b = primary.referenceRate, c = primary.currentRate
             evidence.append(Incident.Evidence(signal: primary.metric.name + " pass_rate", baseline: b.value, current: c.value,
-                                              note: "n \(b.trials) → \(c.trials), one-sided p \(format(primary.pValue)); the success rate held"))
+                                              note: "n \(b.trials) → \(c.trials), one-sided p \(format(primary.pValue)), adjusted \(format(primary.adjustedPValue)); the success rate moved \(percent(base.successRate ?? 0)) → \(percent(cur.successRate ?? 0)), not significantly"))
         }
         evidence.append(Incident.Evidence(signal: "success_rate", baseline: base.successRate, current: cur.successRate,
                                           note: "n \(base.outcomes) → \(cur.outcomes)"

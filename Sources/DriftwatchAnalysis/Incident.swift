@@ -62,6 +62,12 @@ public struct Incident: Sendable, Equatable, Codable {
     /// The one rollup scope the incident is measured on (its task, or the slice or version that localizes it).
     public var primaryDimension: String = ""
     public var primaryValue: String = ""
+    /// For a failure slice found by the lattice search: its predicates beyond the task, `dimension=value`, the new
+    /// version first (e.g. `["model_version=support-ft@ft-8", "long_context=true"]`); nil for window incidents.
+    public var conjunction: [String]?
+    /// The 95% interval of the onset estimate (`started_at` may be a deploy marker inside it).
+    public var onsetLowerMicros: Int64?
+    public var onsetUpperMicros: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, status, metric, scope, baseline, current, component, confidence, evidence, recommendation, severity
@@ -77,6 +83,9 @@ public struct Incident: Sendable, Equatable, Codable {
         case resolvedAtMicros = "resolved_at_us"
         case primaryDimension = "primary_dimension"
         case primaryValue = "primary_value"
+        case conjunction
+        case onsetLowerMicros = "onset_lower_us"
+        case onsetUpperMicros = "onset_upper_us"
     }
 
     /// The task the incident belongs to.

@@ -51,8 +51,7 @@ struct RegressionDetector {
     /// regression neither re-fires nor loosens the BH threshold for everything else.
     ///
     /// A task's result is about its success rate when that fell significantly; otherwise about the check whose
-    /// pass rate fell with the most excess failures. A check that fails with the requests it fails is evidence
-    /// for the success-rate incident, not an incident of its own.
+    /// pass rate fell with the most excess failures, whatever the success rate did (both are reported).
     func evaluate(_ windows: WindowCounters, skipping: Set<String> = []) -> [String: TaskResult] {
         let all = findings(windows, skipping: skipping)
         var out: [String: TaskResult] = [:]
@@ -63,10 +62,10 @@ struct RegressionDetector {
             // A check finding counts only where the scope's success rate held (fell by less than the floor):
             // a check failing along with the requests (a regression, or traffic moving to a slice that fails
             // it more) is evidence for a success-rate incident, not one of its own.
-            var byMetric = Dictionary(grouping: significant.filter {
-                $0.metric == .successRate
-                    || ($0.reference.successRate ?? 0) - ($0.current.successRate ?? 0) < configuration.minimumEffect
-            }, by: \.metric)
+            // A check's rise counts whatever the success rate did (a check failing with a not-yet-significant
+            // success drop fell between the two paths before); the incident is about the success rate when that fell
+            // significantly too, and reports the check beside it.
+            var byMetric = Dictionary(grouping: significant, by: \.metric)
             guard !byMetric.isEmpty else { continue }
             let metric: DetectedMetric
             if byMetric[.successRate] != nil {

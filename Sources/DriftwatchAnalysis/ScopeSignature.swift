@@ -70,4 +70,6 @@ struct ScopeSignature: Hashable {
 struct ResolvedScopes {
     var scopeIDs: [Int]
     var timelineSlots: [Int]
+    /// The shape id (``ShapeTable``), −1 when not interned.
+    var shape: Int32
 }

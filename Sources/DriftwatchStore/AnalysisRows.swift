@@ -98,12 +98,42 @@ public struct AnalysisCheckpoint: Sendable, Equatable {
     public var nextEvaluationMicros: Int64?
     /// Consecutive evaluations per task with a regression not yet confirmed as an incident.
     public var pending: [String: Int]
+    /// Consecutive evaluations per open incident that tested as recovered.
+    public var recovering: [String: Int] = [:]
 
     public init(lastRowID: Int64 = 0, watermarkMicros: Int64? = nil, nextEvaluationMicros: Int64? = nil, pending: [String: Int] = [:]) {
         self.lastRowID = lastRowID
         self.watermarkMicros = watermarkMicros
         self.nextEvaluationMicros = nextEvaluationMicros
         self.pending = pending
+    }
+}
+
+/// One interned record shape of slice discovery: its task and its predicates (`dimension`, `value`).
+public struct AnalysisShapeRow: Sendable, Equatable {
+    public var id: Int64
+    public var task: String
+    public var predicates: [(dimension: String, value: String)]
+
+    public init(id: Int64, task: String, predicates: [(dimension: String, value: String)]) {
+        self.id = id
+        self.task = task
+        self.predicates = predicates
+    }
+
+    public static func == (a: AnalysisShapeRow, b: AnalysisShapeRow) -> Bool {
+        a.id == b.id && a.task == b.task && a.predicates.map { [$0.dimension, $0.value] } == b.predicates.map { [$0.dimension, $0.value] }
+    }
+}
+
+/// The shape counts of one fine bucket, as the analyzer encodes them.
+public struct AnalysisShapeBucketRow: Sendable, Equatable {
+    public var startMicros: Int64
+    public var counts: [UInt8]
+
+    public init(startMicros: Int64, counts: [UInt8]) {
+        self.startMicros = startMicros
+        self.counts = counts
     }
 }
 
@@ -116,6 +146,10 @@ public struct AnalysisCommit: Sendable {
     public var versions: [AnalysisVersionRow]
     public var incidents: [StoredIncident]
     public var events: [StoredIncidentEvent]
+    public var shapes: [AnalysisShapeRow] = []
+    public var shapeBuckets: [AnalysisShapeBucketRow] = []
+    /// Check names by position (all of them, rewritten each commit).
+    public var checkNames: [String] = []
 
     public init(expectedLastRowID: Int64, checkpoint: AnalysisCheckpoint, rollups: [AnalysisRollupRow] = [],
                 versions: [AnalysisVersionRow] = [], incidents: [StoredIncident] = [], events: [StoredIncidentEvent] = []) {

@@ -18,6 +18,7 @@ extension SQLiteStore {
             case "next_evaluation": checkpoint.nextEvaluationMicros = value
             default:
                 if name.hasPrefix("pending:") { checkpoint.pending[String(name.dropFirst(8))] = Int(value) }
+                if name.hasPrefix("recovering:") { checkpoint.recovering[String(name.dropFirst(11))] = Int(value) }
             }
         }
         return checkpoint
@@ -104,6 +105,8 @@ extension SQLiteStore {
                 if let w = commit.checkpoint.watermarkMicros { values.append(("watermark", w)) }
                 if let n = commit.checkpoint.nextEvaluationMicros { values.append(("next_evaluation", n)) }
                 for (task, count) in commit.checkpoint.pending.sorted(by: { $0.key < $1.key }) { values.append(("pending:" + task, Int64(count))) }
+                for (id, count) in commit.checkpoint.recovering.sorted(by: { $0.key < $1.key }) { values.append(("recovering:" + id, Int64(count))) }
+                try Self.writeShapes(commit, connection)
                 for (name, value) in values {
                     state.bind(1, name)
                     state.bind(2, value)
@@ -111,6 +114,79 @@ extension SQLiteStore {
                 }
                 return true
             }
+        }
+    }
+
+    private static func writeShapes(_ commit: AnalysisCommit, _ connection: SQLiteConnection) throws {
+        if !commit.shapes.isEmpty {
+            let statement = try connection.prepare("INSERT OR REPLACE INTO analysis_shapes (id, task, predicates) VALUES (?, ?, ?)")
+            for row in commit.shapes {
+                statement.bind(1, row.id)
+                statement.bind(2, row.task)
+                statement.bind(3, row.predicates.map { $0.dimension + "\u{1F}" + $0.value }.joined(separator: "\u{1E}"))
+                try statement.run()
+            }
+        }
+        if !commit.shapeBuckets.isEmpty {
+            let statement = try connection.prepare("INSERT OR REPLACE INTO analysis_shape_buckets (start_us, counts) VALUES (?, ?)")
+            for row in commit.shapeBuckets {
+                statement.bind(1, row.startMicros)
+                statement.bindBlob(2, row.counts)
+                try statement.run()
+            }
+        }
+        if !commit.checkNames.isEmpty {
+            let statement = try connection.prepare("INSERT OR REPLACE INTO analysis_checks (position, name) VALUES (?, ?)")
+            for (i, name) in commit.checkNames.enumerated() {
+                statement.bind(1, Int64(i))
+                statement.bind(2, name)
+                try statement.run()
+            }
+        }
+    }
+
+    /// Every interned record shape, by id.
+    public func analysisShapes() throws -> [AnalysisShapeRow] {
+        try withConnection { connection in
+            let statement = try connection.prepare("SELECT id, task, predicates FROM analysis_shapes ORDER BY id")
+            var rows: [AnalysisShapeRow] = []
+            while try statement.step() {
+                let text = statement.text(2) ?? ""
+                var predicates: [(dimension: String, value: String)] = []
+                if !text.isEmpty {
+                    for part in text.split(separator: "\u{1E}", omittingEmptySubsequences: false) {
+                        let pieces = part.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                        predicates.append((dimension: pieces[0], value: pieces.count > 1 ? pieces[1] : ""))
+                    }
+                }
+                rows.append(AnalysisShapeRow(id: statement.int64(0), task: statement.text(1) ?? "", predicates: predicates))
+            }
+            return rows
+        }
+    }
+
+    /// Shape-count buckets starting at or after `from`, oldest first, and the check names by position.
+    public func analysisShapeBuckets(from: Int64) throws -> (buckets: [AnalysisShapeBucketRow], checkNames: [String]) {
+        try withConnection { connection in
+            let statement = try connection.prepare("SELECT start_us, counts FROM analysis_shape_buckets WHERE start_us >= ? ORDER BY start_us")
+            statement.bind(1, from)
+            var rows: [AnalysisShapeBucketRow] = []
+            while try statement.step() { rows.append(AnalysisShapeBucketRow(startMicros: statement.int64(0), counts: statement.blob(1))) }
+            let checks = try connection.prepare("SELECT name FROM analysis_checks ORDER BY position")
+            var names: [String] = []
+            while try checks.step() { names.append(checks.text(0) ?? "") }
+            return (rows, names)
+        }
+    }
+
+    /// Deletes shape-count buckets that start before `before`; returns how many.
+    @discardableResult
+    public func pruneAnalysisShapeBuckets(before: Int64) throws -> Int {
+        try withConnection { connection in
+            let statement = try connection.prepare("DELETE FROM analysis_shape_buckets WHERE start_us < ?")
+            statement.bind(1, before)
+            try statement.run()
+            return connection.changes
         }
     }
 

@@ -198,5 +198,20 @@ extension StoreMigration {
                 row INTEGER NOT NULL
             ) WITHOUT ROWID;
             """, moveData: RecordBlockMigration.moveRowsIntoBlocks),
+        StoreMigration(version: 7, name: "record shapes and their per-bucket counts for failure-slice discovery", sql: """
+            CREATE TABLE analysis_shapes (
+                id INTEGER PRIMARY KEY,   -- the analyzer's shape id, never renumbered
+                task TEXT NOT NULL,
+                predicates TEXT NOT NULL  -- dimension U+001F value, joined by U+001E, sorted
+            );
+            CREATE TABLE analysis_shape_buckets (
+                start_us INTEGER PRIMARY KEY,
+                counts BLOB NOT NULL      -- see ShapeTable.takeDirtyBuckets for the format
+            );
+            CREATE TABLE analysis_checks (
+                position INTEGER PRIMARY KEY,
+                name TEXT NOT NULL
+            );
+            """),
     ]
 }

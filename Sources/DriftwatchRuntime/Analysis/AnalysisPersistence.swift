@@ -40,10 +40,24 @@ public struct AnalysisPersistence: Sendable {
         }
         let since = checkpoint.watermarkMicros.map { $0 - configuration.horizonMicros }
         let incidents = try store.incidents(resolvedSince: since ?? .min).map { try Self.decode($0.document) }
-        engine.restore(AnalysisEngine.State(
+        var state = AnalysisEngine.State(
             rollups: rows, timeline: timeline, incidents: incidents, lastRowID: checkpoint.lastRowID,
             watermarkMicros: checkpoint.watermarkMicros, nextEvaluationMicros: checkpoint.nextEvaluationMicros,
-            pending: checkpoint.pending))
+            pending: checkpoint.pending)
+        state.recovering = checkpoint.recovering
+        if configuration.detectSlices {
+            state.shapes = try store.analysisShapes().map { row in
+                (id: Int(row.id), task: row.task,
+                 predicates: row.predicates.map { ScopeKey(task: row.task, dimension: $0.dimension, value: $0.value) })
+            }
+            if let watermark = checkpoint.watermarkMicros {
+                let from = watermark - configuration.cohortHorizonMicros - configuration.baselineWindowMicros - configuration.coarseBucketMicros
+                let stored = try store.analysisShapeBuckets(from: from)
+                state.shapeBuckets = stored.buckets.map { ShapeTable.BucketRow(startMicros: $0.startMicros, bytes: $0.counts) }
+                state.checkNames = stored.checkNames
+            }
+        }
+        engine.restore(state)
         return engine
     }
 
@@ -99,7 +113,7 @@ public struct AnalysisPersistence: Sendable {
 
     /// Stores one step; false when another analyzer moved the checkpoint first.
     public func commit(_ changes: AnalysisEngine.Changes, expectedLastRowID: Int64) throws -> Bool {
-        let commit = AnalysisCommit(
+        var commit = AnalysisCommit(
             expectedLastRowID: expectedLastRowID,
             checkpoint: AnalysisCheckpoint(lastRowID: changes.lastRowID, watermarkMicros: changes.watermarkMicros,
                                            nextEvaluationMicros: changes.nextEvaluationMicros, pending: changes.pending),
@@ -118,6 +132,12 @@ public struct AnalysisPersistence: Sendable {
                 StoredIncidentEvent(incidentID: $0.incident.id, kind: $0.kind.rawValue, atMicros: $0.atMicros,
                                     document: try Self.encode($0.incident))
             })
+        commit.checkpoint.recovering = changes.recovering
+        commit.shapes = changes.shapes.map { shape in
+            AnalysisShapeRow(id: Int64(shape.id), task: shape.task, predicates: shape.predicates.map { ($0.dimension, $0.value) })
+        }
+        commit.shapeBuckets = changes.shapeBuckets.map { AnalysisShapeBucketRow(startMicros: $0.startMicros, counts: $0.bytes) }
+        commit.checkNames = changes.checkNames
         return try store.commitAnalysis(commit)
     }
 

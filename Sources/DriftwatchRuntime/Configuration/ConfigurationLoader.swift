@@ -122,7 +122,9 @@ public struct ConfigurationLoader: Sendable {
         let fields = try reader.mapping(node, path: "analysis")
         try reader.allowOnly(fields, keys: ["enabled", "interval", "batch_records", "bucket", "coarse_bucket", "current_window",
                                             "baseline_window", "min_effect", "false_discovery_rate", "export_dir",
-                                            "rollup_retention", "coarse_rollup_retention"], path: "analysis")
+                                            "rollup_retention", "coarse_rollup_retention", "detect_checks", "detect_slices",
+                                            "slice_alpha", "slice_min_trials", "cohort_horizon", "resolve_confirmations",
+                                            "recovery_window", "reopen_within", "onset_lookback"], path: "analysis")
         if let n = fields["enabled"] { settings.enabled = !reader.isOff(n) }
         if let n = fields["interval"] { settings.intervalMillis = Int(try reader.duration(n, path: "analysis.interval") / 1000) }
         if let n = fields["batch_records"] { settings.batchRecords = try reader.int(n, path: "analysis.batch_records", minimum: 1) }
@@ -135,6 +137,15 @@ public struct ConfigurationLoader: Sendable {
         if let n = fields["export_dir"] { settings.exportDirectory = reader.isOff(n) ? nil : try reader.string(n, path: "analysis.export_dir") }
         if let n = fields["rollup_retention"] { settings.fineRetentionMicros = try reader.duration(n, path: "analysis.rollup_retention") }
         if let n = fields["coarse_rollup_retention"] { settings.coarseRetentionMicros = try reader.duration(n, path: "analysis.coarse_rollup_retention") }
+        if let n = fields["detect_checks"] { settings.engine.detectChecks = try reader.bool(n, path: "analysis.detect_checks") }
+        if let n = fields["detect_slices"] { settings.engine.detectSlices = try reader.bool(n, path: "analysis.detect_slices") }
+        if let n = fields["slice_alpha"] { settings.engine.sliceAlpha = try reader.fraction(n, path: "analysis.slice_alpha") }
+        if let n = fields["slice_min_trials"] { settings.engine.sliceMinimumTrials = Int64(try reader.int(n, path: "analysis.slice_min_trials", minimum: 1)) }
+        if let n = fields["cohort_horizon"] { settings.engine.cohortHorizonMicros = try reader.duration(n, path: "analysis.cohort_horizon") }
+        if let n = fields["resolve_confirmations"] { settings.engine.resolveConfirmations = try reader.int(n, path: "analysis.resolve_confirmations", minimum: 1) }
+        if let n = fields["recovery_window"] { settings.engine.recoveryWindowMicros = try reader.duration(n, path: "analysis.recovery_window") }
+        if let n = fields["reopen_within"] { settings.engine.reopenWithinMicros = try reader.duration(n, path: "analysis.reopen_within") }
+        if let n = fields["onset_lookback"] { settings.engine.onsetLookbackMicros = try reader.duration(n, path: "analysis.onset_lookback") }
         do {
             try settings.engine.validate()
         } catch {

@@ -79,6 +79,9 @@ public struct AnalyzerService<C: Clock>: Service where C.Duration == Duration {
     private func pruneRollups(before watermark: Int64) throws {
         try store.pruneAnalysisRollups(bucketMicros: configuration.engine.bucketMicros, before: watermark - configuration.fineRetentionMicros)
         try store.pruneAnalysisRollups(bucketMicros: configuration.engine.coarseBucketMicros, before: watermark - configuration.coarseRetentionMicros)
+        // Shape counts are needed for the cohort horizon plus its baseline (rebuilt on restart), or the rollup retention if longer.
+        try store.pruneAnalysisShapeBuckets(before: watermark - max(configuration.fineRetentionMicros,
+            configuration.engine.cohortHorizonMicros + configuration.engine.baselineWindowMicros + configuration.engine.coarseBucketMicros))
     }
 
     private func sleep(_ duration: Duration) async throws {

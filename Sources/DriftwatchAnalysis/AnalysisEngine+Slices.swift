@@ -1,0 +1,157 @@
+import DriftwatchCore
+
+extension AnalysisEngine {
+    /// Versions first seen within the cohort horizon that are not their component's first version, by scope id,
+    /// for the tasks they serve.
+    func liveCohorts(at t: Int64) -> [Int: [SliceSearch.Cohort]] {
+        var out: [Int: [SliceSearch.Cohort]] = [:]
+        var earliest: [String: Int64?] = [:]
+        for (id, key) in scopes.keys.enumerated() where Dimension.versioned.contains(key.dimension) {
+            let (component, version) = Self.timelineKey(dimension: key.dimension, value: key.value)
+            guard let entry = timeline.entry(component: component, version: version),
+                  entry.firstSeenMicros >= t - configuration.cohortHorizonMicros, entry.firstSeenMicros < t else { continue }
+            if earliest[component] == nil { earliest[component] = timeline.earliestFirstSeen(component: component) }
+            guard let first = earliest[component] ?? nil, entry.firstSeenMicros > first + configuration.bucketMicros,
+                  let task = scopes.existingID(ScopeKey(task: key.task)) else { continue }
+            out[task, default: []].append(SliceSearch.Cohort(scopeID: id, key: key, firstSeen: entry.firstSeenMicros))
+        }
+        return out
+    }
+
+    /// Searches every live cohort's lattice and opens an incident for the best conjunction of each cohort that
+    /// crossed its threshold, unless an open incident already covers that version.
+    mutating func evaluateSlices(at t: Int64) {
+        let live = liveCohorts(at: t)
+        let liveIDs = Set(live.values.flatMap { $0.map(\.scopeID) })
+        for id in cohortSums.keys where !liveIDs.contains(id) { cohortSums[id] = nil }
+        guard !live.isEmpty else { return }
+        var taskShapes: [Int: [Int]] = [:]
+        for (i, shape) in shapes.shapes.enumerated() where live[shape.task] != nil { taskShapes[shape.task, default: []].append(i) }
+        let search = SliceSearch(configuration: configuration)
+        for task in live.keys.sorted() {
+            let taskName = scopes.keys[task].task
+            var findings: [SliceFinding] = []
+            for cohort in live[task]!.sorted(by: { $0.scopeID < $1.scopeID }) {
+                // Other causes' intervals stay out of both sides; an incident about this version does not.
+                let exclusions = incidents.values.filter { $0.task == taskName && $0.scope[cohort.key.dimension] != cohort.key.value }
+                    .map { $0.startedAtMicros..<max($0.resolvedAtMicros ?? .max, $0.startedAtMicros + 1) }.sorted { $0.lowerBound < $1.lowerBound }
+                var sums = cohortSums[cohort.scopeID]
+                    ?? CohortSums(from: RollupTable.floor(cohort.firstSeen, configuration.bucketMicros))
+                sums.advance(to: t, cohortScope: cohort.scopeID, task: task, shapes: shapes,
+                             baselineMicros: configuration.baselineWindowMicros, exclusions: exclusions)
+                cohortSums[cohort.scopeID] = sums
+                guard !coveredByOpenIncident(task: taskName, cohort: cohort.key) else { continue }
+                let found = search.search(task: task, cohort: cohort, cohorts: live[task]!, taskShapes: taskShapes[task] ?? [],
+                                          sums: sums, shapes: shapes, scopes: scopes)
+                if let best = Self.bestSlice(found) { findings.append(best) }
+            }
+            // One incident per task and evaluation: the strongest cohort's slice; the others wait for the next look.
+            if let best = findings.max(by: { ($0.logEValue - log(Double($0.hypotheses))) < ($1.logEValue - log(Double($1.hypotheses))) }) {
+                openSlice(best, at: t)
+            }
+        }
+    }
+
+    /// Whether an open incident of the task already names this version (found by either detector).
+    func coveredByOpenIncident(task: String, cohort: ScopeKey) -> Bool {
+        incidents.values.contains { $0.status == .open && $0.task == task && $0.scope[cohort.dimension] == cohort.value }
+    }
+
+    /// The conjunction to report among a cohort's significant nodes: a narrower node that carries at least half of
+    /// the whole cohort's excess failures and is at least 1.5× as bad (explanatory power and surprise), else the
+    /// cohort itself; without a significant cohort node, the strongest narrower one. The success rate is preferred
+    /// to a check on the same node.
+    static func bestSlice(_ findings: [SliceFinding]) -> SliceFinding? {
+        guard !findings.isEmpty else { return nil }
+        func strongest(_ list: [SliceFinding]) -> SliceFinding? {
+            list.max { ($0.metric == .successRate ? 1 : 0, $0.logEValue) < ($1.metric == .successRate ? 1 : 0, $1.logEValue) }
+        }
+        let whole = strongest(findings.filter { $0.predicate == nil })
+        let narrower = findings.filter { $0.predicate != nil }
+        guard let whole else {
+            // Prefer the node whose failures stand out most, not a broad predicate diluted by healthy traffic.
+            return narrower.max { ($0.effect * $0.logEValue.squareRoot(), $0.logEValue) < ($1.effect * $1.logEValue.squareRoot(), $1.logEValue) }
+        }
+        let surprising = narrower.filter {
+            $0.metric == whole.metric && $0.excess >= 0.5 * whole.excess && $0.effect >= 1.5 * whole.effect
+        }
+        return surprising.max { $0.effect < $1.effect } ?? whole
+    }
+
+    /// Adds a record that landed in a bucket already read into the cohorts' running sums.
+    mutating func addLate(_ o: RecordObservation, shape: Int32) {
+        guard shape >= 0 else { return }
+        let s = Int(shape)
+        let start = RollupTable.floor(o.timestampMicros, configuration.bucketMicros)
+        for (scope, var sums) in cohortSums where shapes.shapes[s].task == scopes.existingID(scopes.keys[scope].taskScope) {
+            guard start < sums.through,
+                  !sums.exclusions.contains(where: { $0.overlaps(start..<(start + configuration.bucketMicros)) }) else { continue }
+            let isCohort = shapes.shapes[s].predicates.contains(scope)
+            if isCohort, start >= sums.from {
+                sums.cohort.addObservation(o, shape: s, checks: shapes)
+            } else if !isCohort, start >= sums.from - configuration.baselineWindowMicros {
+                sums.reference.addObservation(o, shape: s, checks: shapes)
+            }
+            cohortSums[scope] = sums
+        }
+    }
+}
+
+extension [Int64] {
+    /// Adds one record's outcome and checks to shape `shape`'s counts (the ``ShapeTable`` layout).
+    mutating func addObservation(_ o: RecordObservation, shape: Int, checks table: ShapeTable) {
+        let stride = ShapeTable.stride
+        if count < (shape + 1) * stride { append(contentsOf: repeatElement(0, count: (shape + 1) * stride - count)) }
+        let base = shape * stride
+        if let success = o.success {
+            self[base] += 1
+            if !success { self[base + 1] += 1 }
+        }
+        for check in o.checks {
+            guard let i = table.checkIndex(check.check) else { continue }
+            self[base + 2 + 2 * i] += 1
+            if !check.passed { self[base + 3 + 2 * i] += 1 }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension AnalysisEngine {
+    /// Restores the shape table and rebuilds the live cohorts' running sums up to the last evaluation, then drops
+    /// shape buckets older than the in-memory horizon.
+    mutating func restoreShapes(_ state: State) {
+        shapes = ShapeTable(bucketMicros: configuration.bucketMicros)
+        cohortSums.removeAll()
+        for shape in state.shapes.sorted(by: { $0.id < $1.id }) {
+            let task = scopes.id(ScopeKey(task: shape.task))
+            let predicates = shape.predicates.map { scopes.id($0) }
+            shapes.restore(id: shape.id, shape: ShapeTable.Shape(task: task, predicates: predicates.sorted()), scopeIDs: [task] + predicates)
+        }
+        shapes.restoreChecks(state.checkNames)
+        for row in state.shapeBuckets {
+            // A bucket that does not decode is left out of slice discovery rather than stopping the analyzer.
+            try? shapes.restore(row)
+        }
+        if let next = nextEvaluationMicros {
+            let last = next - configuration.bucketMicros
+            for (task, cohorts) in liveCohorts(at: last) {
+                for cohort in cohorts {
+                    let exclusions = incidents.values.filter { $0.task == scopes.keys[task].task && $0.scope[cohort.key.dimension] != cohort.key.value }
+                        .map { $0.startedAtMicros..<max($0.resolvedAtMicros ?? .max, $0.startedAtMicros + 1) }.sorted { $0.lowerBound < $1.lowerBound }
+                    var sums = CohortSums(from: RollupTable.floor(cohort.firstSeen, configuration.bucketMicros))
+                    sums.advance(to: last, cohortScope: cohort.scopeID, task: task, shapes: shapes,
+                                 baselineMicros: configuration.baselineWindowMicros, exclusions: exclusions)
+                    cohortSums[cohort.scopeID] = sums
+                }
+            }
+            shapes.sealedBefore = last
+        }
+        if let start = horizonStartMicros { shapes.prune(before: start) }
+        _ = shapes.takeNewShapes()
+    }
+}

@@ -1,0 +1,193 @@
+import DriftwatchStatistics
+
+/// A failure slice found by ``SliceSearch``: a conjunction `task ∧ version ∧ predicate` (or `task ∧ version`)
+/// whose failure rate since the version's first sighting is above the same slice's rate on the other versions.
+struct SliceFinding: Sendable {
+    var task: String
+    /// The new version (e.g. `model_version=support-ft@ft-8`), the cohort the evidence accumulates in.
+    var cohort: ScopeKey
+    var cohortFirstSeen: Int64
+    /// The further predicate narrowing the cohort (e.g. `long_context=true`), nil for the whole cohort.
+    var predicate: ScopeKey?
+    var metric: DetectedMetric
+    /// Pass rate of the conjunction on the new version since its first sighting.
+    var current: PassRate
+    /// Pass rate of the same conjunction without the new version (the versions it replaces, before and beside it).
+    var reference: PassRate
+    /// The null failure rate the e-value was computed against (the reference's, raised by its uncertainty).
+    var nullFailureRate: Double
+    var logEValue: Double
+    /// Hypotheses of this cohort's lattice (nodes × metrics): the Bonferroni factor.
+    var hypotheses: Int
+    /// Other new versions whose cohorts overlap this conjunction's requests almost entirely: the data cannot
+    /// tell them apart from `cohort`. Share of the conjunction's trials that also carry each.
+    var confounded: [(scope: ScopeKey, overlap: Double)] = []
+
+    var pValue: Double { logEValue <= 0 ? 1 : exp(-logEValue) }
+    var adjustedPValue: Double { min(1, pValue * Double(hypotheses)) }
+    /// Failure-rate increase over the reference.
+    var effect: Double { (reference.value ?? 1) - (current.value ?? 1) }
+    var excess: Double { effect * Double(current.trials) }
+    /// The conjunction's predicates beyond the task, cohort first.
+    var predicates: [ScopeKey] { [cohort] + (predicate.map { [$0] } ?? []) }
+}
+
+/// Failure-slice discovery over a lattice of conjunctions, evaluated on the shape counts (``ShapeTable``).
+///
+/// For each version first seen within `cohortHorizon` that serves a task, the lattice is that cohort alone and
+/// the cohort narrowed by each other predicate its requests carry (another version, the route, a slice value):
+/// `task ∧ version ∧ predicate`, three predicates. Evidence accumulates from the version's first sighting,
+/// not inside a fixed window. Each node and metric (the success rate, each validation check) is tested with
+/// ``BinomialMixtureSPRT`` against the same predicate's failure rate on the other versions over the baseline
+/// window before the sighting and beside the cohort since, raised to its upper 99% Wilson bound (the reference is
+/// itself a sample). The e-value is valid under any number of looks; the lattice's multiplicity is a Bonferroni
+/// factor, the number of node × metric hypotheses of the cohort, so a cohort raises a false alarm with
+/// probability at most `sliceAlpha` over its whole life (Ville's inequality and a union bound).
+/// Nodes are pruned by support (fewer trials than `sliceMinimumTrials`) and by an upper bound (even all trials
+/// failing could not reach the threshold).
+struct SliceSearch {
+    let configuration: AnalysisConfiguration
+
+    /// A version's scope, its first sighting and whether it is a live cohort (new, not the component's first).
+    struct Cohort {
+        var scopeID: Int
+        var key: ScopeKey
+        var firstSeen: Int64
+    }
+
+    /// Tests the lattice of one live cohort of `task` from its running sums (see ``CohortSums``).
+    func search(task: Int, cohort: Cohort, cohorts: [Cohort], taskShapes: [Int], sums: CohortSums, shapes: ShapeTable,
+                scopes: ScopeIndex) -> [SliceFinding] {
+        let stride = ShapeTable.stride
+        let metrics: [DetectedMetric] = [.successRate] + shapes.checkNames.map { .check($0) }
+        var out: [SliceFinding] = []
+        do {
+            let cohortSums = sums.cohort, referenceSums = sums.reference
+            // Node counts: -1 is the cohort alone, otherwise the narrowing predicate's scope id.
+            var nodeCur: [Int: [Int64]] = [:], nodeRef: [Int: [Int64]] = [:]
+            func add(_ table: inout [Int: [Int64]], _ node: Int, _ sums: [Int64], _ shape: Int) {
+                var row = table[node] ?? [Int64](repeating: 0, count: stride)
+                for k in 0..<stride { row[k] += sums[shape * stride + k] }
+                table[node] = row
+            }
+            for shape in taskShapes {
+                let predicates = shapes.shapes[shape].predicates
+                if predicates.contains(cohort.scopeID) {
+                    guard cohortSums.count > shape * stride, cohortSums[shape * stride] > 0 || hasChecks(cohortSums, shape) else { continue }
+                    add(&nodeCur, -1, cohortSums, shape)
+                    for p in predicates where p != cohort.scopeID && scopes.keys[p].dimension != cohort.key.dimension {
+                        add(&nodeCur, p, cohortSums, shape)
+                    }
+                }
+            }
+            guard !nodeCur.isEmpty else { return [] }
+            for shape in taskShapes where !shapes.shapes[shape].predicates.contains(cohort.scopeID) {
+                guard referenceSums.count > shape * stride else { continue }
+                add(&nodeRef, -1, referenceSums, shape)
+                for p in shapes.shapes[shape].predicates where nodeCur[p] != nil { add(&nodeRef, p, referenceSums, shape) }
+            }
+            let hypotheses = nodeCur.count * metrics.count
+            let threshold = log(Double(hypotheses) / configuration.sliceAlpha)
+            for (node, cur) in nodeCur.sorted(by: { $0.key < $1.key }) {
+                guard let ref = nodeRef[node] else { continue }
+                for (m, metric) in metrics.enumerated() {
+                    let (ct, cf) = m == 0 ? (cur[0], cur[1]) : (cur[2 * m], cur[2 * m + 1])
+                    let (rt, rf) = m == 0 ? (ref[0], ref[1]) : (ref[2 * m], ref[2 * m + 1])
+                    guard ct >= configuration.sliceMinimumTrials, rt >= configuration.sliceMinimumTrials else { continue }
+                    var pRef = Double(rf) / Double(rt)
+                    var upper = Self.wilsonUpper(failures: rf, trials: rt, z: 2.326)
+                    if node < 0, let standardized = standardizedReference(metric: m, nodeCur: nodeCur, nodeRef: nodeRef, scopes: scopes),
+                       standardized > pRef {
+                        // The cohort's traffic mix differs from the reference's: compare with the reference's
+                        // per-slice rates at the cohort's mix, so a traffic shift is not charged to the version.
+                        upper += standardized - pRef
+                        pRef = standardized
+                    }
+                    let p0 = min(0.999, max(upper, pRef + configuration.minimumEffect / 2, 1e-4))
+                    // Upper bound: every trial failing.
+                    guard Double(ct) * -log(p0) >= threshold else { continue }
+                    let pCur = Double(cf) / Double(ct)
+                    guard pCur - pRef >= configuration.minimumEffect else { continue }
+                    let logE = BinomialMixtureSPRT.logEValue(failures: cf, trials: ct, p0: p0)
+                    guard logE >= threshold else { continue }
+                    var finding = SliceFinding(
+                        task: scopes.keys[task].task, cohort: cohort.key, cohortFirstSeen: cohort.firstSeen,
+                        predicate: node >= 0 ? scopes.keys[node] : nil, metric: metric,
+                        current: PassRate(passes: ct - cf, trials: ct), reference: PassRate(passes: rt - rf, trials: rt),
+                        nullFailureRate: p0, logEValue: logE, hypotheses: hypotheses)
+                    finding.confounded = confounders(of: cohort, node: node, among: cohorts, taskShapes: taskShapes,
+                                                     shapes: shapes, sums: cohortSums, metric: m)
+                    out.append(finding)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The reference failure rate of metric `m` re-weighted to the cohort's mix over each slice key whose values
+    /// cover the cohort (direct standardization); the highest over keys, nil without such a key.
+    private func standardizedReference(metric m: Int, nodeCur: [Int: [Int64]], nodeRef: [Int: [Int64]], scopes: ScopeIndex) -> Double? {
+        guard let whole = nodeCur[-1] else { return nil }
+        let total = Double(whole[m == 0 ? 0 : 2 * m])
+        guard total > 0 else { return nil }
+        var byKey: [String: (covered: Double, rate: Double, complete: Bool)] = [:]
+        for (node, cur) in nodeCur where node >= 0 && Dimension.isSlice(scopes.keys[node].dimension) {
+            let key = scopes.keys[node].dimension
+            let trials = Double(cur[m == 0 ? 0 : 2 * m])
+            var entry = byKey[key] ?? (0, 0, true)
+            entry.covered += trials
+            if let ref = nodeRef[node], ref[m == 0 ? 0 : 2 * m] >= configuration.sliceMinimumTrials {
+                entry.rate += trials / total * Double(ref[m == 0 ? 1 : 2 * m + 1]) / Double(ref[m == 0 ? 0 : 2 * m])
+            } else if trials > 0 {
+                entry.complete = false
+            }
+            byKey[key] = entry
+        }
+        return byKey.values.filter { $0.complete && $0.covered >= 0.99 * total }.map(\.rate).max()
+    }
+
+    private func hasChecks(_ sums: [Int64], _ shape: Int) -> Bool {
+        var k = 2
+        while k < ShapeTable.stride {
+            if sums[shape * ShapeTable.stride + k] > 0 { return true }
+            k += 2
+        }
+        return false
+    }
+
+    /// Other live cohorts first seen within `deploySnap` of this one whose versions ride on ≥ 90% of the node's
+    /// trials: a change the logs cannot separate from this one.
+    private func confounders(of cohort: Cohort, node: Int, among cohorts: [Cohort], taskShapes: [Int], shapes: ShapeTable,
+                             sums: [Int64], metric m: Int) -> [(scope: ScopeKey, overlap: Double)] {
+        var out: [(ScopeKey, Double)] = []
+        for other in cohorts where other.scopeID != cohort.scopeID && other.key.dimension != cohort.key.dimension
+            && abs(other.firstSeen - cohort.firstSeen) <= configuration.deploySnapMicros {
+            var total: Int64 = 0, both: Int64 = 0
+            for shape in taskShapes {
+                let predicates = shapes.shapes[shape].predicates
+                guard predicates.contains(cohort.scopeID), node < 0 || predicates.contains(node),
+                      sums.count > shape * ShapeTable.stride else { continue }
+                let trials = sums[shape * ShapeTable.stride + (m == 0 ? 0 : 2 * m)]
+                total += trials
+                if predicates.contains(other.scopeID) { both += trials }
+            }
+            if total > 0, Double(both) / Double(total) >= 0.9 { out.append((other.key, Double(both) / Double(total))) }
+        }
+        return out
+    }
+
+    /// The upper end of the Wilson score interval of a failure rate.
+    static func wilsonUpper(failures: Int64, trials: Int64, z: Double) -> Double {
+        guard trials > 0 else { return 1 }
+        let n = Double(trials), p = Double(failures) / n, z2 = z * z
+        let centre = p + z2 / (2 * n)
+        let half = z * ((p * (1 - p) + z2 / (4 * n)) / n).squareRoot()
+        return min(1, (centre + half) / (1 + z2 / n))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
