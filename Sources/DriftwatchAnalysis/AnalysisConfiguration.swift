@@ -39,6 +39,9 @@ public struct AnalysisConfiguration: Sendable, Equatable {
     /// How long after its first sighting a version is searched as a cohort; after that it is an established
     /// version, tested per hour like any segment.
     public var cohortHorizonMicros: Int64 = 48 * 3_600_000_000
+    /// For this long after a version's first sighting, a regression carried by it is left to the lattice search
+    /// (which names the failing slice) rather than opened by the window detector.
+    public var cohortPrecedenceMicros: Int64 = 2 * 3_600_000_000
     /// Consecutive evaluations a scope must test as recovered (enough requests, the drop below the effect floor
     /// with 95% confidence) before its incident resolves.
     public var resolveConfirmations: Int = 3

@@ -36,7 +36,7 @@ extension AnalysisEngine {
         var out = [Incident.Evidence(
             signal: f.metric == .successRate ? "success_rate" : f.metric.name + " pass_rate",
             baseline: f.reference.value, current: f.current.value,
-            note: "\(f.task) ∧ \(name) since \(RFC3339.format(micros: f.cohortFirstSeen)) (n \(f.current.trials)) against the same slice on the other versions (n \(f.reference.trials)); mixture SPRT e-value \(format(exp(min(f.logEValue, 700)))) against a failure rate of \(percent(f.nullFailureRate)), \(f.hypotheses) hypotheses in the lattice, always-valid p \(format(f.pValue)), adjusted \(format(f.adjustedPValue))")]
+            note: "\(f.task) ∧ \(name) since \(RFC3339.format(micros: f.cohortFirstSeen)) (n \(f.current.trials)) against the same slice in \(f.comparison.rawValue) (n \(f.reference.trials)); mixture SPRT e-value \(format(exp(min(f.logEValue, 700)))) against a failure rate of \(percent(f.nullFailureRate)), \(f.hypotheses) hypotheses in the lattice, always-valid p \(format(f.pValue)), adjusted \(format(f.adjustedPValue))")]
         if f.predicate != nil {
             out.append(Incident.Evidence(signal: "narrowed_by", baseline: nil, current: nil,
                                          note: "\(f.predicate!.dimension)=\(f.predicate!.value): the failures concentrate there on \(f.cohort.value)"))
@@ -123,8 +123,8 @@ extension AnalysisEngine {
             return PassRate(passes: trials - failures, trials: trials)
         }
         if let sums = cohortSums[cohortID] {
-            let cur = nodeRate(sums.cohort)
-            incident.current = Self.measurement(cur)
+            let cur = nodeRate(sums.cohortAll)
+            incident.latest = Self.measurement(cur)
             incident.updatedAt = RFC3339.format(micros: t)
             incident.updatedAtMicros = t
         }
@@ -144,7 +144,7 @@ extension AnalysisEngine {
         let baselineFailure = 1 - incident.baseline.value
         if recovered(current: recent, baselineFailureRate: baselineFailure, baselineTrials: incident.baseline.n, incidentID: id) {
             resolve(&incident, at: t)
-        } else if let value = incident.current.value as Double?, abs(value - (lastEventValue[id] ?? value)) >= 0.01 {
+        } else if let value = incident.latest?.value, abs(value - (lastEventValue[id] ?? value)) >= 0.01 {
             events.append(IncidentEvent(kind: .updated, atMicros: t, incident: incident))
             lastEventValue[id] = value
         }
@@ -220,12 +220,13 @@ extension AnalysisEngine {
     }
 
     /// A window incident's recent pass rate on its scope (less the cohorts other open incidents of the task are
-    /// measured on, for a task-wide one), over the shortest window from ``AnalysisConfiguration/recoveryWindowMicros``,
+    /// measured on, for a task-wide one: a canary or a failing slice's whole version, so a later cause on the same
+    /// task does not keep an earlier one open), over the shortest window from ``AnalysisConfiguration/recoveryWindowMicros``,
     /// doubling up to 12 h, whose standard error lets a recovered scope pass the recovery test.
     func recentRate(_ incident: Incident, metric: DetectedMetric, at t: Int64) -> PassRate {
         guard let id = scopes.existingID(incident.primaryScope) else { return PassRate(passes: 0, trials: 0) }
         let others = incident.primaryScope.isTask ? incidents.values.filter {
-            $0.id != incident.id && $0.status == .open && $0.task == incident.task && !$0.primaryScope.isTask && $0.conjunction == nil
+            $0.id != incident.id && $0.status == .open && $0.task == incident.task && !$0.primaryScope.isTask
         }.compactMap { scopes.existingID($0.primaryScope) } : []
         let p0 = 1 - incident.baseline.value
         var rate = PassRate(passes: 0, trials: 0)

@@ -8,12 +8,17 @@ extension AnalysisEngine {
         var earliest: [String: Int64?] = [:]
         for (id, key) in scopes.keys.enumerated() where Dimension.versioned.contains(key.dimension) {
             let (component, version) = Self.timelineKey(dimension: key.dimension, value: key.value)
+            // A version no longer serving (rolled back or replaced) is no cohort to accumulate evidence in.
             guard let entry = timeline.entry(component: component, version: version),
-                  entry.firstSeenMicros >= t - configuration.cohortHorizonMicros, entry.firstSeenMicros < t else { continue }
+                  entry.firstSeenMicros >= t - configuration.cohortHorizonMicros, entry.firstSeenMicros < t,
+                  entry.lastSeenMicros >= t - 2 * configuration.bucketMicros else { continue }
             if earliest[component] == nil { earliest[component] = timeline.earliestFirstSeen(component: component) }
             guard let first = earliest[component] ?? nil, entry.firstSeenMicros > first + configuration.bucketMicros,
                   let task = scopes.existingID(ScopeKey(task: key.task)) else { continue }
-            out[task, default: []].append(SliceSearch.Cohort(scopeID: id, key: key, firstSeen: entry.firstSeenMicros))
+            // After an incident about this version resolved, evidence starts again from its resolution.
+            let restart = cohortRestarts[id] ?? .min
+            out[task, default: []].append(SliceSearch.Cohort(scopeID: id, key: key, firstSeen: entry.firstSeenMicros,
+                                                             evidenceFrom: max(entry.firstSeenMicros, restart)))
         }
         return out
     }
@@ -36,7 +41,7 @@ extension AnalysisEngine {
                 let exclusions = incidents.values.filter { $0.task == taskName && $0.scope[cohort.key.dimension] != cohort.key.value }
                     .map { $0.startedAtMicros..<max($0.resolvedAtMicros ?? .max, $0.startedAtMicros + 1) }.sorted { $0.lowerBound < $1.lowerBound }
                 var sums = cohortSums[cohort.scopeID]
-                    ?? CohortSums(from: RollupTable.floor(cohort.firstSeen, configuration.bucketMicros))
+                    ?? CohortSums(from: RollupTable.floor(cohort.evidenceFrom, configuration.bucketMicros))
                 sums.advance(to: t, cohortScope: cohort.scopeID, task: task, shapes: shapes,
                              baselineMicros: configuration.baselineWindowMicros, exclusions: exclusions)
                 cohortSums[cohort.scopeID] = sums
@@ -52,9 +57,23 @@ extension AnalysisEngine {
         }
     }
 
-    /// Whether an open incident of the task already names this version (found by either detector).
+    /// Whether an open incident of the task already names this version (found by either detector), or a version
+    /// of the same component deployed with it (a checkpoint and its training dataset are one release).
     func coveredByOpenIncident(task: String, cohort: ScopeKey) -> Bool {
-        incidents.values.contains { $0.status == .open && $0.task == task && $0.scope[cohort.dimension] == cohort.value }
+        let component = Dimension.component(of: cohort.dimension)
+        let first = firstSeen(cohort) ?? .min
+        return incidents.values.contains {
+            $0.status == .open && $0.task == task && ($0.scope[cohort.dimension] == cohort.value
+                || ($0.conjunction != nil && $0.component == component && abs($0.startedAtMicros - first) <= configuration.bucketMicros))
+        }
+    }
+
+    /// A version first seen less than ``AnalysisConfiguration/cohortPrecedenceMicros`` ago whose lattice is being
+    /// searched: the window detector leaves it to the lattice, which can name the failing slice and accumulates
+    /// evidence from the deploy on.
+    func isYoungCohort(_ scope: ScopeKey, at t: Int64) -> Bool {
+        guard configuration.detectSlices, Dimension.versioned.contains(scope.dimension), let first = firstSeen(scope) else { return false }
+        return t - first < configuration.cohortPrecedenceMicros && scopes.existingID(scope).map { cohortSums[$0] != nil } == true
     }
 
     /// The conjunction to report among a cohort's significant nodes: a narrower node that carries at least half of
@@ -84,14 +103,8 @@ extension AnalysisEngine {
         let s = Int(shape)
         let start = RollupTable.floor(o.timestampMicros, configuration.bucketMicros)
         for (scope, var sums) in cohortSums where shapes.shapes[s].task == scopes.existingID(scopes.keys[scope].taskScope) {
-            guard start < sums.through,
-                  !sums.exclusions.contains(where: { $0.overlaps(start..<(start + configuration.bucketMicros)) }) else { continue }
-            let isCohort = shapes.shapes[s].predicates.contains(scope)
-            if isCohort, start >= sums.from {
-                sums.cohort.addObservation(o, shape: s, checks: shapes)
-            } else if !isCohort, start >= sums.from - configuration.baselineWindowMicros {
-                sums.reference.addObservation(o, shape: s, checks: shapes)
-            }
+            sums.addLate(o, shape: s, start: start, isCohort: shapes.shapes[s].predicates.contains(scope),
+                         bucketMicros: configuration.bucketMicros, baselineMicros: configuration.baselineWindowMicros, shapes: shapes)
             cohortSums[scope] = sums
         }
     }
@@ -127,6 +140,11 @@ extension AnalysisEngine {
     mutating func restoreShapes(_ state: State) {
         shapes = ShapeTable(bucketMicros: configuration.bucketMicros)
         cohortSums.removeAll()
+        cohortRestarts.removeAll()
+        for incident in incidents.values where incident.conjunction != nil && incident.status == .resolved {
+            let id = scopes.id(incident.primaryScope)
+            cohortRestarts[id] = max(cohortRestarts[id] ?? .min, incident.resolvedAtMicros ?? .min)
+        }
         for shape in state.shapes.sorted(by: { $0.id < $1.id }) {
             let task = scopes.id(ScopeKey(task: shape.task))
             let predicates = shape.predicates.map { scopes.id($0) }
@@ -143,7 +161,7 @@ extension AnalysisEngine {
                 for cohort in cohorts {
                     let exclusions = incidents.values.filter { $0.task == scopes.keys[task].task && $0.scope[cohort.key.dimension] != cohort.key.value }
                         .map { $0.startedAtMicros..<max($0.resolvedAtMicros ?? .max, $0.startedAtMicros + 1) }.sorted { $0.lowerBound < $1.lowerBound }
-                    var sums = CohortSums(from: RollupTable.floor(cohort.firstSeen, configuration.bucketMicros))
+                    var sums = CohortSums(from: RollupTable.floor(cohort.evidenceFrom, configuration.bucketMicros))
                     sums.advance(to: last, cohortScope: cohort.scopeID, task: task, shapes: shapes,
                                  baselineMicros: configuration.baselineWindowMicros, exclusions: exclusions)
                     cohortSums[cohort.scopeID] = sums

@@ -33,6 +33,9 @@ public struct AnalysisEngine: Sendable {
     public internal(set) var shapes: ShapeTable
     /// Running sums of each live cohort, by the cohort's scope id.
     var cohortSums: [Int: CohortSums] = [:]
+    /// When each version's last slice incident resolved: its evidence starts again there (derived again from the
+    /// resolved incidents on restore).
+    var cohortRestarts: [Int: Int64] = [:]
     /// Consecutive evaluations each open incident has tested as recovered.
     public internal(set) var recovering: [String: Int] = [:]
     /// Per-scope sums of whole hours, for baselines; an hour is summed again after a record lands in it.
@@ -247,7 +250,7 @@ public struct AnalysisEngine: Sendable {
         resolved.removeAll()
         for entry in state.timeline { timeline.restore(entry) }
         incidents = Dictionary(state.incidents.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        lastEventValue = incidents.mapValues(\.current.value)
+        lastEventValue = incidents.mapValues { $0.latest?.value ?? $0.current.value }
         lastRowID = state.lastRowID
         watermarkMicros = state.watermarkMicros
         nextEvaluationMicros = state.nextEvaluationMicros
@@ -313,6 +316,12 @@ public struct AnalysisEngine: Sendable {
                 && (firstSeen(finding.scope) ?? .min) > latestStart {
                 candidates["\(task)|\(finding.scope.dimension)=\(finding.scope.value)"] = (task, .init(comparison: nil, findings: [finding], metric: finding.metric))
             }
+        }
+        // A regression carried by a young version cohort is the lattice search's to report (see isYoungCohort).
+        for (key, candidate) in candidates where candidate.result.findings.contains(where: {
+            $0.kind == .newVersion && isYoungCohort($0.scope, at: t)
+        }) {
+            candidates[key] = nil
         }
         for key in pending.keys where candidates[key] == nil { pending[key] = nil }
         for key in candidates.keys.sorted() {
@@ -401,7 +410,7 @@ public struct AnalysisEngine: Sendable {
         incident.evidence.append(Incident.Evidence(signal: "onset", baseline: nil, current: nil, note: onset.method))
         incidents[incident.id] = incident
         changedIncidents.insert(incident.id)
-        lastEventValue[incident.id] = incident.current.value
+        lastEventValue[incident.id] = incident.latest?.value ?? incident.current.value
         events.append(IncidentEvent(kind: .opened, atMicros: t, incident: incident))
     }
 
@@ -425,8 +434,8 @@ public struct AnalysisEngine: Sendable {
                 && !other.primaryScope.isTask {
                 if let c = windows.current[other.primaryScope] {
                     let r = metric.rate(c)
-                    cur.trials -= r.trials
-                    cur.passes -= r.passes
+                    cur.trials = max(0, cur.trials - r.trials)
+                    cur.passes = min(cur.trials, max(0, cur.passes - r.passes))
                 }
             }
             guard cur.trials >= configuration.minimumCurrent / 2 else { return }
@@ -434,8 +443,9 @@ public struct AnalysisEngine: Sendable {
         let baselineRate = incident.baseline.value
         let rate = cur.value ?? baselineRate
         let reference = PassRate(passes: Int64((baselineRate * Double(incident.baseline.n)).rounded()), trials: incident.baseline.n)
-        incident.current = Self.measurement(cur)
-        incident.pValue = RegressionDetector.pWorse(current: cur, reference: reference, fisherBelow: configuration.fisherBelowExpected)
+        // The opening test's numbers stay as they were; the re-measurement is reported beside them.
+        incident.latest = Self.measurement(cur)
+        incident.latestPValue = RegressionDetector.pWorse(current: cur, reference: reference, fisherBelow: configuration.fisherBelowExpected)
         var effect = baselineRate - rate
         if incident.component == "traffic", let key = incident.recommendation.details["slice_key"],
            let base = windows.baseline[ScopeKey(task: incident.task)] {
@@ -472,13 +482,17 @@ public struct AnalysisEngine: Sendable {
 
     mutating func resolve(_ incident: inout Incident, at t: Int64) {
         recovering[incident.id] = nil
+        if incident.conjunction != nil, let cohort = scopes.existingID(incident.primaryScope) {
+            cohortRestarts[cohort] = t
+            cohortSums[cohort] = nil
+        }
         incident.status = .resolved
         incident.resolvedAt = RFC3339.format(micros: t)
         incident.resolvedAtMicros = t
         incident.updatedAt = RFC3339.format(micros: t)
         incident.updatedAtMicros = t
         events.append(IncidentEvent(kind: .resolved, atMicros: t, incident: incident))
-        lastEventValue[incident.id] = incident.current.value
+        lastEventValue[incident.id] = incident.latest?.value ?? incident.current.value
     }
 
     func lastSeen(_ scope: ScopeKey) -> Int64? {
@@ -559,7 +573,7 @@ public struct AnalysisEngine: Sendable {
         return out
     }
 
-    private func firstSeen(_ scope: ScopeKey) -> Int64? {
+    func firstSeen(_ scope: ScopeKey) -> Int64? {
         let (component, version) = Self.timelineKey(dimension: scope.dimension, value: scope.value)
         return timeline.entry(component: component, version: version)?.firstSeenMicros
     }

@@ -1,19 +1,26 @@
 import DriftwatchCore
 
-/// Running per-shape sums of one live cohort: its own shapes since the version's first sighting, and the task's
-/// other shapes since a baseline window before it, both minus the intervals of the task's other incidents (an
-/// outage after a full rollout must not be charged to the version rolled out).
+/// Running per-shape sums of one live cohort, kept up to date by adding only the buckets closed since the last
+/// evaluation (the evidence window outlives the in-memory buckets); a record arriving late in a bucket already
+/// summed is added directly (``AnalysisEngine/addLate(_:shape:)``).
 ///
-/// Kept up to date by adding only the buckets closed since the last evaluation, so an evaluation reads one bucket
-/// per cohort rather than the whole evidence window (which outlives the in-memory buckets); a record arriving late
-/// in a bucket already summed is added directly (``AnalysisEngine/addLate(_:shape:)``).
+/// Two comparisons are kept, and each lattice node uses the better one it has data for:
+/// - **concurrent**: the cohort against the task's other versions over the same time since the cohort's start
+///   (a canary): whatever else happens meanwhile (an outage, a traffic shift) hits both sides alike;
+/// - **before**: the cohort against the task's traffic over a baseline window before the start (a full rollout),
+///   both sides without the intervals of the task's other incidents, so an outage after a rollout is not
+///   charged to the version rolled out.
 struct CohortSums: Sendable {
-    var cohort: [Int64] = []
-    var reference: [Int64] = []
+    /// The cohort's shapes since the start: all of it, and without the excluded intervals.
+    var cohortAll: [Int64] = []
+    var cohortClean: [Int64] = []
+    /// The task's other shapes since the start (concurrent), and over the baseline window before it (clean).
+    var concurrent: [Int64] = []
+    var before: [Int64] = []
     /// Buckets before this are in the sums.
     var through: Int64
     let from: Int64
-    /// The task's excluded intervals as of the last advance (new buckets inside them stay out of the reference).
+    /// The intervals of the task's other incidents as of the last advance.
     var exclusions: [Range<Int64>] = []
     private var built = false
 
@@ -28,16 +35,32 @@ struct CohortSums: Sendable {
         self.exclusions = exclusions
         let bucket = shapes.bucketMicros
         func skip(_ s: Int64) -> Bool { exclusions.contains { $0.overlaps(s..<(s + bucket)) } }
+        let inCohort: (Int) -> Bool = { shapes.shapes[$0].task == task && shapes.shapes[$0].predicates.contains(cohortScope) }
+        let others: (Int) -> Bool = { shapes.shapes[$0].task == task && !shapes.shapes[$0].predicates.contains(cohortScope) }
         if !built {
             built = true
-            shapes.accumulate(into: &reference, range: (from - baselineMicros)..<from, skip: skip,
-                              only: { shapes.shapes[$0].task == task && !shapes.shapes[$0].predicates.contains(cohortScope) })
+            shapes.accumulate(into: &before, range: (from - baselineMicros)..<from, skip: skip, only: others)
         }
         guard t > through else { return }
-        shapes.accumulate(into: &cohort, range: through..<t, skip: skip,
-                          only: { shapes.shapes[$0].task == task && shapes.shapes[$0].predicates.contains(cohortScope) })
-        shapes.accumulate(into: &reference, range: through..<t, skip: skip,
-                          only: { shapes.shapes[$0].task == task && !shapes.shapes[$0].predicates.contains(cohortScope) })
+        shapes.accumulate(into: &cohortAll, range: through..<t, only: inCohort)
+        shapes.accumulate(into: &cohortClean, range: through..<t, skip: skip, only: inCohort)
+        shapes.accumulate(into: &concurrent, range: through..<t, only: others)
         through = t
+    }
+
+    /// Adds a late record of shape `shape` (bucket `start`) to the sums that cover it.
+    mutating func addLate(_ o: RecordObservation, shape: Int, start: Int64, isCohort: Bool, bucketMicros: Int64,
+                          baselineMicros: Int64, shapes: ShapeTable) {
+        guard start < through else { return }
+        let excluded = exclusions.contains { $0.overlaps(start..<(start + bucketMicros)) }
+        if isCohort {
+            guard start >= from else { return }
+            cohortAll.addObservation(o, shape: shape, checks: shapes)
+            if !excluded { cohortClean.addObservation(o, shape: shape, checks: shapes) }
+        } else if start >= from {
+            concurrent.addObservation(o, shape: shape, checks: shapes)
+        } else if start >= from - baselineMicros, !excluded {
+            before.addObservation(o, shape: shape, checks: shapes)
+        }
     }
 }

@@ -65,6 +65,10 @@ public struct Incident: Sendable, Equatable, Codable {
     /// For a failure slice found by the lattice search: its predicates beyond the task, `dimension=value`, the new
     /// version first (e.g. `["model_version=support-ft@ft-8", "long_context=true"]`); nil for window incidents.
     public var conjunction: [String]?
+    /// The latest re-measurement of the incident's scope and metric (``current`` and ``pValue`` stay those of the
+    /// test that opened it), with its p-value against the frozen baseline.
+    public var latest: Measurement?
+    public var latestPValue: Double?
     /// The 95% interval of the onset estimate (`started_at` may be a deploy marker inside it).
     public var onsetLowerMicros: Int64?
     public var onsetUpperMicros: Int64?
@@ -83,7 +87,8 @@ public struct Incident: Sendable, Equatable, Codable {
         case resolvedAtMicros = "resolved_at_us"
         case primaryDimension = "primary_dimension"
         case primaryValue = "primary_value"
-        case conjunction
+        case conjunction, latest
+        case latestPValue = "latest_p_value"
         case onsetLowerMicros = "onset_lower_us"
         case onsetUpperMicros = "onset_upper_us"
     }

@@ -75,6 +75,9 @@ struct RegressionDetector {
                     (byMetric[$0]!.map(\.excess).max() ?? 0, $1) < (byMetric[$1]!.map(\.excess).max() ?? 0, $0)
                 }!
             }
+            // A check that rose only because traffic moved toward slices that fail it more is the traffic's
+            // doing: the success-rate mix test speaks for it, not a check incident.
+            if metric != .successRate, explainedByMix(task: task, metric: metric, windows: windows) { continue }
             out[task] = TaskResult(comparison: list.first { $0.kind == .task && $0.metric == metric },
                                    findings: byMetric.removeValue(forKey: metric)!, metric: metric)
         }
@@ -159,6 +162,23 @@ struct RegressionDetector {
             }
         }
         return tested
+    }
+
+    /// Whether, over some slice key, the mix term explains at least 60% of the metric's drop, the rate term
+    /// counted only beyond two of its standard errors.
+    func explainedByMix(task: String, metric: DetectedMetric, windows: WindowCounters) -> Bool {
+        let keys = Set(windows.current.keys.filter { $0.task == task && Dimension.isSlice($0.dimension) }.map(\.dimension))
+        for key in keys.sorted() {
+            var b: [String: MetricCounters] = [:], c: [String: MetricCounters] = [:]
+            for scope in windows.scopes(task: task, dimension: key) {
+                if let x = windows.baseline[scope] { b[scope.value] = x }
+                if let x = windows.current[scope] { c[scope.value] = x }
+            }
+            let d = MixRateDecomposition(key: key, baseline: b, current: c, metric: metric)
+            let excessRate = max(0, -d.rate - 2 * d.rateStandardError)
+            if d.mix < 0, -d.mix >= 0.6 * (-d.mix + excessRate) { return true }
+        }
+        return false
     }
 
     /// Tests whether the share of the slice value driving the mix term moved (two-sided two-proportion z-test);

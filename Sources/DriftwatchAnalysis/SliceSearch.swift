@@ -22,6 +22,15 @@ struct SliceFinding: Sendable {
     /// Other new versions whose cohorts overlap this conjunction's requests almost entirely: the data cannot
     /// tell them apart from `cohort`. Share of the conjunction's trials that also carry each.
     var confounded: [(scope: ScopeKey, overlap: Double)] = []
+    /// Which reference the node was compared with (see ``CohortSums``).
+    var comparison: Comparison = .concurrent
+
+    enum Comparison: String, Sendable {
+        /// The other versions serving beside the cohort, over the same time.
+        case concurrent = "the other versions serving beside it"
+        /// The task's traffic over the baseline window before the first sighting.
+        case before = "the baseline window before its first sighting"
+    }
 
     var pValue: Double { logEValue <= 0 ? 1 : exp(-logEValue) }
     var adjustedPValue: Double { min(1, pValue * Double(hypotheses)) }
@@ -53,6 +62,8 @@ struct SliceSearch {
         var scopeID: Int
         var key: ScopeKey
         var firstSeen: Int64
+        /// Evidence accumulates from here: the first sighting, or the resolution of the version's last incident.
+        var evidenceFrom: Int64
     }
 
     /// Tests the lattice of one live cohort of `task` from its running sums (see ``CohortSums``).
@@ -62,37 +73,45 @@ struct SliceSearch {
         let metrics: [DetectedMetric] = [.successRate] + shapes.checkNames.map { .check($0) }
         var out: [SliceFinding] = []
         do {
-            let cohortSums = sums.cohort, referenceSums = sums.reference
             // Node counts: -1 is the cohort alone, otherwise the narrowing predicate's scope id.
-            var nodeCur: [Int: [Int64]] = [:], nodeRef: [Int: [Int64]] = [:]
             func add(_ table: inout [Int: [Int64]], _ node: Int, _ sums: [Int64], _ shape: Int) {
+                guard sums.count > shape * stride else { return }
                 var row = table[node] ?? [Int64](repeating: 0, count: stride)
                 for k in 0..<stride { row[k] += sums[shape * stride + k] }
                 table[node] = row
             }
-            for shape in taskShapes {
-                let predicates = shapes.shapes[shape].predicates
-                if predicates.contains(cohort.scopeID) {
-                    guard cohortSums.count > shape * stride, cohortSums[shape * stride] > 0 || hasChecks(cohortSums, shape) else { continue }
-                    add(&nodeCur, -1, cohortSums, shape)
-                    for p in predicates where p != cohort.scopeID && scopes.keys[p].dimension != cohort.key.dimension {
-                        add(&nodeCur, p, cohortSums, shape)
-                    }
+            var curAll: [Int: [Int64]] = [:], curClean: [Int: [Int64]] = [:]
+            for shape in taskShapes where shapes.shapes[shape].predicates.contains(cohort.scopeID) {
+                guard sums.cohortAll.count > shape * stride, sums.cohortAll[shape * stride] > 0 || hasChecks(sums.cohortAll, shape) else { continue }
+                let nodes = [-1] + shapes.shapes[shape].predicates.filter {
+                    $0 != cohort.scopeID && scopes.keys[$0].dimension != cohort.key.dimension
+                }
+                for node in nodes {
+                    add(&curAll, node, sums.cohortAll, shape)
+                    add(&curClean, node, sums.cohortClean, shape)
                 }
             }
-            guard !nodeCur.isEmpty else { return [] }
+            guard !curAll.isEmpty else { return [] }
+            var refConcurrent: [Int: [Int64]] = [:], refBefore: [Int: [Int64]] = [:]
             for shape in taskShapes where !shapes.shapes[shape].predicates.contains(cohort.scopeID) {
-                guard referenceSums.count > shape * stride else { continue }
-                add(&nodeRef, -1, referenceSums, shape)
-                for p in shapes.shapes[shape].predicates where nodeCur[p] != nil { add(&nodeRef, p, referenceSums, shape) }
+                for node in [-1] + shapes.shapes[shape].predicates where node == -1 || curAll[node] != nil {
+                    add(&refConcurrent, node, sums.concurrent, shape)
+                    add(&refBefore, node, sums.before, shape)
+                }
             }
-            let hypotheses = nodeCur.count * metrics.count
+            let hypotheses = curAll.count * metrics.count
             let threshold = log(Double(hypotheses) / configuration.sliceAlpha)
-            for (node, cur) in nodeCur.sorted(by: { $0.key < $1.key }) {
-                guard let ref = nodeRef[node] else { continue }
+            let zero = [Int64](repeating: 0, count: stride)
+            for node in curAll.keys.sorted() {
                 for (m, metric) in metrics.enumerated() {
-                    let (ct, cf) = m == 0 ? (cur[0], cur[1]) : (cur[2 * m], cur[2 * m + 1])
-                    let (rt, rf) = m == 0 ? (ref[0], ref[1]) : (ref[2 * m], ref[2 * m + 1])
+                    let trialsAt = m == 0 ? 0 : 2 * m
+                    // A concurrent reference when the other versions still serve enough beside the cohort (a
+                    // canary), else the baseline before it (a full rollout).
+                    let concurrent = (refConcurrent[node] ?? zero)[trialsAt] >= max(configuration.sliceMinimumTrials, curAll[node]![trialsAt] / 4)
+                    let nodeCur = concurrent ? curAll : curClean, nodeRef = concurrent ? refConcurrent : refBefore
+                    guard let cur = nodeCur[node], let ref = nodeRef[node] else { continue }
+                    let (ct, cf) = (cur[trialsAt], cur[trialsAt + 1])
+                    let (rt, rf) = (ref[trialsAt], ref[trialsAt + 1])
                     guard ct >= configuration.sliceMinimumTrials, rt >= configuration.sliceMinimumTrials else { continue }
                     var pRef = Double(rf) / Double(rt)
                     var upper = Self.wilsonUpper(failures: rf, trials: rt, z: 2.326)
@@ -116,7 +135,8 @@ struct SliceSearch {
                         current: PassRate(passes: ct - cf, trials: ct), reference: PassRate(passes: rt - rf, trials: rt),
                         nullFailureRate: p0, logEValue: logE, hypotheses: hypotheses)
                     finding.confounded = confounders(of: cohort, node: node, among: cohorts, taskShapes: taskShapes,
-                                                     shapes: shapes, sums: cohortSums, metric: m)
+                                                     shapes: shapes, sums: sums.cohortAll, metric: m)
+                    finding.comparison = concurrent ? .concurrent : .before
                     out.append(finding)
                 }
             }
@@ -160,7 +180,8 @@ struct SliceSearch {
     private func confounders(of cohort: Cohort, node: Int, among cohorts: [Cohort], taskShapes: [Int], shapes: ShapeTable,
                              sums: [Int64], metric m: Int) -> [(scope: ScopeKey, overlap: Double)] {
         var out: [(ScopeKey, Double)] = []
-        for other in cohorts where other.scopeID != cohort.scopeID && other.key.dimension != cohort.key.dimension
+        for other in cohorts where other.scopeID != cohort.scopeID
+            && Dimension.component(of: other.key.dimension) != Dimension.component(of: cohort.key.dimension)
             && abs(other.firstSeen - cohort.firstSeen) <= configuration.deploySnapMicros {
             var total: Int64 = 0, both: Int64 = 0
             for shape in taskShapes {

@@ -69,7 +69,20 @@ struct MixRateDecomposition: Equatable {
     var rateStandardError: Double
     var parts: [Part]
 
-    init(key: String, baseline: [String: MetricCounters], current: [String: MetricCounters]) {
+    /// The decomposition of `metric`'s pass rate (the success rate unless given).
+    init(key: String, baseline allBaseline: [String: MetricCounters], current allCurrent: [String: MetricCounters],
+         metric: DetectedMetric = .successRate) {
+        func rates(_ table: [String: MetricCounters]) -> [String: MetricCounters] {
+            guard metric != .successRate else { return table }
+            return table.mapValues { c in
+                let r = metric.rate(c)
+                var x = MetricCounters()
+                x.outcomes = r.trials
+                x.successes = r.passes
+                return x
+            }
+        }
+        let baseline = rates(allBaseline), current = rates(allCurrent)
         self.key = key
         let n0 = Double(baseline.values.reduce(0) { $0 + $1.outcomes })
         let n1 = Double(current.values.reduce(0) { $0 + $1.outcomes })
