@@ -39,17 +39,23 @@ struct AnalysisSuite {
             }
         }
         let summary = SuiteSummary(results)
-        switch options.format {
-        case .markdown:
-            print(SuiteReport.markdown(results, summary: summary))
-        case .json:
-            let document = SuiteReport.Document(
-                groups: options.groups, seeds: options.seeds, quietSeeds: options.quietSeeds ?? options.seeds,
-                quietDays: options.quietDays, results: results, summary: summary)
-            do { print(try SuiteReport.json(document)) } catch {
-                FileHandle.standardError.write(Data("analysis-suite: could not encode the results as JSON: \(error)\n".utf8))
+        let document = SuiteReport.Document(
+            groups: options.groups, seeds: options.seeds, quietSeeds: options.quietSeeds ?? options.seeds,
+            quietDays: options.quietDays, results: results, summary: summary)
+        let json: String
+        do { json = try SuiteReport.json(document) } catch {
+            FileHandle.standardError.write(Data("analysis-suite: could not encode the results as JSON: \(error)\n".utf8))
+            exit(1)
+        }
+        if let path = options.jsonPath {
+            guard FileManager.default.createFile(atPath: path, contents: Data(json.utf8)) else {
+                FileHandle.standardError.write(Data("analysis-suite: could not write the JSON results to \(path)\n".utf8))
                 exit(1)
             }
+        }
+        switch options.format {
+        case .markdown: print(SuiteReport.markdown(results, summary: summary))
+        case .json: print(json)
         }
     }
 }

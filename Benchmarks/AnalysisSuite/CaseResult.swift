@@ -11,7 +11,10 @@ struct CaseResult: Sendable, Codable {
     var hours: Double
     var seed: UInt64
     var records: Int
+    /// Wall time of generating and analysing the run.
     var seconds: Double
+    /// CPU time of the same (the thread's): what the run costs on an idle machine.
+    var cpuSeconds: Double
 
     /// Ground truth of the cause.
     var trueComponent: String?

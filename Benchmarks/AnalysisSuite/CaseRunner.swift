@@ -24,6 +24,7 @@ enum CaseRunner {
         }
         let clock = ContinuousClock()
         let started = clock.now
+        let cpuStarted = threadCPUSeconds()
         var generator: WorkloadGenerator
         var engine: AnalysisEngine
         do {
@@ -42,12 +43,13 @@ enum CaseRunner {
         events += engine.takeChanges().events
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let cpuSeconds = threadCPUSeconds() - cpuStarted
 
         let label = injected.flatMap { incident in generator.groundTruth.first { $0.kind == incident.kind.rawValue } }
         var result = CaseResult(
             group: suiteCase.group, name: suiteCase.name, cause: suiteCase.cause, benign: suiteCase.benign,
             requestsPerMinute: suiteCase.requestsPerMinute, hours: suiteCase.hours, seed: seed, records: n,
-            seconds: seconds, falseAlarms: 0, falseAlarmsPer30Days: 0, falseAlarmLines: [], confidences: [])
+            seconds: seconds, cpuSeconds: cpuSeconds, falseAlarms: 0, falseAlarmsPer30Days: 0, falseAlarmLines: [], confidences: [])
         score(&result, events: events, label: label, ramp: injected?.rampMicros ?? 0,
               runEnd: workload.startMicros + Int64(suiteCase.hours * 3_600_000_000), start: workload.startMicros)
         return result

@@ -8,10 +8,12 @@ struct SuiteOptions: Sendable {
     var quietSeeds: [UInt64]?
     var quietDays = 30
     var format = Format.markdown
+    /// Also write the JSON document here, so one run gives both the table and the machine-readable results.
+    var jsonPath: String?
     var help = false
 
     static let usage = """
-        usage: analysis-suite [--cases GROUP,...] [--seeds 1,2,3] [--quiet-seeds 1,2] [--days N] [--quick] [--format markdown|json]
+        usage: analysis-suite [--cases GROUP,...] [--seeds 1,2,3] [--quiet-seeds 1,2] [--days N] [--quick] [--format markdown|json] [--json FILE]
 
         Runs the demo generator straight into the analyzer for every case of the chosen groups × seeds and prints
         a results table (markdown, or JSON with --format json).
@@ -20,6 +22,8 @@ struct SuiteOptions: Sendable {
           --quiet-seeds  seeds for the quiet group only (default: --seeds)
           --days         length of the quiet group's runs in days (default 30)
           --quick        a smoke check: quiet runs of 3 days, seed 1 only unless --seeds is given
+          --format       markdown (default) or json, on stdout
+          --json         also write the JSON document to FILE
         """
 
     static func parse(_ arguments: [String]) throws(SuiteError) -> SuiteOptions {
@@ -60,6 +64,8 @@ struct SuiteOptions: Sendable {
                     throw SuiteError(.invalidOption, "--format must be markdown or json; got \"\(text)\"")
                 }
                 options.format = format
+            case "--json":
+                options.jsonPath = try value(argument)
             case "-h", "--help":
                 options.help = true
             default:

@@ -7,7 +7,7 @@ enum SuiteReport {
         for group in summary.groups {
             let rows = results.filter { $0.group == group.group }
             out.append("### \(group.group)\n")
-            out.append("| case | cause | req/min | h | seed | detected | component | action | onset err (min) | delay (min) | scope named | false alarms | FA/30 d | incidents (tasks) | resolved while active | by ½ ramp | s |")
+            out.append("| case | cause | req/min | h | seed | detected | component | action | onset err (min) | delay (min) | scope named | false alarms | FA/30 d | incidents (tasks) | resolved while active | by ½ ramp | CPU s |")
             out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             for r in rows { out.append(row(r)) }
             out.append("")
@@ -46,7 +46,7 @@ enum SuiteReport {
             r.name, cause, format(r.requestsPerMinute, 0), format(r.hours, 0), "\(r.seed)", detected, component, action,
             optional(r.onsetErrorMinutes, 0), optional(r.delayMinutes, 0), scope, "\(r.falseAlarms)",
             format(r.falseAlarmsPer30Days, 1), incidents, r.resolvedWhileActive.map { "\($0)" } ?? "—",
-            r.detectedByHalfRamp.map { $0 ? "yes" : "no" } ?? "—", format(r.seconds, 1),
+            r.detectedByHalfRamp.map { $0 ? "yes" : "no" } ?? "—", format(r.cpuSeconds, 1),
         ]
         return "| " + cells.joined(separator: " | ") + " |"
     }
@@ -62,7 +62,7 @@ enum SuiteReport {
             parts.append("fragmented or resolved early \(g.fragmented)")
         }
         parts.append("false alarms \(g.falseAlarms) in \(format(g.runHours, 0)) h (\(format(g.falseAlarmsPer30Days, 1)) per 30 days)")
-        parts.append("\(format(Double(g.records) / 1e6, 2)) M records in \(format(g.seconds, 1)) s")
+        parts.append("\(format(Double(g.records) / 1e6, 2)) M records in \(format(g.cpuSeconds, 1)) s CPU (\(format(g.seconds, 1)) s wall)")
         return "**\(g.group)**: " + parts.joined(separator: ", ")
     }
 

@@ -16,6 +16,7 @@ struct SuiteSummary: Sendable, Codable {
         /// Causes that became more than one incident on one task, or resolved while still active.
         var fragmented: Int
         var seconds: Double
+        var cpuSeconds: Double
         var records: Int
     }
 
@@ -74,7 +75,7 @@ struct SuiteSummary: Sendable, Codable {
             maxOnsetErrorMinutes: onset, falseAlarms: falseAlarms, runHours: hours,
             falseAlarmsPer30Days: hours > 0 ? Double(falseAlarms) / (hours / 720) : 0,
             fragmented: incidents.filter(\.isFragmented).count,
-            seconds: rows.map(\.seconds).reduce(0, +), records: rows.map(\.records).reduce(0, +))
+            seconds: rows.map(\.seconds).reduce(0, +), cpuSeconds: rows.map(\.cpuSeconds).reduce(0, +), records: rows.map(\.records).reduce(0, +))
     }
 
     private static func calibration(_ population: String, _ samples: [ConfidenceSample]) -> Calibration {
