@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "driftwatch", targets: ["driftwatch"]),
+        .executable(name: "analysis-suite", targets: ["analysis-suite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -104,6 +105,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+
+        // Issue #12's scenario suite: the demo generator straight into the analyzer, cases × seeds, a results table.
+        .executableTarget(
+            name: "analysis-suite",
+            dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchCore"],
+            path: "Benchmarks/AnalysisSuite"
         ),
 
         .testTarget(name: "DriftwatchCoreTests", dependencies: ["DriftwatchCore", "DriftwatchTesting"]),

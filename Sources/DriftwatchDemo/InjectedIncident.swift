@@ -5,12 +5,21 @@
 /// Kinds and parameters (defaults in brackets; `effect` may also be given under the alias shown):
 ///
 /// - `retrieval_index_change`: a new index version on which `effect` [0.3] of requests get irrelevant or empty
-///   evidence, raising grounded failures by about `effect`. `index` [support|claims], `version`.
+///   evidence, raising grounded failures by about `effect`. `index` [support|claims], `version`. With `slice`
+///   (any slice key, e.g. `slice=language=de`) only that slice's requests degrade; every request of the pool
+///   still moves to the new version, so the version alone does not point at the slice.
 /// - `tool_outage`: `tool` [refund_api] fails on `rate` [0.5] of calls. `mode` [mixed|error|timeout].
 /// - `template_canary`: a new template `version` of `task` [refund_question] on `share` [0.3] of its traffic,
-///   raising schema failures on that version by `effect` [0.4].
+///   raising schema failures on that version by `effect` [0.4]. `share=1` is a full rollout: e.g.
+///   `template_canary@26h:task=claim_triage,share=1,effect=0.055` takes claim_triage from about 1 % schema
+///   failures to about 6.5 %.
 /// - `checkpoint_regression`: a new tuned checkpoint `version` [ckpt-0503] on `share` [1] of tuned traffic,
-///   raising content/policy failures on `slice` [language=de] by `effect` [0.25].
+///   raising content/policy failures on `slice` [language=de] (any slice key, e.g. `long_context=true`) by
+///   `effect` [0.25]. With `task` (one the tuned model serves) only that task's requests regress: the failure
+///   slice is the conjunction task × slice × new checkpoint, while every tuned task moves to the checkpoint.
+///   The old checkpoint fails policy on about 9–10 % of long-context requests of each tuned task, so
+///   `task=order_status,slice=long_context=true,effect=0.2` takes that conjunction to about 29 %; at 20
+///   requests/min the conjunction sees about 35 requests/hour on a full rollout and about 10 with `share=0.3`.
 /// - `traffic_shift`: the share of `slice` [language=de] moves to `share` [0.5]; per-slice quality unchanged.
 /// - `language_shift`: the share of `language` [es] moves to `share` [0.4]; drift, and a routing problem only
 ///   when the language is the one the tuned model handles worst.
@@ -20,7 +29,8 @@
 ///   such a request fails with probability `failure` [0.5].
 ///
 /// Every kind also takes `for` (a duration after which it ends, e.g. a rollback) and `ramp` (a duration over
-/// which its effect grows linearly from zero).
+/// which its effect grows linearly from zero at the start offset to full strength; for `template_canary` and
+/// `traffic_shift` it is the share that grows).
 public struct InjectedIncident: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, CaseIterable {
         case retrievalIndexChange = "retrieval_index_change"
@@ -60,10 +70,11 @@ public struct InjectedIncident: Sendable, Equatable, CustomStringConvertible {
         /// Parameters the kind accepts besides `effect`, its alias, `for` and `ramp`.
         public var parameterNames: [String] {
             switch self {
-            case .retrievalIndexChange, .reindexLowerScores: return ["index", "version"]
+            case .retrievalIndexChange: return ["index", "version", "slice"]
+            case .reindexLowerScores: return ["index", "version"]
             case .toolOutage: return ["tool", "mode"]
             case .templateCanary: return ["task", "share", "version"]
-            case .checkpointRegression: return ["slice", "share", "version"]
+            case .checkpointRegression: return ["slice", "share", "version", "task"]
             case .trafficShift: return ["slice"]
             case .languageShift: return ["language"]
             case .staleEvidence: return ["index", "days"]

@@ -109,7 +109,8 @@ struct RequestSimulator: Sendable {
         for c in changes where c.isActive(at: t) {
             if c.action == .checkpoint, role == 0, change.chance(c.share) {
                 modelVersion = c.version
-                regression = (c.sliceKey, c.sliceValue, c.effect * c.intensity(at: t))
+                // The checkpoint serves every tuned task; a task-restricted regression fails only that task.
+                regression = c.task < 0 || c.task == taskIndex ? (c.sliceKey, c.sliceValue, c.effect * c.intensity(at: t)) : nil
             } else if c.action == .benignModel, c.modelRole == role, change.chance(c.share) {
                 modelVersion = c.version
                 regression = nil
@@ -133,7 +134,9 @@ struct RequestSimulator: Sendable {
                 case .indexChange:
                     indexVersion = c.version
                     scoreShift = -0.05
-                    degrade = min(1, c.effect * c.intensity(at: t) / 0.93)
+                    // A slice-restricted change moves the whole pool to the index but degrades only the slice.
+                    let inSlice = c.sliceKey < 0 || sliceValue(c.sliceKey) == c.sliceValue
+                    degrade = inSlice ? min(1, c.effect * c.intensity(at: t) / 0.93) : 0
                 case .benignIndex:
                     indexVersion = c.version
                     scoreShift = 0

@@ -60,6 +60,11 @@ struct ScheduledChange: Sendable {
             if action == .staleEvidence { days = try p.number("days", default: 180, in: 1...3650) }
             try Parameters.check(effect, name: incident.kind.effectAlias, in: 0...1)
             scope["retrieval.index_version"] = version
+            if p.values["slice"] != nil {
+                (sliceKey, sliceValue) = try p.slice(default: "")
+                let dim = catalog.sliceDimensions[sliceKey]
+                scope["slices.\(dim.key)"] = dim.values[sliceValue]
+            }
             let poolIndex = pool
             tasks = catalog.tasks.filter { $0.pool?.rawValue == poolIndex }.map(\.name)
         case .toolOutage, .toolCallDrop:
@@ -96,6 +101,14 @@ struct ScheduledChange: Sendable {
             let dim = catalog.sliceDimensions[sliceKey]
             scope = ["model.name": catalog.models[0].name, "model.version": version, "slices.\(dim.key)": dim.values[sliceValue]]
             tasks = catalog.tasks.filter { $0.model == .tuned }.map(\.name)
+            if p.values["task"] != nil {
+                task = try p.task(default: "")
+                guard catalog.tasks[task].model == .tuned else {
+                    throw DriftwatchError(.invalidArgument, "parameter \"task\" is \"\(catalog.tasks[task].name)\", which the tuned model does not serve; expected one of \(tasks.joined(separator: ", "))")
+                }
+                scope["task"] = catalog.tasks[task].name
+                tasks = [catalog.tasks[task].name]
+            }
         case .trafficShift, .languageShift:
             action = .trafficShift
             if incident.kind == .trafficShift {
