@@ -53,9 +53,8 @@ public struct AnalysisConfiguration: Sendable, Equatable {
     /// How far before an evaluation the change point of a new incident is searched (step or ramp).
     public var onsetLookbackMicros: Int64 = 12 * 3_600_000_000
     /// Fine buckets older than this before the newest record are dropped from memory (they stay stored).
-    public var horizonMicros: Int64 {
-        max(currentWindowMicros + baselineWindowMicros, cohortHorizonMicros + baselineWindowMicros) + coarseBucketMicros
-    }
+    /// (Live cohorts keep running sums, so their longer evidence window needs no buckets in memory.)
+    public var horizonMicros: Int64 { currentWindowMicros + baselineWindowMicros + coarseBucketMicros }
 
     public init() {}
 

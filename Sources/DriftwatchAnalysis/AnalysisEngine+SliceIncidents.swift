@@ -156,23 +156,19 @@ extension AnalysisEngine {
     /// upper bound is below the effect floor, in ``AnalysisConfiguration/resolveConfirmations`` consecutive
     /// evaluations. A point estimate alone (the old rule) resolved incidents whose cause persisted on ~50 requests.
     mutating func recovered(current: PassRate, baselineFailureRate p0: Double, baselineTrials n0: Int64, incidentID id: String) -> Bool {
-        guard current.trials >= configuration.minimumCurrent, let pass = current.value else {
-            recovering[id] = nil
-            return false
-        }
+        passesRecovery(current: current, baselineFailureRate: p0, baselineTrials: n0) ? streak(id) : resetStreak(id)
+    }
+
+    /// One evaluation of the recovery test, without counting it.
+    func passesRecovery(current: PassRate, baselineFailureRate p0: Double, baselineTrials n0: Int64) -> Bool {
+        guard current.trials >= configuration.minimumCurrent, let pass = current.value else { return false }
         let p1 = 1 - pass
         let variance = p1 * (1 - p1) / Double(current.trials) + (n0 > 0 ? p0 * (1 - p0) / Double(n0) : 0)
-        let upper = (p1 - p0) + 1.2816 * max(variance, 1e-12).squareRoot()
-        guard upper < configuration.minimumEffect else {
-            recovering[id] = nil
-            return false
-        }
-        let streak = (recovering[id] ?? 0) + 1
-        recovering[id] = streak
-        if streak >= configuration.resolveConfirmations {
-            recovering[id] = nil
-            return true
-        }
+        return (p1 - p0) + 1.2816 * max(variance, 1e-12).squareRoot() < configuration.minimumEffect
+    }
+
+    mutating func resetStreak(_ id: String) -> Bool {
+        recovering[id] = nil
         return false
     }
 
@@ -224,8 +220,14 @@ extension AnalysisEngine {
     /// task does not keep an earlier one open), over the shortest window from ``AnalysisConfiguration/recoveryWindowMicros``,
     /// doubling up to 12 h, whose standard error lets a recovered scope pass the recovery test.
     func recentRate(_ incident: Incident, metric: DetectedMetric, at t: Int64) -> PassRate {
+        recentRate(incident, at: t, subtractingOthers: true) { metric.rate($0) }
+    }
+
+    /// ``recentRate(_:metric:at:)`` of any pass rate read from the counters, with or without the other incidents'
+    /// cohorts (a stage's own signal needs no subtraction).
+    func recentRate(_ incident: Incident, at t: Int64, subtractingOthers: Bool, rate passRate: (MetricCounters) -> PassRate) -> PassRate {
         guard let id = scopes.existingID(incident.primaryScope) else { return PassRate(passes: 0, trials: 0) }
-        let others = incident.primaryScope.isTask ? incidents.values.filter {
+        let others = subtractingOthers && incident.primaryScope.isTask ? incidents.values.filter {
             $0.id != incident.id && $0.status == .open && $0.task == incident.task && !$0.primaryScope.isTask
         }.compactMap { scopes.existingID($0.primaryScope) } : []
         let p0 = 1 - incident.baseline.value
@@ -234,10 +236,10 @@ extension AnalysisEngine {
         let earliest = max(t - 12 * 3_600_000_000, incident.startedAtMicros)
         while start >= earliest {
             if let c = fine.counters(id, at: start) {
-                var r = metric.rate(c)
+                var r = passRate(c)
                 for other in others {
                     if let o = fine.counters(other, at: start) {
-                        let x = metric.rate(o)
+                        let x = passRate(o)
                         r.passes -= x.passes
                         r.trials -= x.trials
                     }

@@ -378,16 +378,19 @@ public struct AnalysisEngine: Sendable {
     private mutating func open(task: String, result: RegressionDetector.TaskResult, windows: WindowCounters, at t: Int64) {
         let findings = result.findings
         let primary = localize(result)
-        if let id = recentlyResolved(task: task, metric: result.metric.name, at: t, matching: {
-            $0.conjunction == nil && $0.primaryScope == primary.scope
-        }) {
-            reopen(id, at: t)
-            return
-        }
+
         let cohorts = findings.filter { $0.kind == .newVersion || ($0.kind == .segment && $0.scope != primary.scope && $0.share <= 0.8) }
             .sorted { $0.excess > $1.excess }
         let mix = findings.filter { $0.kind == .mix }.max { $0.effect < $1.effect }
         let attribution = Attributor(configuration: configuration).attribute(primary: primary, cohorts: cohorts, mix: mix, windows: windows)
+        // The same cause on the same scope again: the incident it resolved comes back rather than a new one.
+        if let id = recentlyResolved(task: task, metric: result.metric.name, at: t, matching: {
+            $0.conjunction == nil && $0.primaryScope == primary.scope && $0.component == attribution.component
+                && $0.recommendation.action == attribution.recommendation.action
+        }) {
+            reopen(id, at: t)
+            return
+        }
         var scope = ["task": task]
         if !primary.scope.isTask { scope[primary.scope.dimension] = primary.scope.value }
         for cohort in cohorts where cohort.kind == .newVersion && scope[cohort.scope.dimension] == nil {
@@ -405,6 +408,8 @@ public struct AnalysisEngine: Sendable {
             severity: Self.severity(primary, windowMicros: configuration.currentWindowMicros),
             startedAtMicros: started, detectedAtMicros: t, updatedAtMicros: t, resolvedAtMicros: nil)
         incident.primaryScope = primary.scope
+        let stage = StageSignals.stageFailures(attribution.component, in: primary.reference)
+        if stage.trials > 0 { incident.stageBaseline = Self.measurement(stage) }
         incident.onsetLowerMicros = onset.lower
         incident.onsetUpperMicros = onset.upper
         incident.evidence.append(Incident.Evidence(signal: "onset", baseline: nil, current: nil, note: onset.method))
@@ -468,7 +473,14 @@ public struct AnalysisEngine: Sendable {
             }
         } else {
             let recent = recentRate(incident, metric: metric, at: t)
-            isRecovered = recovered(current: recent, baselineFailureRate: 1 - baselineRate, baselineTrials: incident.baseline.n, incidentID: id)
+            var back = passesRecovery(current: recent, baselineFailureRate: 1 - baselineRate, baselineTrials: incident.baseline.n)
+            if !back, let stageBaseline = incident.stageBaseline {
+                // The blamed stage is healthy again: what is left on the task is another cause's, to be found anew.
+                let component = incident.component
+                let stage = recentRate(incident, at: t, subtractingOthers: false) { StageSignals.stageFailures(component, in: $0) }
+                back = passesRecovery(current: stage, baselineFailureRate: 1 - stageBaseline.value, baselineTrials: stageBaseline.n)
+            }
+            isRecovered = back ? streak(id) : resetStreak(id)
         }
         if isRecovered {
             resolve(&incident, at: t)

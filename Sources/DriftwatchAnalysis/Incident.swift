@@ -69,6 +69,9 @@ public struct Incident: Sendable, Equatable, Codable {
     /// test that opened it), with its p-value against the frozen baseline.
     public var latest: Measurement?
     public var latestPValue: Double?
+    /// The blamed stage's failure rate per request in the baseline (tool problems, or its family of checks): an
+    /// incident also resolves when that stage is back, whatever else the task is going through.
+    public var stageBaseline: Measurement?
     /// The 95% interval of the onset estimate (`started_at` may be a deploy marker inside it).
     public var onsetLowerMicros: Int64?
     public var onsetUpperMicros: Int64?
@@ -89,6 +92,7 @@ public struct Incident: Sendable, Equatable, Codable {
         case primaryValue = "primary_value"
         case conjunction, latest
         case latestPValue = "latest_p_value"
+        case stageBaseline = "stage_baseline"
         case onsetLowerMicros = "onset_lower_us"
         case onsetUpperMicros = "onset_upper_us"
     }

@@ -40,6 +40,27 @@ struct StageSignals {
         hasRetrievalChecks = retrievalSeen
     }
 
+    /// Failures of `component`'s own stage in `c` (tool problems, or the failures of its family of checks; empty
+    /// retrievals for retrieval without a grounding check), over requests: the signal its incident recovers on.
+    static func stageFailures(_ component: String, in c: MetricCounters) -> PassRate {
+        var failures: Int64 = 0
+        switch component {
+        case "tools":
+            failures = c.toolProblemRequests
+        case "retrieval", "wrapper", "model":
+            let family: CheckFamily = component == "retrieval" ? .retrieval : component == "wrapper" ? .wrapper : .model
+            var seen = false
+            for check in c.checks where Self.family(ofCheck: check.name) == family {
+                failures += check.failed
+                seen = true
+            }
+            if component == "retrieval", !seen { failures = c.emptyRetrievals }
+        default:
+            return PassRate(passes: 0, trials: 0)
+        }
+        return PassRate(passes: max(0, c.requests - failures), trials: c.requests)
+    }
+
     /// How much each stage's failure rate rose from `base` to `cur` (never negative).
     static func excess(base: StageSignals, cur: StageSignals) -> [(component: String, value: Double)] {
         let retrieval = cur.hasRetrievalChecks || base.hasRetrievalChecks

@@ -105,8 +105,12 @@ struct AnalysisEngineTests {
         var timeline: [String: VersionTimeline.Entry] = [:]
         var incidents: [String: Incident] = [:]
         var changes: AnalysisEngine.Changes?
+        var shapes: [Int: (id: Int, task: String, predicates: [ScopeKey])] = [:]
+        var shapeBuckets: [Int64: ShapeTable.BucketRow] = [:]
 
         mutating func apply(_ c: AnalysisEngine.Changes) {
+            for shape in c.shapes { shapes[shape.id] = shape }
+            for row in c.shapeBuckets { shapeBuckets[row.startMicros] = row }
             for r in c.rollups { rollups["\(r.bucketMicros)|\(r.startMicros)|\(r.scope)"] = r }
             for e in c.timeline { timeline[e.component + "|" + e.version] = e }
             for i in c.incidents { incidents[i.id] = i }
@@ -114,9 +118,17 @@ struct AnalysisEngineTests {
         }
 
         var state: AnalysisEngine.State {
-            AnalysisEngine.State(rollups: Array(rollups.values), timeline: Array(timeline.values), incidents: Array(incidents.values),
+            _ = AnalysisEngine.State(rollups: Array(rollups.values), timeline: Array(timeline.values), incidents: Array(incidents.values),
                                  lastRowID: changes?.lastRowID ?? 0, watermarkMicros: changes?.watermarkMicros,
                                  nextEvaluationMicros: changes?.nextEvaluationMicros, pending: changes?.pending ?? [:])
+            var state = AnalysisEngine.State(rollups: Array(rollups.values), timeline: Array(timeline.values), incidents: Array(incidents.values),
+                                             lastRowID: changes?.lastRowID ?? 0, watermarkMicros: changes?.watermarkMicros,
+                                             nextEvaluationMicros: changes?.nextEvaluationMicros, pending: changes?.pending ?? [:])
+            state.recovering = changes?.recovering ?? [:]
+            state.shapes = shapes.values.sorted { $0.id < $1.id }
+            state.shapeBuckets = shapeBuckets.values.sorted { $0.startMicros < $1.startMicros }
+            state.checkNames = changes?.checkNames ?? []
+            return state
         }
     }
 

@@ -1,0 +1,86 @@
+import DriftwatchAnalysis
+import DriftwatchCore
+import DriftwatchDemo
+import Testing
+
+/// Issue 12's cases at a low request rate, after a full day of warm-up and among benign deploys, each next to a
+/// quiet control with the same deploys: a narrow failure slice on a tuned checkpoint (task × slice × version), a
+/// retrieval break on one slice, a half-size template rollout, a six-hour ramp and a cause that persists. The
+/// release-built `analysis-suite` (Benchmarks/analysis_suite.sh) runs the full matrix with more seeds, rates and
+/// effect sizes; these are the cases CI runs.
+@Suite("Slice and lifecycle scenarios")
+struct SliceScenarioTests {
+    static let hour: Int64 = 3_600_000_000
+    static let injectedAt = WorkloadConfiguration.defaultStartMicros + 26 * hour
+    static let benign = ["benign_model@8h:model=tuned,version=ckpt-0501", "benign_template@14h:task=policy_lookup,share=0.5,version=5.1",
+                         "benign_model@29h:model=fallback,version=2024-11-21", "benign_tool@32h:tool=crm_lookup"]
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var spec: String
+        var rate: Double
+        var hours: Double
+        var component: String
+        var action: String
+        /// Predicates the incident's scope must hold (the failing conjunction).
+        var scope: [String: String]
+        var testDescription: String { "\(spec) at \(Int(rate))/min" }
+    }
+
+    static let cases: [Case] = [
+        Case(spec: "checkpoint_regression@26h:slice=long_context=true,version=ckpt-0503,task=order_status,share=0.3,effect=0.2",
+             rate: 20, hours: 44, component: "model", action: "targeted_retraining",
+             scope: ["task": "order_status", "long_context": "true", "model_version": "copilot-ft@ckpt-0503"]),
+        Case(spec: "checkpoint_regression@26h:slice=long_context=true,version=ckpt-0503,task=policy_lookup,share=1,effect=0.25",
+             rate: 12, hours: 44, component: "model", action: "targeted_retraining",
+             scope: ["task": "policy_lookup", "long_context": "true", "model_version": "copilot-ft@ckpt-0503"]),
+        Case(spec: "retrieval_index_change@26h:slice=language=de,effect=0.3", rate: 20, hours: 36, component: "retrieval",
+             action: "retrieval_fix", scope: ["language": "de"]),
+        Case(spec: "template_canary@26h:task=claim_triage,share=1,effect=0.055", rate: 20, hours: 34, component: "wrapper",
+             action: "wrapper_fix", scope: ["task": "claim_triage"]),
+    ]
+
+    @Test("a narrow or half-size cause is found with its conjunction, component and action; onset within an hour",
+          arguments: cases, [UInt64(3), 4])
+    func found(_ c: Case, seed: UInt64) throws {
+        let run = try ScenarioRun.run(specs: Self.benign + [c.spec], seed: seed, hours: c.hours, noise: 0.1, requestsPerMinute: c.rate)
+        let opened = run.opened
+        let matching = opened.filter { i in i.component == c.component && c.scope.allSatisfy { i.scope[$0.key] == $0.value } }
+        let hit = try #require(matching.min { $0.detectedAtMicros < $1.detectedAtMicros }, "nothing found for \(c.spec) seed \(seed): \(opened.map(\.debugLine))")
+        print("slice scenario \(c.spec) at \(c.rate)/min seed \(seed): delay \(Double(hit.detectedAtMicros - Self.injectedAt) / 60_000_000) min, onset error \(Double(hit.startedAtMicros - Self.injectedAt) / 60_000_000) min; \(hit.debugLine)")
+        #expect(hit.recommendation.action == c.action)
+        #expect(hit.detectedAtMicros > Self.injectedAt)
+        #expect(abs(hit.startedAtMicros - Self.injectedAt) <= Self.hour)
+        let unrelated = opened.filter { $0.component != c.component || $0.detectedAtMicros < Self.injectedAt }
+        #expect(unrelated.isEmpty, "false alarms: \(unrelated.map(\.debugLine))")
+    }
+
+    @Test("the quiet control (same deploys, no cause) raises nothing", arguments: [(20.0, UInt64(3)), (12.0, 4), (200.0, 5)])
+    func quietControl(rate: Double, seed: UInt64) throws {
+        let run = try ScenarioRun.run(specs: Self.benign, seed: seed, hours: rate > 100 ? 36 : 44, noise: 0.1, requestsPerMinute: rate)
+        #expect(run.opened.isEmpty, "false alarms: \(run.opened.map(\.debugLine))")
+    }
+
+    @Test("a six-hour linear ramp is found by its half-way point and dated to its start", arguments: [
+        "tool_outage@26h:tool=refund_api,rate=0.6,ramp=6h", "retrieval_index_change@26h:effect=0.3,ramp=6h",
+    ])
+    func ramp(_ spec: String) throws {
+        let run = try ScenarioRun.run(specs: Self.benign + [spec], seed: 6, hours: 34, noise: 0.1, requestsPerMinute: 60)
+        let first = try #require(run.opened.min { $0.detectedAtMicros < $1.detectedAtMicros }, "no incident for \(spec)")
+        print("ramp \(spec): detected \(Double(first.detectedAtMicros - Self.injectedAt) / 60_000_000) min after the ramp's start, onset error \(Double(first.startedAtMicros - Self.injectedAt) / 60_000_000) min; \(first.debugLine)")
+        #expect(first.detectedAtMicros <= Self.injectedAt + 3 * Self.hour)
+        #expect(abs(first.startedAtMicros - Self.injectedAt) <= Self.hour)
+    }
+
+    @Test("a cause that persists for 18 hours is one incident that stays open until it ends")
+    func persists() throws {
+        let run = try ScenarioRun.run(specs: Self.benign + ["tool_outage@26h:tool=refund_api,rate=0.4,for=18h"], seed: 7, hours: 48,
+                                      noise: 0.1, requestsPerMinute: 20)
+        let opened = run.opened
+        #expect(opened.count == 1, "\(opened.map(\.debugLine))")
+        let endsAt = Self.injectedAt + 18 * Self.hour
+        let resolvedEarly = run.events.filter { $0.kind == .resolved && $0.atMicros < endsAt }
+        #expect(resolvedEarly.isEmpty, "resolved while the outage went on: \(resolvedEarly.map(\.incident.debugLine))")
+        let resolved = run.events.filter { $0.kind == .resolved }
+        #expect(!resolved.isEmpty, "never resolved after the outage ended")
+    }
+}
