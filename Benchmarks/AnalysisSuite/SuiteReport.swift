@@ -26,8 +26,8 @@ enum SuiteReport {
             }
             out.append("")
         }
-        out.append(confusion(summary.confusion))
-        for calibration in summary.calibration { out.append(reliability(calibration)) }
+        if !summary.confusion.isEmpty { out.append(confusion(summary.confusion)) }
+        for calibration in summary.calibration where calibration.count > 0 { out.append(reliability(calibration)) }
         return out.joined(separator: "\n")
     }
 
