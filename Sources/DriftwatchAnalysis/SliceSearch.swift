@@ -30,6 +30,8 @@ struct SliceFinding: Sendable {
         case concurrent = "the other versions serving beside it"
         /// The task's traffic over the baseline window before the first sighting.
         case before = "the baseline window before its first sighting"
+        /// Both: the baseline before and the versions beside it, when no other incident touched the task meanwhile.
+        case pooled = "the baseline window before its first sighting and the other versions beside it"
     }
 
     var pValue: Double { logEValue <= 0 ? 1 : exp(-logEValue) }
@@ -48,7 +50,7 @@ struct SliceFinding: Sendable {
 /// `task ∧ version ∧ predicate`, three predicates. Evidence accumulates from the version's first sighting,
 /// not inside a fixed window. Each node and metric (the success rate, each validation check) is tested with
 /// ``BinomialMixtureSPRT`` against the same predicate's failure rate on the other versions over the baseline
-/// window before the sighting and beside the cohort since, raised to its upper 99% Wilson bound (the reference is
+/// window before the sighting and beside the cohort since, raised to its upper 97.5% Wilson bound (the reference is
 /// itself a sample). The e-value is valid under any number of looks; the lattice's multiplicity is a Bonferroni
 /// factor, the number of node × metric hypotheses of the cohort, so a cohort raises a false alarm with
 /// probability at most `sliceAlpha` over its whole life (Ville's inequality and a union bound).
@@ -99,6 +101,12 @@ struct SliceSearch {
                     add(&refBefore, node, sums.before, shape)
                 }
             }
+            var refPooled = refBefore
+            for (node, row) in refConcurrent {
+                var sum = refPooled[node] ?? [Int64](repeating: 0, count: stride)
+                for k in 0..<stride { sum[k] += row[k] }
+                refPooled[node] = sum
+            }
             let hypotheses = curAll.count * metrics.count
             let threshold = log(Double(hypotheses) / configuration.sliceAlpha)
             let zero = [Int64](repeating: 0, count: stride)
@@ -108,13 +116,17 @@ struct SliceSearch {
                     // A concurrent reference when the other versions still serve enough beside the cohort (a
                     // canary), else the baseline before it (a full rollout).
                     let concurrent = (refConcurrent[node] ?? zero)[trialsAt] >= max(configuration.sliceMinimumTrials, curAll[node]![trialsAt] / 4)
-                    let nodeCur = concurrent ? curAll : curClean, nodeRef = concurrent ? refConcurrent : refBefore
+                    // Without another incident on the task since the baseline began, the baseline before and the
+                    // versions beside are one population: pooled, the reference is tighter.
+                    let pooled = concurrent && sums.exclusions.allSatisfy { $0.upperBound <= sums.from - configuration.baselineWindowMicros }
+                    let nodeCur = concurrent ? curAll : curClean
+                    let nodeRef = pooled ? refPooled : concurrent ? refConcurrent : refBefore
                     guard let cur = nodeCur[node], let ref = nodeRef[node] else { continue }
                     let (ct, cf) = (cur[trialsAt], cur[trialsAt + 1])
                     let (rt, rf) = (ref[trialsAt], ref[trialsAt + 1])
                     guard ct >= configuration.sliceMinimumTrials, rt >= configuration.sliceMinimumTrials else { continue }
                     var pRef = Double(rf) / Double(rt)
-                    var upper = Self.wilsonUpper(failures: rf, trials: rt, z: 2.326)
+                    var upper = Self.wilsonUpper(failures: rf, trials: rt, z: 1.96)
                     if node < 0, let standardized = standardizedReference(metric: m, nodeCur: nodeCur, nodeRef: nodeRef, scopes: scopes),
                        standardized > pRef {
                         // The cohort's traffic mix differs from the reference's: compare with the reference's
@@ -136,7 +148,7 @@ struct SliceSearch {
                         nullFailureRate: p0, logEValue: logE, hypotheses: hypotheses)
                     finding.confounded = confounders(of: cohort, node: node, among: cohorts, taskShapes: taskShapes,
                                                      shapes: shapes, sums: sums.cohortAll, metric: m)
-                    finding.comparison = concurrent ? .concurrent : .before
+                    finding.comparison = pooled ? .pooled : concurrent ? .concurrent : .before
                     out.append(finding)
                 }
             }

