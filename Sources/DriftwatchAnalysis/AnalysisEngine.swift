@@ -4,7 +4,9 @@ public import DriftwatchCore
 ///
 /// A pure state machine driven by record timestamps: whenever the stream crosses a fine-bucket boundary the
 /// just-closed window is evaluated, so a replay of the same records yields the same incidents whatever the
-/// batching, and tests need no clock. The owner persists ``takeChanges()`` together with ``lastRowID`` in one
+/// batching, and tests need no clock. Records may arrive in any order: late ones within the lateness horizon are
+/// folded into their buckets and the evaluations they affect replayed, and future-dated ones are counted, not
+/// analysed (`AnalysisEngine+Lateness.swift`). The owner persists ``takeChanges()`` together with ``lastRowID`` in one
 /// transaction and restores with ``restore(_:)``, which makes analysis exactly once across restarts.
 public struct AnalysisEngine: Sendable {
     public let configuration: AnalysisConfiguration
@@ -14,27 +16,25 @@ public struct AnalysisEngine: Sendable {
     /// Only the coarse resolution's bucket arithmetic: its rows are sums of fine buckets, made on export.
     public private(set) var coarse: RollupTable
     public private(set) var timeline = VersionTimeline()
-    /// Open incidents and those resolved within the baseline horizon, by id.
-    public private(set) var incidents: [String: Incident] = [:]
-    /// The newest record timestamp seen.
+    /// What evaluations carry from one to the next (incidents, pending confirmations, ...): one value, so a
+    /// replay after late records can rewind it (see `AnalysisEngine+Lateness.swift`).
+    var evaluationState = EvaluationState()
+    /// Counts by reason, the sidecar's clock and the snapshots replays start from.
+    var lateness = LatenessTracker()
+    /// The newest timestamp among records rolled up (future-dated and too-late records never move it).
     public private(set) var watermarkMicros: Int64?
     /// The next bucket boundary at which the analyzer evaluates.
     public private(set) var nextEvaluationMicros: Int64?
     /// The last store row id ingested (0 before any).
     public private(set) var lastRowID: Int64 = 0
-    /// Records older than the in-memory horizon, counted but not rolled up.
-    public private(set) var lateRecords: Int64 = 0
     public private(set) var evaluations: Int64 = 0
 
-    private var events: [IncidentEvent] = []
-    private var changedIncidents: Set<String> = []
-    private var lastEventValue: [String: Double] = [:]
+    var events: [IncidentEvent] = []
+    var changedIncidents: Set<String> = []
     /// Per-scope sums of whole hours, for baselines; an hour is summed again after a record lands in it.
     private var hourly: [Int64: [MetricCounters]] = [:]
     private var touchedHours: Set<Int64> = []
     private var lastTouchedHour: Int64 = .min
-    /// Consecutive evaluations each task has shown a regression in without an incident yet.
-    public private(set) var pending: [String: Int] = [:]
     /// Scope ids and timeline slots by record shape (see ``ScopeSignature``).
     private var resolved: [ScopeSignature: ResolvedScopes] = [:]
 
@@ -51,14 +51,13 @@ public struct AnalysisEngine: Sendable {
         watermarkMicros.map { coarse.bucketStart($0 - configuration.horizonMicros) }
     }
 
-    /// Adds one record, evaluating first at every bucket boundary its timestamp passes.
+    /// Adds one record, evaluating first at every bucket boundary its timestamp passes. Records dated in the
+    /// future or beyond the lateness horizon are only counted; late ones are folded in and their windows
+    /// replayed (see ``admit(_:)``).
     public mutating func ingest(_ record: RequestRecord, rowID: Int64? = nil) {
         if let rowID { lastRowID = max(lastRowID, rowID) }
         let t = record.timestampMicros
-        if let start = horizonStartMicros, t < start {
-            lateRecords += 1
-            return
-        }
+        guard admit(t) else { return }
         advance(to: t)
         let observation = RecordObservation(record)
         let resolved = resolve(record)
@@ -112,11 +111,14 @@ public struct AnalysisEngine: Sendable {
             nextEvaluationMicros = fine.bucketStart(t) + configuration.bucketMicros
             return
         }
+        // Late records since the last evaluation are replayed before anything new is evaluated.
+        if t >= next { replayLateWindows() }
         if t - next > configuration.horizonMicros {
             // A long gap: skip straight to the boundary before `t`.
             next = fine.bucketStart(t)
         }
         while t >= next {
+            keepSnapshot(at: next)
             evaluate(at: next)
             next += configuration.bucketMicros
         }
@@ -142,16 +144,19 @@ public struct AnalysisEngine: Sendable {
         public var watermarkMicros: Int64?
         public var nextEvaluationMicros: Int64?
         public var pending: [String: Int]
+        public var recordCounts: RecordCounts
 
         public var isEmpty: Bool { rollups.isEmpty && timeline.isEmpty && incidents.isEmpty && events.isEmpty }
     }
 
     public mutating func takeChanges() -> Changes {
+        replayLateWindows()
+        let withdrawn = takeWithdrawn()
         let changes = Changes(
             rollups: exportRollups(), timeline: timeline.takeDirty(),
-            incidents: changedIncidents.sorted().compactMap { incidents[$0] }, events: events,
+            incidents: changedIncidents.sorted().compactMap { incidents[$0] ?? withdrawn[$0] }, events: events,
             lastRowID: lastRowID, watermarkMicros: watermarkMicros, nextEvaluationMicros: nextEvaluationMicros,
-            pending: pending)
+            pending: pending, recordCounts: lateness.counts)
         events.removeAll()
         changedIncidents.removeAll()
         prune()
@@ -190,10 +195,13 @@ public struct AnalysisEngine: Sendable {
         public var watermarkMicros: Int64?
         public var nextEvaluationMicros: Int64?
         public var pending: [String: Int]
+        public var recordCounts: RecordCounts
 
         public init(rollups: [RollupTable.Row], timeline: [VersionTimeline.Entry], incidents: [Incident], lastRowID: Int64,
-                    watermarkMicros: Int64?, nextEvaluationMicros: Int64?, pending: [String: Int] = [:]) {
+                    watermarkMicros: Int64?, nextEvaluationMicros: Int64?, pending: [String: Int] = [:],
+                    recordCounts: RecordCounts = RecordCounts()) {
             self.pending = pending
+            self.recordCounts = recordCounts
             self.rollups = rollups
             self.timeline = timeline
             self.incidents = incidents
@@ -216,7 +224,7 @@ public struct AnalysisEngine: Sendable {
         timeline = VersionTimeline()
         resolved.removeAll()
         for entry in state.timeline { timeline.restore(entry) }
-        incidents = Dictionary(state.incidents.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        incidents = Dictionary(state.incidents.filter { !Self.isWithdrawn($0) }.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         lastEventValue = incidents.mapValues(\.current.value)
         lastRowID = state.lastRowID
         watermarkMicros = state.watermarkMicros
@@ -227,6 +235,7 @@ public struct AnalysisEngine: Sendable {
         lastTouchedHour = .min
         events.removeAll()
         changedIncidents.removeAll()
+        restoreLateness(counts: state.recordCounts)
     }
 
     private mutating func prune() {

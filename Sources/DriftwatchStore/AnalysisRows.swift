@@ -98,12 +98,17 @@ public struct AnalysisCheckpoint: Sendable, Equatable {
     public var nextEvaluationMicros: Int64?
     /// Consecutive evaluations per task with a regression not yet confirmed as an incident.
     public var pending: [String: Int]
+    /// What the analyzer did with the records it read, by reason (`analysed`, `late`, `beyond_lateness`,
+    /// `future`): stored as `records:<reason>` rows beside the checkpoint, so they commit with it.
+    public var recordCounts: [String: Int64]
 
-    public init(lastRowID: Int64 = 0, watermarkMicros: Int64? = nil, nextEvaluationMicros: Int64? = nil, pending: [String: Int] = [:]) {
+    public init(lastRowID: Int64 = 0, watermarkMicros: Int64? = nil, nextEvaluationMicros: Int64? = nil, pending: [String: Int] = [:],
+                recordCounts: [String: Int64] = [:]) {
         self.lastRowID = lastRowID
         self.watermarkMicros = watermarkMicros
         self.nextEvaluationMicros = nextEvaluationMicros
         self.pending = pending
+        self.recordCounts = recordCounts
     }
 }
 

@@ -18,6 +18,7 @@ extension SQLiteStore {
             case "next_evaluation": checkpoint.nextEvaluationMicros = value
             default:
                 if name.hasPrefix("pending:") { checkpoint.pending[String(name.dropFirst(8))] = Int(value) }
+                if name.hasPrefix("records:") { checkpoint.recordCounts[String(name.dropFirst(8))] = value }
             }
         }
         return checkpoint
@@ -104,6 +105,7 @@ extension SQLiteStore {
                 if let w = commit.checkpoint.watermarkMicros { values.append(("watermark", w)) }
                 if let n = commit.checkpoint.nextEvaluationMicros { values.append(("next_evaluation", n)) }
                 for (task, count) in commit.checkpoint.pending.sorted(by: { $0.key < $1.key }) { values.append(("pending:" + task, Int64(count))) }
+                for (reason, count) in commit.checkpoint.recordCounts.sorted(by: { $0.key < $1.key }) { values.append(("records:" + reason, count)) }
                 for (name, value) in values {
                     state.bind(1, name)
                     state.bind(2, value)

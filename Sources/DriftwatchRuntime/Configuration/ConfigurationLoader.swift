@@ -122,7 +122,7 @@ public struct ConfigurationLoader: Sendable {
         let fields = try reader.mapping(node, path: "analysis")
         try reader.allowOnly(fields, keys: ["enabled", "interval", "batch_records", "bucket", "coarse_bucket", "current_window",
                                             "baseline_window", "min_effect", "false_discovery_rate", "export_dir",
-                                            "rollup_retention", "coarse_rollup_retention"], path: "analysis")
+                                            "rollup_retention", "coarse_rollup_retention", "lateness", "max_clock_skew"], path: "analysis")
         if let n = fields["enabled"] { settings.enabled = !reader.isOff(n) }
         if let n = fields["interval"] { settings.intervalMillis = Int(try reader.duration(n, path: "analysis.interval") / 1000) }
         if let n = fields["batch_records"] { settings.batchRecords = try reader.int(n, path: "analysis.batch_records", minimum: 1) }
@@ -130,6 +130,8 @@ public struct ConfigurationLoader: Sendable {
         if let n = fields["coarse_bucket"] { settings.engine.coarseBucketMicros = try reader.duration(n, path: "analysis.coarse_bucket") }
         if let n = fields["current_window"] { settings.engine.currentWindowMicros = try reader.duration(n, path: "analysis.current_window") }
         if let n = fields["baseline_window"] { settings.engine.baselineWindowMicros = try reader.duration(n, path: "analysis.baseline_window") }
+        if let n = fields["lateness"] { settings.engine.latenessMicros = try reader.duration(n, path: "analysis.lateness") }
+        if let n = fields["max_clock_skew"] { settings.engine.maxClockSkewMicros = try reader.duration(n, path: "analysis.max_clock_skew") }
         if let n = fields["min_effect"] { settings.engine.minimumEffect = try reader.fraction(n, path: "analysis.min_effect") }
         if let n = fields["false_discovery_rate"] { settings.engine.falseDiscoveryRate = try reader.fraction(n, path: "analysis.false_discovery_rate") }
         if let n = fields["export_dir"] { settings.exportDirectory = reader.isOff(n) ? nil : try reader.string(n, path: "analysis.export_dir") }
