@@ -222,6 +222,34 @@ struct LateRecordTests {
         #expect(engine.replays.count == 1)
     }
 
+    @Test("after a restore, late records before the first new evaluation are rolled up but not replayed; later ones are")
+    func restoreKeepsNoSnapshots() throws {
+        let t0 = Self.start, minute: Int64 = 60_000_000
+        var first = try AnalysisEngine()
+        for i in 0..<24 { first.ingest(sampleRecord(id: "a\(i)", ts: t0 + Int64(i) * 5 * minute)) }
+        let changes = first.takeChanges()
+        var engine = try AnalysisEngine()
+        engine.restore(AnalysisEngine.State(rollups: changes.rollups, timeline: changes.timeline, incidents: changes.incidents,
+                                            lastRowID: 0, watermarkMicros: changes.watermarkMicros,
+                                            nextEvaluationMicros: changes.nextEvaluationMicros, recordCounts: changes.recordCounts))
+        #expect(engine.recordCounts.analysed == 24)
+        // Before the restart's first evaluation: no snapshot to rewind to, so nothing is replayed.
+        engine.ingest(sampleRecord(id: "late-1", ts: t0 + 30 * minute))
+        _ = engine.takeChanges()
+        #expect(engine.recordCounts.late == 1)
+        #expect(engine.replays.count == 0)
+        // Evaluations after the restart are replayed from their own snapshots.
+        engine.ingest(sampleRecord(id: "b", ts: t0 + 150 * minute))
+        let evaluations = engine.evaluations
+        engine.ingest(sampleRecord(id: "late-2", ts: t0 + 30 * minute))
+        let folded = engine.takeChanges()
+        #expect(engine.recordCounts.late == 2 && engine.recordCounts.analysed == 27)
+        #expect(engine.replays.count == 1)
+        // From the restart's first boundary (2h) to the last evaluated one (2h30m).
+        #expect(engine.evaluations - evaluations == 7)
+        #expect(folded.rollups.contains { $0.startMicros == t0 + 30 * minute && $0.scope.isTask && $0.counters.requests == 3 })
+    }
+
     @Test("the in-memory horizon covers the lateness horizon plus what its oldest evaluation reads")
     func horizonGrowsWithLateness() throws {
         var configuration = AnalysisConfiguration()

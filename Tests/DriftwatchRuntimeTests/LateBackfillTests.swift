@@ -93,6 +93,10 @@ struct LateBackfillTests {
         #expect(counts.beyondLateness == 0)
         #expect(counts.late > Int64(records.count / 3))
 
+        // The counts are committed with the checkpoint and come back with a restart.
+        let reloaded = try AnalysisPersistence(store: store, configuration: backfilled.analysis.engine).load()
+        #expect(reloaded.recordCounts == counts)
+
         let status = try StatusReport.make(store: store)
         #expect(status.analysis?.records == counts)
         let statusText = try status.render(.text)
