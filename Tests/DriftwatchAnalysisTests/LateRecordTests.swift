@@ -25,6 +25,7 @@ struct LateRecordTests {
             incidents.map { i in
                 let scope = i.scope.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
                 return "\(i.id) \(i.status) \(i.component) \(i.recommendation.action) [\(scope)] started \(i.startedAtMicros) detected \(i.detectedAtMicros)"
+                    + " baseline \(i.baseline.value)/\(i.baseline.n) current \(i.current.value)/\(i.current.n) updated \(i.updatedAtMicros)"
             }
         }
     }
