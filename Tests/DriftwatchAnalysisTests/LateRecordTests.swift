@@ -120,6 +120,20 @@ struct LateRecordTests {
         }
     }
 
+    @Test("the mixed preset (five incidents, four rolled back, benign deploys) gives the same incidents newest hour first")
+    func mixedPresetReversed() throws {
+        let preset = try WorkloadPreset.named("mixed")
+        let records = Array(try WorkloadGenerator(try preset.configuration(seed: 1)))
+        let now = Self.start + preset.durationMicros
+        let inOrder = try Self.run(records, now: now)
+        let reversed = try Self.run(Self.newestHourFirst(records), now: now)
+        print("mixed: in order \(inOrder.signature.count) incidents, newest hour first \(reversed.signature.count), withdrawn \(reversed.withdrawn.count), replays \(reversed.engine.replays)")
+        for line in Set(inOrder.signature).symmetricDifference(reversed.signature).sorted() { print("mixed differs: \(line)") }
+        #expect(inOrder.incidents.count >= 5)
+        #expect(inOrder.incidents.contains { $0.status == .resolved })
+        #expect(reversed.signature == inOrder.signature)
+    }
+
     @Test("without a clock bound one future line would stall analysis: the old failure, for contrast")
     func futureLineWithoutClock() throws {
         let records = try Self.records(["tool_outage@2h:tool=refund_api,rate=0.6"], seed: 1)
