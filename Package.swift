@@ -143,7 +143,7 @@ let package = Package(
             dependencies: ["DriftwatchDrift", "DriftwatchStatistics", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting", "DriftwatchCore"]
         ),
         .testTarget(name: "DriftwatchRuntimeTests", dependencies: [
-            "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo",
+            "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchMetrics",
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         // Runs the real `driftwatch` process (built by `swift build`).

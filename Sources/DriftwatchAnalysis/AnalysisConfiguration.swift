@@ -52,9 +52,22 @@ public struct AnalysisConfiguration: Sendable, Equatable {
     public var reopenWithinMicros: Int64 = 24 * 3_600_000_000
     /// How far before an evaluation the change point of a new incident is searched (step or ramp).
     public var onsetLookbackMicros: Int64 = 12 * 3_600_000_000
-    /// Fine buckets older than this before the newest record are dropped from memory (they stay stored).
-    /// (Live cohorts keep running sums, so their longer evidence window needs no buckets in memory.)
-    public var horizonMicros: Int64 { currentWindowMicros + baselineWindowMicros + coarseBucketMicros }
+    /// How far behind the watermark (the newest accepted record) a record may be and still be rolled up, with the
+    /// evaluations it affects replayed; older ones are counted as `beyond_lateness`. Defaults to the baseline
+    /// window, so a backfill of rotated files in any order within a day gives the incidents of an in-order run.
+    public var latenessMicros: Int64 {
+        get { latenessOverrideMicros ?? baselineWindowMicros }
+        set { latenessOverrideMicros = newValue }
+    }
+    /// Set `analysis.lateness`; nil follows the baseline window.
+    public var latenessOverrideMicros: Int64?
+    /// Records dated more than this after the sidecar's clock are counted as `future` and never move the watermark.
+    public var maxClockSkewMicros: Int64 = 5 * 60_000_000
+    /// Fine buckets older than this before the newest record are dropped from memory (they stay stored): the
+    /// lateness horizon plus everything an evaluation at its oldest boundary reads (current and baseline
+    /// windows), plus an hour, so replaying that evaluation sees the same buckets it first saw. (Live cohorts of the
+    /// slice search keep running sums, so their longer evidence window needs no buckets in memory.)
+    public var horizonMicros: Int64 { latenessMicros + currentWindowMicros + baselineWindowMicros + coarseBucketMicros }
 
     public init() {}
 
@@ -66,6 +79,9 @@ public struct AnalysisConfiguration: Sendable, Equatable {
         guard currentWindowMicros >= bucketMicros, currentWindowMicros % bucketMicros == 0,
               baselineWindowMicros >= bucketMicros, baselineWindowMicros % bucketMicros == 0 else {
             throw AnalysisError(.invalidConfiguration, "current and baseline windows must be whole numbers of buckets")
+        }
+        guard latenessMicros >= 0, maxClockSkewMicros >= 0 else {
+            throw AnalysisError(.invalidConfiguration, "lateness and max clock skew must not be negative")
         }
         guard (0..<1).contains(minimumEffect), falseDiscoveryRate > 0, falseDiscoveryRate < 1 else {
             throw AnalysisError(.invalidConfiguration, "minimum effect must be in 0..<1 and the false-discovery rate in (0, 1)")

@@ -4,7 +4,9 @@ public import DriftwatchCore
 ///
 /// A pure state machine driven by record timestamps: whenever the stream crosses a fine-bucket boundary the
 /// just-closed window is evaluated, so a replay of the same records yields the same incidents whatever the
-/// batching, and tests need no clock. The owner persists ``takeChanges()`` together with ``lastRowID`` in one
+/// batching, and tests need no clock. Records may arrive in any order: late ones within the lateness horizon are
+/// folded into their buckets and the evaluations they affect replayed, and future-dated ones are counted, not
+/// analysed (`AnalysisEngine+Lateness.swift`). The owner persists ``takeChanges()`` together with ``lastRowID`` in one
 /// transaction and restores with ``restore(_:)``, which makes analysis exactly once across restarts.
 public struct AnalysisEngine: Sendable {
     public let configuration: AnalysisConfiguration
@@ -14,36 +16,29 @@ public struct AnalysisEngine: Sendable {
     /// Only the coarse resolution's bucket arithmetic: its rows are sums of fine buckets, made on export.
     public private(set) var coarse: RollupTable
     public private(set) var timeline = VersionTimeline()
-    /// Open incidents and those resolved within the baseline horizon, by id.
-    public internal(set) var incidents: [String: Incident] = [:]
-    /// The newest record timestamp seen.
+    /// What evaluations carry from one to the next (incidents, pending confirmations, ...): one value, so a
+    /// replay after late records can rewind it (see `AnalysisEngine+Lateness.swift`).
+    var evaluationState = EvaluationState()
+    /// Counts by reason, the sidecar's clock and the snapshots replays start from.
+    var lateness = LatenessTracker()
+    /// The newest timestamp among records rolled up (future-dated and too-late records never move it).
     public private(set) var watermarkMicros: Int64?
     /// The next bucket boundary at which the analyzer evaluates.
     public private(set) var nextEvaluationMicros: Int64?
     /// The last store row id ingested (0 before any).
     public private(set) var lastRowID: Int64 = 0
-    /// Records older than the in-memory horizon, counted but not rolled up.
-    public private(set) var lateRecords: Int64 = 0
     public private(set) var evaluations: Int64 = 0
 
     var events: [IncidentEvent] = []
     var changedIncidents: Set<String> = []
-    var lastEventValue: [String: Double] = [:]
     /// Per-shape counts for failure-slice discovery (see ``SliceSearch``).
     public internal(set) var shapes: ShapeTable
     /// Running sums of each live cohort, by the cohort's scope id.
     var cohortSums: [Int: CohortSums] = [:]
-    /// When each version's last slice incident resolved: its evidence starts again there (derived again from the
-    /// resolved incidents on restore).
-    var cohortRestarts: [Int: Int64] = [:]
-    /// Consecutive evaluations each open incident has tested as recovered.
-    public internal(set) var recovering: [String: Int] = [:]
     /// Per-scope sums of whole hours, for baselines; an hour is summed again after a record lands in it.
     private var hourly: [Int64: [MetricCounters]] = [:]
     private var touchedHours: Set<Int64> = []
     private var lastTouchedHour: Int64 = .min
-    /// Consecutive evaluations each task has shown a regression in without an incident yet.
-    public private(set) var pending: [String: Int] = [:]
     /// Scope ids and timeline slots by record shape (see ``ScopeSignature``).
     private var resolved: [ScopeSignature: ResolvedScopes] = [:]
 
@@ -61,14 +56,13 @@ public struct AnalysisEngine: Sendable {
         watermarkMicros.map { coarse.bucketStart($0 - configuration.horizonMicros) }
     }
 
-    /// Adds one record, evaluating first at every bucket boundary its timestamp passes.
+    /// Adds one record, evaluating first at every bucket boundary its timestamp passes. Records dated in the
+    /// future or beyond the lateness horizon are only counted; late ones are folded in and their windows
+    /// replayed (see ``admit(_:)``).
     public mutating func ingest(_ record: RequestRecord, rowID: Int64? = nil) {
         if let rowID { lastRowID = max(lastRowID, rowID) }
         let t = record.timestampMicros
-        if let start = horizonStartMicros, t < start {
-            lateRecords += 1
-            return
-        }
+        guard admit(t) else { return }
         advance(to: t)
         let observation = RecordObservation(record)
         let resolved = resolve(record)
@@ -126,11 +120,14 @@ public struct AnalysisEngine: Sendable {
             nextEvaluationMicros = fine.bucketStart(t) + configuration.bucketMicros
             return
         }
+        // Late records since the last evaluation are replayed before anything new is evaluated.
+        if t >= next { replayLateWindows() }
         if t - next > configuration.horizonMicros {
             // A long gap: skip straight to the boundary before `t`.
             next = fine.bucketStart(t)
         }
         while t >= next {
+            keepSnapshot(at: next)
             evaluate(at: next)
             next += configuration.bucketMicros
         }
@@ -161,16 +158,19 @@ public struct AnalysisEngine: Sendable {
         public var shapes: [(id: Int, task: String, predicates: [ScopeKey])] = []
         public var shapeBuckets: [ShapeTable.BucketRow] = []
         public var checkNames: [String] = []
+        public var recordCounts: RecordCounts
 
         public var isEmpty: Bool { rollups.isEmpty && timeline.isEmpty && incidents.isEmpty && events.isEmpty }
     }
 
     public mutating func takeChanges() -> Changes {
+        replayLateWindows()
+        let withdrawn = takeWithdrawn()
         var changes = Changes(
             rollups: exportRollups(), timeline: timeline.takeDirty(),
-            incidents: changedIncidents.sorted().compactMap { incidents[$0] }, events: events,
+            incidents: changedIncidents.sorted().compactMap { incidents[$0] ?? withdrawn[$0] }, events: events,
             lastRowID: lastRowID, watermarkMicros: watermarkMicros, nextEvaluationMicros: nextEvaluationMicros,
-            pending: pending)
+            pending: pending, recordCounts: lateness.counts)
         changes.recovering = recovering
         changes.shapes = shapes.takeNewShapes().map { id in
             let shape = shapes.shapes[id]
@@ -223,10 +223,13 @@ public struct AnalysisEngine: Sendable {
         /// in-memory horizon, they only rebuild the live cohorts' running sums).
         public var shapeBuckets: [ShapeTable.BucketRow] = []
         public var checkNames: [String] = []
+        public var recordCounts: RecordCounts
 
         public init(rollups: [RollupTable.Row], timeline: [VersionTimeline.Entry], incidents: [Incident], lastRowID: Int64,
-                    watermarkMicros: Int64?, nextEvaluationMicros: Int64?, pending: [String: Int] = [:]) {
+                    watermarkMicros: Int64?, nextEvaluationMicros: Int64?, pending: [String: Int] = [:],
+                    recordCounts: RecordCounts = RecordCounts()) {
             self.pending = pending
+            self.recordCounts = recordCounts
             self.rollups = rollups
             self.timeline = timeline
             self.incidents = incidents
@@ -249,7 +252,7 @@ public struct AnalysisEngine: Sendable {
         timeline = VersionTimeline()
         resolved.removeAll()
         for entry in state.timeline { timeline.restore(entry) }
-        incidents = Dictionary(state.incidents.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        incidents = Dictionary(state.incidents.filter { !Self.isWithdrawn($0) }.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         lastEventValue = incidents.mapValues { $0.latest?.value ?? $0.current.value }
         lastRowID = state.lastRowID
         watermarkMicros = state.watermarkMicros
@@ -262,6 +265,7 @@ public struct AnalysisEngine: Sendable {
         lastTouchedHour = .min
         events.removeAll()
         changedIncidents.removeAll()
+        restoreLateness(counts: state.recordCounts)
     }
 
     private mutating func prune() {

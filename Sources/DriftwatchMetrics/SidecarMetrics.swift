@@ -14,6 +14,11 @@ public struct SidecarMetrics: Sendable {
     public let ingestLagSeconds: MetricsGauge
 
     // Analysis, drift, alerts
+    /// Records the analyzer was given, by `outcome`: `analysed`, `beyond_lateness` (older than the watermark
+    /// minus the lateness horizon), `future` (dated beyond the clock-skew bound); only `analysed` ones are rolled up.
+    public let analysisRecords: MetricsCounter
+    /// Analysed records that arrived after their window was evaluated (folded in, windows re-evaluated).
+    public let analysisLateRecords: MetricsCounter
     /// Labels: `component` (`model`, `template`, `retrieval`, `tool`, ...).
     public let openIncidents: MetricsGauge
     /// Labels: `signal` (the drifting feature or metric).
@@ -40,6 +45,8 @@ public struct SidecarMetrics: Sendable {
         recordsRead = registry.counter("driftwatch_ingest_records_total", help: "Records committed to the store, by source.", labels: ["source"])
         deadLetters = registry.counter("driftwatch_ingest_dead_letters_total", help: "Lines that could not be stored as records, by code.", labels: ["code"])
         ingestLagSeconds = registry.gauge("driftwatch_ingest_lag_seconds", help: "Age of the newest stored record.")
+        analysisRecords = registry.counter("driftwatch_analysis_records_total", help: "Records the analyzer was given, by outcome (analysed, beyond_lateness, future).", labels: ["outcome"])
+        analysisLateRecords = registry.counter("driftwatch_analysis_late_records_total", help: "Analysed records that arrived after their window was evaluated; the affected windows were re-evaluated.")
         openIncidents = registry.gauge("driftwatch_open_incidents", help: "Open regression incidents, by component.", labels: ["component"])
         driftFlags = registry.gauge("driftwatch_drift_flags", help: "Drift detectors currently flagging (1) or not (0), by signal.", labels: ["signal"])
         alertOutboxDepth = registry.gauge("driftwatch_alert_outbox_depth", help: "Notifications waiting to be sent.")

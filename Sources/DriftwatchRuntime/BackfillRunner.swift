@@ -38,7 +38,7 @@ public enum BackfillRunner {
         var report = IngestReport(result)
         report.analysis = IngestReport.Analysis(
             streamedRows: summary.streamedRows, storeRows: summary.storeRows,
-            incidentsOpened: summary.progress.events[.opened] ?? 0)
+            incidentsOpened: summary.progress.events[.opened] ?? 0, records: summary.records)
         return report
     }
 

@@ -100,12 +100,17 @@ public struct AnalysisCheckpoint: Sendable, Equatable {
     public var pending: [String: Int]
     /// Consecutive evaluations per open incident that tested as recovered.
     public var recovering: [String: Int] = [:]
+    /// What the analyzer did with the records it read, by reason (`analysed`, `late`, `beyond_lateness`,
+    /// `future`): stored as `records:<reason>` rows beside the checkpoint, so they commit with it.
+    public var recordCounts: [String: Int64]
 
-    public init(lastRowID: Int64 = 0, watermarkMicros: Int64? = nil, nextEvaluationMicros: Int64? = nil, pending: [String: Int] = [:]) {
+    public init(lastRowID: Int64 = 0, watermarkMicros: Int64? = nil, nextEvaluationMicros: Int64? = nil, pending: [String: Int] = [:],
+                recordCounts: [String: Int64] = [:]) {
         self.lastRowID = lastRowID
         self.watermarkMicros = watermarkMicros
         self.nextEvaluationMicros = nextEvaluationMicros
         self.pending = pending
+        self.recordCounts = recordCounts
     }
 }
 

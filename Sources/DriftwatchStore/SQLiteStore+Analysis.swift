@@ -19,6 +19,7 @@ extension SQLiteStore {
             default:
                 if name.hasPrefix("pending:") { checkpoint.pending[String(name.dropFirst(8))] = Int(value) }
                 if name.hasPrefix("recovering:") { checkpoint.recovering[String(name.dropFirst(11))] = Int(value) }
+                if name.hasPrefix("records:") { checkpoint.recordCounts[String(name.dropFirst(8))] = value }
             }
         }
         return checkpoint
@@ -107,6 +108,7 @@ extension SQLiteStore {
                 for (task, count) in commit.checkpoint.pending.sorted(by: { $0.key < $1.key }) { values.append(("pending:" + task, Int64(count))) }
                 for (id, count) in commit.checkpoint.recovering.sorted(by: { $0.key < $1.key }) { values.append(("recovering:" + id, Int64(count))) }
                 try Self.writeShapes(commit, connection)
+                for (reason, count) in commit.checkpoint.recordCounts.sorted(by: { $0.key < $1.key }) { values.append(("records:" + reason, count)) }
                 for (name, value) in values {
                     state.bind(1, name)
                     state.bind(2, value)

@@ -17,6 +17,8 @@ import Testing
         m.alertOutboxDepth.set(4)
         m.alertSendFailures.increment(labels: ["webhook"])
         m.otlpRequests.increment(labels: ["200", "protobuf"])
+        m.analysisRecords.increment(by: 5, labels: ["future"])
+        m.analysisLateRecords.increment(by: 3)
         return m
     }
 
@@ -39,6 +41,8 @@ import Testing
         #expect(value("driftwatch_open_incidents", ["component": "tool \"refund\"\\path\nnext"]) == 2)
         #expect(value("driftwatch_alert_send_failures_total", ["channel": "webhook"]) == 1)
         #expect(value("driftwatch_otlp_pending_traces") == 0)
+        #expect(value("driftwatch_analysis_records_total", ["outcome": "future"]) == 5)
+        #expect(value("driftwatch_analysis_late_records_total") == 3)
         let counterTypes = samples.filter { ($0[0] as? String)?.hasSuffix("_total") == true }.compactMap { $0[3] as? String }
         #expect(!counterTypes.isEmpty && counterTypes.allSatisfy { $0 == "counter" })
     }

@@ -43,7 +43,7 @@ public struct AnalysisPersistence: Sendable {
         var state = AnalysisEngine.State(
             rollups: rows, timeline: timeline, incidents: incidents, lastRowID: checkpoint.lastRowID,
             watermarkMicros: checkpoint.watermarkMicros, nextEvaluationMicros: checkpoint.nextEvaluationMicros,
-            pending: checkpoint.pending)
+            pending: checkpoint.pending, recordCounts: RecordCounts(named: checkpoint.recordCounts))
         state.recovering = checkpoint.recovering
         if configuration.detectSlices {
             state.shapes = try store.analysisShapes().map { row in
@@ -90,6 +90,7 @@ public struct AnalysisPersistence: Sendable {
             let start = engine.lastRowID
             let rows = try store.records(afterID: start, limit: min(batchSize, maxRows - progress.rows))
             if rows.isEmpty { break }
+            engine.wallClockMicros = WallClock.nowMicros()
             for row in rows {
                 do {
                     engine.ingest(try decoder.decode(row.raw), rowID: row.id)
@@ -116,7 +117,8 @@ public struct AnalysisPersistence: Sendable {
         var commit = AnalysisCommit(
             expectedLastRowID: expectedLastRowID,
             checkpoint: AnalysisCheckpoint(lastRowID: changes.lastRowID, watermarkMicros: changes.watermarkMicros,
-                                           nextEvaluationMicros: changes.nextEvaluationMicros, pending: changes.pending),
+                                           nextEvaluationMicros: changes.nextEvaluationMicros, pending: changes.pending,
+                                           recordCounts: Dictionary(uniqueKeysWithValues: changes.recordCounts.named.map { ($0.name, $0.value) })),
             rollups: changes.rollups.map {
                 AnalysisRollupRow(bucketMicros: $0.bucketMicros, startMicros: $0.startMicros, task: $0.scope.task,
                                   dimension: $0.scope.dimension, value: $0.scope.value, requests: $0.counters.requests,

@@ -1,4 +1,4 @@
-import DriftwatchAnalysis
+public import DriftwatchAnalysis
 import Foundation
 public import DriftwatchStore
 public import Logging
@@ -57,7 +57,7 @@ public final class InlineAnalysis: Sendable {
         finished.wait()
         return try analyzer.withLock { a in
             try a.catchUp()
-            return Summary(streamedRows: a.streamedRows, storeRows: a.storeRows, progress: a.progress)
+            return Summary(streamedRows: a.streamedRows, storeRows: a.storeRows, progress: a.progress, records: a.engine.recordCounts)
         }
     }
 
@@ -66,6 +66,8 @@ public final class InlineAnalysis: Sendable {
         public var streamedRows: Int
         public var storeRows: Int
         public var progress: AnalysisPersistence.Progress
+        /// The engine's counts by reason (the store's totals).
+        public var records: RecordCounts
     }
 }
 

@@ -54,6 +54,7 @@ public struct StreamingAnalyzer: Sendable {
             return
         }
         var folded = 0
+        engine.wallClockMicros = WallClock.nowMicros()
         for i in first..<batch.records.count {
             let id = batch.rowIDs[i]
             guard id > 0 else { continue }

@@ -124,7 +124,7 @@ public struct ConfigurationLoader: Sendable {
                                             "baseline_window", "min_effect", "false_discovery_rate", "export_dir",
                                             "rollup_retention", "coarse_rollup_retention", "detect_checks", "detect_slices",
                                             "slice_alpha", "slice_min_trials", "cohort_horizon", "resolve_confirmations",
-                                            "recovery_window", "reopen_within", "onset_lookback"], path: "analysis")
+                                            "recovery_window", "reopen_within", "onset_lookback", "lateness", "max_clock_skew"], path: "analysis")
         if let n = fields["enabled"] { settings.enabled = !reader.isOff(n) }
         if let n = fields["interval"] { settings.intervalMillis = Int(try reader.duration(n, path: "analysis.interval") / 1000) }
         if let n = fields["batch_records"] { settings.batchRecords = try reader.int(n, path: "analysis.batch_records", minimum: 1) }
@@ -132,6 +132,8 @@ public struct ConfigurationLoader: Sendable {
         if let n = fields["coarse_bucket"] { settings.engine.coarseBucketMicros = try reader.duration(n, path: "analysis.coarse_bucket") }
         if let n = fields["current_window"] { settings.engine.currentWindowMicros = try reader.duration(n, path: "analysis.current_window") }
         if let n = fields["baseline_window"] { settings.engine.baselineWindowMicros = try reader.duration(n, path: "analysis.baseline_window") }
+        if let n = fields["lateness"] { settings.engine.latenessMicros = try reader.duration(n, path: "analysis.lateness") }
+        if let n = fields["max_clock_skew"] { settings.engine.maxClockSkewMicros = try reader.duration(n, path: "analysis.max_clock_skew") }
         if let n = fields["min_effect"] { settings.engine.minimumEffect = try reader.fraction(n, path: "analysis.min_effect") }
         if let n = fields["false_discovery_rate"] { settings.engine.falseDiscoveryRate = try reader.fraction(n, path: "analysis.false_discovery_rate") }
         if let n = fields["export_dir"] { settings.exportDirectory = reader.isOff(n) ? nil : try reader.string(n, path: "analysis.export_dir") }

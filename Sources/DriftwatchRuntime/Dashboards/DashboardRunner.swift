@@ -51,9 +51,10 @@ public struct DashboardRunner: Sendable {
             VersionTimeline.Entry(component: $0.component, version: $0.version, firstSeenMicros: $0.firstSeenMicros,
                                   lastSeenMicros: $0.lastSeenMicros, requests: $0.requests)
         }
+        // Withdrawn incidents (late records showed no regression) stay listed by `analyze`, not on dashboards.
         let incidents = try store.incidents(resolvedSince: from == .min ? nil : from, limit: 500).compactMap {
             try? AnalysisPersistence.decode($0.document)
-        }
+        }.filter { !AnalysisEngine.isWithdrawn($0) }
         var drift: DriftReport?
         if let stored = try store.loadDriftState(),
            let engine = try? DriftEngine(configuration: configuration.drift.detector, restoring: stored.state) {

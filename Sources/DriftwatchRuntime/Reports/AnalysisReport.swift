@@ -9,10 +9,12 @@ public struct AnalysisReport: Sendable, Encodable {
     public var generatedAt: String
     public var analyzedThrough: String?
     public var lastRowID: Int64
+    /// What the analyzer did with the records: analysed (late ones among them) and left out, by reason.
+    public var records: RecordCounts
     public var incidents: [Incident]
 
     enum CodingKeys: String, CodingKey {
-        case incidents
+        case incidents, records
         case generatedAt = "generated_at"
         case analyzedThrough = "analyzed_through"
         case lastRowID = "last_row_id"
@@ -25,7 +27,8 @@ public struct AnalysisReport: Sendable, Encodable {
             .sorted { ($0.status == .open ? 0 : 1, -$0.severity, $0.id) < ($1.status == .open ? 0 : 1, -$1.severity, $1.id) }
         return AnalysisReport(generatedAt: RFC3339.format(micros: nowMicros),
                               analyzedThrough: checkpoint.watermarkMicros.map(RFC3339.format(micros:)),
-                              lastRowID: checkpoint.lastRowID, incidents: incidents)
+                              lastRowID: checkpoint.lastRowID, records: RecordCounts(named: checkpoint.recordCounts),
+                              incidents: incidents)
     }
 
     public func render(_ format: OutputFormat) throws -> String {
@@ -35,13 +38,16 @@ public struct AnalysisReport: Sendable, Encodable {
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             return String(decoding: try encoder.encode(self), as: UTF8.self)
         }
-        var lines = ["analyzed through \(analyzedThrough ?? "nothing yet") (row \(lastRowID))"]
+        var lines = StatusReport.Analysis(analyzedThrough: analyzedThrough, lastRowID: lastRowID, records: records).lines
         let open = incidents.filter { $0.status == .open }.count
-        lines.append("incidents: \(open) open, \(incidents.count - open) resolved")
+        let withdrawn = incidents.filter(AnalysisEngine.isWithdrawn).count
+        lines.append("incidents: \(open) open, \(incidents.count - open - withdrawn) resolved"
+            + (withdrawn > 0 ? ", \(withdrawn) withdrawn (late records showed no regression)" : ""))
         for incident in incidents {
             let scope = incident.scope.sorted { $0.key < $1.key }.filter { $0.key != "task" }.map { "\($0.key)=\($0.value)" }
             lines.append("")
-            lines.append("\(incident.status == .open ? "OPEN" : "resolved") \(incident.id)  \(incident.task)\(scope.isEmpty ? "" : " [" + scope.joined(separator: ", ") + "]")")
+            let status = incident.status == .open ? "OPEN" : AnalysisEngine.isWithdrawn(incident) ? "withdrawn" : "resolved"
+            lines.append("\(status) \(incident.id)  \(incident.task)\(scope.isEmpty ? "" : " [" + scope.joined(separator: ", ") + "]")")
             lines.append("  \(incident.metric) \(pct(incident.baseline.value)) (n \(incident.baseline.n)) → \(pct(incident.current.value)) (n \(incident.current.n)), p \(String(format: "%.2g", incident.pValue))")
             lines.append("  started \(incident.startedAt), detected \(incident.detectedAt)\(incident.resolvedAt.map { ", resolved \($0)" } ?? "")")
             lines.append("  component \(incident.component) (confidence \(String(format: "%.2f", incident.confidence))) → \(incident.recommendation.action)")

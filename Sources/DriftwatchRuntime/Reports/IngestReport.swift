@@ -1,3 +1,4 @@
+public import DriftwatchAnalysis
 public import DriftwatchIngest
 import Foundation
 
@@ -23,8 +24,11 @@ public struct IngestReport: Sendable, Codable, Equatable {
         public var streamedRows: Int
         public var storeRows: Int
         public var incidentsOpened: Int
+        /// The analyzer's counts by reason after the run (the store's totals, not only this run's).
+        public var records = RecordCounts()
 
         enum CodingKeys: String, CodingKey {
+            case records
             case streamedRows = "streamed_rows"
             case storeRows = "store_rows"
             case incidentsOpened = "incidents_opened"
@@ -66,6 +70,10 @@ public struct IngestReport: Sendable, Codable, Equatable {
         ]
         if let analysis {
             lines.append("  analysed in-process: \(formatCount(Int64(analysis.streamedRows))) handed over, \(formatCount(Int64(analysis.storeRows))) read back from the store; \(analysis.incidentsOpened) incident(s) opened")
+            let r = analysis.records
+            if r.late > 0 || r.skipped > 0 {
+                lines.append("  records analysed \(formatCount(r.analysed)) (\(formatCount(r.late)) late, re-evaluated); not analysed: \(formatCount(r.beyondLateness)) beyond the lateness horizon, \(formatCount(r.future)) dated ahead of the clock")
+            }
         }
         for path in filesWithPartialLastLine {
             lines.append("  \(path): last line has no newline yet; it will be read once it is complete")

@@ -1,3 +1,4 @@
+public import DriftwatchAnalysis
 public import DriftwatchCore
 public import DriftwatchStore
 import Foundation
@@ -30,9 +31,49 @@ public struct StatusReport: Sendable, Codable, Equatable {
     /// Free pages inside the file, reused before it grows (retention frees them; the file does not shrink).
     public var databaseFreeBytes: Int64
     public var files: [File]
+    /// Where the analyzer stands and what it did with the records; nil before its first commit.
+    public var analysis: Analysis?
+
+    /// The analyzer's checkpoint as `status` shows it: the records it analysed and those it left out, by reason.
+    public struct Analysis: Sendable, Codable, Equatable {
+        /// The watermark: the newest record timestamp analysed.
+        public var analyzedThrough: String?
+        public var lastRowID: Int64
+        public var records: RecordCounts
+
+        enum CodingKeys: String, CodingKey {
+            case records
+            case analyzedThrough = "analyzed_through"
+            case lastRowID = "last_row_id"
+        }
+
+        public init(analyzedThrough: String?, lastRowID: Int64, records: RecordCounts) {
+            self.analyzedThrough = analyzedThrough
+            self.lastRowID = lastRowID
+            self.records = records
+        }
+
+        /// From the stored checkpoint; nil when the analyzer never committed.
+        public init?(_ checkpoint: AnalysisCheckpoint) {
+            guard checkpoint.lastRowID > 0 || checkpoint.watermarkMicros != nil else { return nil }
+            self.init(analyzedThrough: checkpoint.watermarkMicros.map(RFC3339.format(micros:)), lastRowID: checkpoint.lastRowID,
+                      records: RecordCounts(named: checkpoint.recordCounts))
+        }
+
+        /// The lines `status` and `analyze` print.
+        public var lines: [String] {
+            let r = records
+            return [
+                "analysed      \(formatCount(r.analysed)) records through \(analyzedThrough ?? "nothing yet") (row \(formatCount(lastRowID)))"
+                    + (r.late > 0 ? "; \(formatCount(r.late)) of them late, folded in and re-evaluated" : ""),
+                "not analysed  \(formatCount(r.skipped))"
+                    + (r.skipped > 0 ? " (\(formatCount(r.beyondLateness)) beyond the lateness horizon, \(formatCount(r.future)) dated ahead of the clock)" : ""),
+            ]
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case database, records, files
+        case database, records, files, analysis
         case schemaVersion = "schema_version"
         case deadLetters = "dead_letters"
         case duplicates
@@ -75,7 +116,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
             recordLagSeconds: summary.newestRecordMicros.map { Double(nowMicros - $0) / 1e6 },
             databaseBytes: summary.databaseBytes,
             databaseFreeBytes: summary.freeBytes,
-            files: files
+            files: files,
+            analysis: Analysis(try store.analysisCheckpoint())
         )
     }
 
@@ -89,6 +131,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
             "duplicates    \(formatCount(duplicates)) (already-stored request_ids skipped)",
         ]
         if let lastIngest { lines.append("last ingest   \(lastIngest)") }
+        if let analysis { lines += analysis.lines }
         lines.append("")
         if files.isEmpty {
             lines.append("no files read yet")

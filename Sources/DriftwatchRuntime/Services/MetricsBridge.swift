@@ -1,3 +1,4 @@
+import DriftwatchAnalysis
 import DriftwatchCore
 import DriftwatchIngest
 import DriftwatchMetrics
@@ -26,6 +27,26 @@ enum MetricsBridge {
             if let newest = try? store.newestRecordMicros() {
                 metrics.ingestLagSeconds.set(Double(WallClock.nowMicros() - newest) / 1e6)
             }
+        }
+        // The analyzer's counts are committed with its checkpoint (by `run`'s analyzer or any `ingest --analyze`
+        // or `analyze` on the same store): exported from there, so every writer's records are counted.
+        let analysed = Mutex(RecordCounts())
+        metrics.registry.addCollector {
+            guard let checkpoint = try? store.analysisCheckpoint() else { return }
+            let now = RecordCounts(named: checkpoint.recordCounts)
+            let previous = analysed.withLock { last in
+                let previous = last
+                last = now
+                return previous
+            }
+            for (outcome, n, before) in [("analysed", now.analysed, previous.analysed),
+                                         ("beyond_lateness", now.beyondLateness, previous.beyondLateness),
+                                         ("future", now.future, previous.future)] {
+                metrics.analysisRecords.touch(labels: [outcome])
+                if n > before { metrics.analysisRecords.increment(by: Double(n - before), labels: [outcome]) }
+            }
+            metrics.analysisLateRecords.touch(labels: [])
+            if now.late > previous.late { metrics.analysisLateRecords.increment(by: Double(now.late - previous.late)) }
         }
     }
 }
