@@ -27,7 +27,7 @@ extension ConfigurationLoader {
         var settings = AlertsConfiguration()
         let fields = try reader.mapping(node, path: "alerts")
         try reader.allowOnly(fields, keys: ["enabled", "rule_dirs", "interval", "dashboard_url", "route", "receivers", "retry"], path: "alerts")
-        if let n = fields["enabled"] { settings.enabled = !reader.isOff(n) }
+        if let n = fields["enabled"] { settings.enabled = try reader.bool(n, path: "alerts.enabled") }
         if let n = fields["rule_dirs"] { settings.ruleDirectories = try reader.sequence(n, path: "alerts.rule_dirs").map { try reader.string($0, path: "alerts.rule_dirs") } }
         if let n = fields["interval"] { settings.evaluationInterval = .microseconds(try reader.duration(n, path: "alerts.interval")) }
         if let n = fields["dashboard_url"] { settings.dashboardURL = try reader.string(n, path: "alerts.dashboard_url") }
@@ -68,7 +68,7 @@ extension ConfigurationLoader {
         if let n = fields["group_wait"] { route.groupWait = try alertDuration(n, path: path + ".group_wait", reader: reader) }
         if let n = fields["group_interval"] { route.groupInterval = try alertDuration(n, path: path + ".group_interval", reader: reader) }
         if let n = fields["repeat_interval"] { route.repeatInterval = try alertDuration(n, path: path + ".repeat_interval", reader: reader) }
-        if let n = fields["continue"] { route.continueMatching = !reader.isOff(n) }
+        if let n = fields["continue"] { route.continueMatching = try reader.bool(n, path: path + ".continue") }
         if let n = fields["routes"] {
             route.routes = try reader.sequence(n, path: path + ".routes").enumerated().map { index, item in
                 try readRoute(item, path: path + ".routes[\(index)]", reader: reader, root: false)
@@ -100,7 +100,7 @@ extension ConfigurationLoader {
         try reader.allowOnly(fields, keys: ["name", "webhook", "email", "send_resolved"], path: path)
         guard let nameNode = fields["name"] else { throw reader.error(node, path: path + ".name", "is required") }
         var receiver = ReceiverConfiguration(name: try reader.string(nameNode, path: path + ".name"))
-        if let n = fields["send_resolved"] { receiver.sendResolved = !reader.isOff(n) }
+        if let n = fields["send_resolved"] { receiver.sendResolved = try reader.bool(n, path: path + ".send_resolved") }
         guard (fields["webhook"] == nil) != (fields["email"] == nil) else {
             throw reader.error(node, path: path, "needs exactly one of webhook or email")
         }
@@ -153,7 +153,7 @@ extension ConfigurationLoader {
                 throw reader.error(n, path: path + ".email.security", "is none, but AUTH is only sent over TLS: use starttls or tls")
             }
             if let m = mail["ca_file"] { email.caFile = try reader.string(m, path: path + ".email.ca_file") }
-            if let m = mail["insecure_skip_verify"] { email.insecureSkipVerify = !reader.isOff(m) }
+            if let m = mail["insecure_skip_verify"] { email.insecureSkipVerify = try reader.bool(m, path: path + ".email.insecure_skip_verify") }
             if let m = mail["hello"] { email.helloName = try reader.string(m, path: path + ".email.hello") }
             if let m = mail["timeout"] { email.timeout = .microseconds(try reader.duration(m, path: path + ".email.timeout")) }
             receiver.email = email

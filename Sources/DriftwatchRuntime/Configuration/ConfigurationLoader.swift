@@ -103,7 +103,7 @@ public struct ConfigurationLoader: Sendable {
             if let n = fields["max_request_bytes"] { config.server.maxRequestBytes = Int(try reader.bytes(n, path: "server.max_request_bytes", minimum: 1024)) }
             if let n = fields["trace_wait"] { config.server.traceWaitMillis = Int(try reader.duration(n, path: "server.trace_wait") / 1000) }
             if let n = fields["trace_max_wait"] { config.server.traceMaxWaitMillis = Int(try reader.duration(n, path: "server.trace_max_wait") / 1000) }
-            if let n = fields["journal"] { config.server.journal = !reader.isOff(n) }
+            if let n = fields["journal"] { config.server.journal = try reader.bool(n, path: "server.journal") }
         }
         if let node = top["analysis"] { try loadAnalysis(node, reader: reader, into: &config.analysis) }
         if let node = top["drift"] { config.drift = try readDrift(node, reader: reader) }
@@ -125,7 +125,7 @@ public struct ConfigurationLoader: Sendable {
                                             "rollup_retention", "coarse_rollup_retention", "detect_checks", "detect_slices",
                                             "slice_alpha", "slice_min_trials", "cohort_horizon", "resolve_confirmations",
                                             "recovery_window", "reopen_within", "onset_lookback", "lateness", "max_clock_skew"], path: "analysis")
-        if let n = fields["enabled"] { settings.enabled = !reader.isOff(n) }
+        if let n = fields["enabled"] { settings.enabled = try reader.bool(n, path: "analysis.enabled") }
         if let n = fields["interval"] { settings.intervalMillis = Int(try reader.duration(n, path: "analysis.interval") / 1000) }
         if let n = fields["batch_records"] { settings.batchRecords = try reader.int(n, path: "analysis.batch_records", minimum: 1) }
         if let n = fields["bucket"] { settings.engine.bucketMicros = try reader.duration(n, path: "analysis.bucket") }
