@@ -400,7 +400,7 @@ public struct AnalysisEngine: Sendable {
         for cohort in cohorts where cohort.kind == .newVersion && scope[cohort.scope.dimension] == nil {
             scope[cohort.scope.dimension] = cohort.scope.value
         }
-        let onset = onset(primary: primary, cohorts: cohorts, mixDriver: attribution.mixDriver, windows: windows)
+        let onset = onset(primary: primary, cohorts: cohorts, mixDriver: attribution.mixDriver, component: attribution.component, windows: windows)
         let started = onset.estimate
         var incident = Incident(
             id: Self.incidentID(task: task, scope: primary.scope, metric: result.metric, detectedAt: t), status: .open,
@@ -520,7 +520,7 @@ public struct AnalysisEngine: Sendable {
     /// change point (``ChangePoint``: step or linear ramp, profile likelihood) of the scope's failures over the
     /// `onsetLookback` before the evaluation — for traffic, of the growing slice's share — snapped to a deploy
     /// marker (a version serving the task first seen inside the interval, widened by a bucket), the closest first.
-    func onset(primary: Finding, cohorts: [Finding], mixDriver: ScopeKey?, windows: WindowCounters) -> Onset {
+    func onset(primary: Finding, cohorts: [Finding], mixDriver: ScopeKey?, component: String, windows: WindowCounters) -> Onset {
         let t = windows.evaluationMicros
         let from = windows.currentRange.lowerBound - configuration.currentWindowMicros
         for cohort in cohorts where cohort.kind == .newVersion {
@@ -551,7 +551,8 @@ public struct AnalysisEngine: Sendable {
             return Onset(estimate: start, lower: start, upper: start, method: "start of the current window (too few buckets for a change point)")
         }
         let method = "change point (\(cp.shape.rawValue)), 95% interval \(RFC3339.format(micros: cp.lower)) – \(RFC3339.format(micros: cp.upper))"
-        if mixDriver == nil, let marker = deployMarker(task: task, in: (cp.lower - bucket)...(cp.upper + bucket), near: cp.estimate, windows: windows) {
+        if mixDriver == nil, let marker = deployMarker(task: task, component: component, in: (cp.lower - bucket)...(cp.upper + bucket),
+                                                       near: cp.estimate, windows: windows) {
             return Onset(estimate: marker.at, lower: cp.lower, upper: cp.upper, method: method + ", snapped to the first sighting of \(marker.name)")
         }
         return Onset(estimate: cp.estimate, lower: cp.lower, upper: cp.upper, method: method)
@@ -565,10 +566,13 @@ public struct AnalysisEngine: Sendable {
         var method: String
     }
 
-    /// The first sighting of a version serving `task` now that lies in `range`, closest to `t`.
-    private func deployMarker(task: String, in range: ClosedRange<Int64>, near t: Int64, windows: WindowCounters) -> (at: Int64, name: String)? {
+    /// The first sighting of a version of the blamed component serving `task` now that lies in `range`, closest to
+    /// `t` (an unrelated deploy inside the interval, e.g. a fallback model bump during a tool outage, is no onset).
+    private func deployMarker(task: String, component: String, in range: ClosedRange<Int64>, near t: Int64,
+                              windows: WindowCounters) -> (at: Int64, name: String)? {
         var best: (at: Int64, name: String)?
-        for scope in windows.current.keys.sorted() where scope.task == task && Dimension.versioned.contains(scope.dimension) {
+        for scope in windows.current.keys.sorted() where scope.task == task && Dimension.versioned.contains(scope.dimension)
+            && Dimension.component(of: scope.dimension) == component {
             let (component, version) = Self.timelineKey(dimension: scope.dimension, value: scope.value)
             guard let first = timeline.entry(component: component, version: version)?.firstSeenMicros, range.contains(first),
                   let earliest = timeline.earliestFirstSeen(component: component),

@@ -75,38 +75,60 @@ struct SliceSearch {
         let metrics: [DetectedMetric] = [.successRate] + shapes.checkNames.map { .check($0) }
         var out: [SliceFinding] = []
         do {
-            // Node counts: -1 is the cohort alone, otherwise the narrowing predicate's scope id.
-            func add(_ table: inout [Int: [Int64]], _ node: Int, _ sums: [Int64], _ shape: Int) {
-                guard sums.count > shape * stride else { return }
-                var row = table[node] ?? [Int64](repeating: 0, count: stride)
-                for k in 0..<stride { row[k] += sums[shape * stride + k] }
-                table[node] = row
-            }
-            var curAll: [Int: [Int64]] = [:], curClean: [Int: [Int64]] = [:]
-            for shape in taskShapes where shapes.shapes[shape].predicates.contains(cohort.scopeID) {
-                guard sums.cohortAll.count > shape * stride, sums.cohortAll[shape * stride] > 0 || hasChecks(sums.cohortAll, shape) else { continue }
-                let nodes = [-1] + shapes.shapes[shape].predicates.filter {
-                    $0 != cohort.scopeID && scopes.keys[$0].dimension != cohort.key.dimension
-                }
-                for node in nodes {
-                    add(&curAll, node, sums.cohortAll, shape)
-                    add(&curClean, node, sums.cohortClean, shape)
-                }
-            }
-            guard !curAll.isEmpty else { return [] }
-            var refConcurrent: [Int: [Int64]] = [:], refBefore: [Int: [Int64]] = [:]
-            for shape in taskShapes where !shapes.shapes[shape].predicates.contains(cohort.scopeID) {
-                for node in [-1] + shapes.shapes[shape].predicates where node == -1 || curAll[node] != nil {
-                    add(&refConcurrent, node, sums.concurrent, shape)
-                    add(&refBefore, node, sums.before, shape)
+            // Node counts: -1 is the cohort alone, otherwise the narrowing predicate's scope id. Summed into flat
+            // rows (one per node, `stride` counts each) and turned into dictionaries once: the sums run over every
+            // shape of the task each evaluation.
+            var rowOf: [Int: Int] = [-1: 0]
+            var nodeList = [-1]
+            var cohortShapes: [Int] = [], otherShapes: [Int] = []
+            for shape in taskShapes {
+                let predicates = shapes.shapes[shape].predicates
+                if predicates.contains(cohort.scopeID) {
+                    guard sums.cohortAll.count > shape * stride, sums.cohortAll[shape * stride] > 0 || hasChecks(sums.cohortAll, shape) else { continue }
+                    cohortShapes.append(shape)
+                    for p in predicates where p != cohort.scopeID && rowOf[p] == nil && scopes.keys[p].dimension != cohort.key.dimension {
+                        rowOf[p] = nodeList.count
+                        nodeList.append(p)
+                    }
+                } else {
+                    otherShapes.append(shape)
                 }
             }
-            var refPooled = refBefore
-            for (node, row) in refConcurrent {
-                var sum = refPooled[node] ?? [Int64](repeating: 0, count: stride)
-                for k in 0..<stride { sum[k] += row[k] }
-                refPooled[node] = sum
+            guard !cohortShapes.isEmpty else { return [] }
+            let width = nodeList.count * stride
+            var flatAll = [Int64](repeating: 0, count: width), flatClean = flatAll, flatConcurrent = flatAll, flatBefore = flatAll
+            func add(_ flat: inout [Int64], _ row: Int, _ source: [Int64], _ shape: Int) {
+                guard source.count > shape * stride else { return }
+                let from = shape * stride, to = row * stride
+                for k in 0..<stride { flat[to + k] += source[from + k] }
             }
+            for shape in cohortShapes {
+                add(&flatAll, 0, sums.cohortAll, shape)
+                add(&flatClean, 0, sums.cohortClean, shape)
+                for p in shapes.shapes[shape].predicates {
+                    guard let row = rowOf[p], row > 0 else { continue }
+                    add(&flatAll, row, sums.cohortAll, shape)
+                    add(&flatClean, row, sums.cohortClean, shape)
+                }
+            }
+            for shape in otherShapes {
+                add(&flatConcurrent, 0, sums.concurrent, shape)
+                add(&flatBefore, 0, sums.before, shape)
+                for p in shapes.shapes[shape].predicates {
+                    guard let row = rowOf[p], row > 0 else { continue }
+                    add(&flatConcurrent, row, sums.concurrent, shape)
+                    add(&flatBefore, row, sums.before, shape)
+                }
+            }
+            func table(_ flat: [Int64]) -> [Int: [Int64]] {
+                var out: [Int: [Int64]] = [:]
+                for (row, node) in nodeList.enumerated() { out[node] = Array(flat[(row * stride)..<((row + 1) * stride)]) }
+                return out
+            }
+            let curAll = table(flatAll), curClean = table(flatClean), refConcurrent = table(flatConcurrent), refBefore = table(flatBefore)
+            var flatPooled = flatBefore
+            for k in 0..<width { flatPooled[k] += flatConcurrent[k] }
+            let refPooled = table(flatPooled)
             let hypotheses = curAll.count * metrics.count
             let threshold = log(Double(hypotheses) / configuration.sliceAlpha)
             let zero = [Int64](repeating: 0, count: stride)
