@@ -220,17 +220,17 @@ extension AnalysisEngine {
     /// task does not keep an earlier one open), over the shortest window from ``AnalysisConfiguration/recoveryWindowMicros``,
     /// doubling up to 12 h, whose standard error lets a recovered scope pass the recovery test.
     func recentRate(_ incident: Incident, metric: DetectedMetric, at t: Int64) -> PassRate {
-        recentRate(incident, at: t, subtractingOthers: true) { metric.rate($0) }
+        recentRate(incident, at: t, subtractingOthers: true, baselineFailureRate: 1 - incident.baseline.value) { metric.rate($0) }
     }
 
     /// ``recentRate(_:metric:at:)`` of any pass rate read from the counters, with or without the other incidents'
     /// cohorts (a stage's own signal needs no subtraction).
-    func recentRate(_ incident: Incident, at t: Int64, subtractingOthers: Bool, rate passRate: (MetricCounters) -> PassRate) -> PassRate {
+    func recentRate(_ incident: Incident, at t: Int64, subtractingOthers: Bool, baselineFailureRate p0: Double,
+                    rate passRate: (MetricCounters) -> PassRate) -> PassRate {
         guard let id = scopes.existingID(incident.primaryScope) else { return PassRate(passes: 0, trials: 0) }
         let others = subtractingOthers && incident.primaryScope.isTask ? incidents.values.filter {
             $0.id != incident.id && $0.status == .open && $0.task == incident.task && !$0.primaryScope.isTask
         }.compactMap { scopes.existingID($0.primaryScope) } : []
-        let p0 = 1 - incident.baseline.value
         var rate = PassRate(passes: 0, trials: 0)
         var start = t - configuration.bucketMicros
         let earliest = max(t - 12 * 3_600_000_000, incident.startedAtMicros)

@@ -4,8 +4,10 @@
 /// For every candidate bucket boundary τ two models of the per-bucket rate are fitted by weighted least squares
 /// (weights = trials, the binomial variance at the pooled rate): a **step** (`a` before τ, `a + b` after) and a
 /// **hinge** (`a` before τ, `a + s·(t − τ)` after: a linear ramp starting at τ). Both have two parameters, so their
-/// Gaussian log-likelihoods compare directly; the better model and τ give the estimate, and the interval is every
-/// τ of that model whose log-likelihood is within 1.92 (χ²₁ at 95%, half) of the best. CUSUM's change point (the
+/// Gaussian log-likelihoods compare directly. The ramp is taken unless the step fits better by more than 1.92 (a
+/// step fitted to a ramp lands half-way up it; a ramp fitted to a step starts at the step); its best τ is the
+/// estimate, and the interval is every τ of that model whose log-likelihood is within 1.92 (χ²₁ at 95%, half) of
+/// its best. CUSUM's change point (the
 /// previous method) dates a ramp late: its cumulative excess only turns once the ramp is well under way.
 struct ChangePoint: Sendable, Equatable {
     enum Shape: String, Sendable { case step, ramp }
@@ -52,7 +54,15 @@ struct ChangePoint: Sendable, Equatable {
                 fits.append((shape, k, -max(sse, 0) / (2 * variance)))
             }
         }
-        guard let best = fits.max(by: { ($0.logLik, $0.shape == .step ? 1 : 0) < ($1.logLik, $1.shape == .step ? 1 : 0) }) else { return nil }
+        guard let bestStep = fits.filter({ $0.shape == .step }).max(by: { $0.logLik < $1.logLik }),
+              let bestRamp = fits.filter({ $0.shape == .ramp }).max(by: { $0.logLik < $1.logLik }) else {
+            guard let only = fits.max(by: { $0.logLik < $1.logLik }) else { return nil }
+            let inside = fits.filter { $0.logLik >= only.logLik - 1.92 }.map { points[$0.k].start }
+            return ChangePoint(estimate: points[only.k].start, lower: inside.min()!, upper: inside.max()!, shape: only.shape)
+        }
+        // A ramp the data do not reject against the step (within 1.92) is preferred: a step fitted to a ramp lands
+        // half-way up it, while a ramp fitted to a step starts at the step.
+        let best = bestRamp.logLik >= bestStep.logLik - 1.92 ? bestRamp : bestStep
         let inside = fits.filter { $0.shape == best.shape && $0.logLik >= best.logLik - 1.92 }.map { points[$0.k].start }
         return ChangePoint(estimate: points[best.k].start, lower: inside.min() ?? points[best.k].start,
                            upper: inside.max() ?? points[best.k].start, shape: best.shape)

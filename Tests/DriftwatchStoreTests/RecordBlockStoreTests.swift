@@ -146,7 +146,7 @@ struct RecordBlockStoreTests {
             try insert.run()
         }
         let store = try SQLiteStore(path: path)
-        #expect(try store.schemaVersion() == 6)
+        #expect(try store.schemaVersion() == StoreMigration.all.count)
         #expect(try store.records(afterID: 0, limit: 10).map(\.id) == [5, 6, 9])
         #expect(try store.requestIDs() == ["old5", "old6", "old9"])
         #expect(try store.rawRecords().map { try RecordDecoder().decode($0).requestID } == ["old6", "old9", "old5"])

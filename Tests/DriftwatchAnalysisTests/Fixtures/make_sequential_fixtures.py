@@ -11,8 +11,9 @@ sequential_reference.json, which the Swift tests read; they never need Python.
 - wilson_upper: the upper end of the one-sided 97.5% Wilson interval of a failure rate
   (statsmodels proportion_confint(method="wilson", alpha=0.05), upper end).
 - change_points: the profile-likelihood change point of a failure series for a step and a linear ramp, fitted by
-  weighted least squares with numpy.linalg.lstsq (weights = trials); the best model and τ, and the 95% interval
-  (every τ of that model within 1.92 of the best Gaussian log-likelihood at the pooled variance).
+  weighted least squares with numpy.linalg.lstsq (weights = trials); the ramp unless the step fits better by more
+  than 1.92, its best τ, and the 95% interval (every τ of that model within 1.92 of its best Gaussian
+  log-likelihood at the pooled variance).
 """
 import json
 import math
@@ -61,7 +62,10 @@ def change_point(points, bucket):
                 continue
             sse = float(np.sum(ns * (y - design @ coef) ** 2))
             fits.append((shape, k, -sse / (2 * var)))
-    best = max(fits, key=lambda f: (f[2], 1 if f[0] == "step" else 0))
+    best_step = max((f for f in fits if f[0] == "step"), key=lambda f: f[2])
+    best_ramp = max((f for f in fits if f[0] == "ramp"), key=lambda f: f[2])
+    # The ramp unless the step fits better by more than 1.92 (the analyzer's rule).
+    best = best_ramp if best_ramp[2] >= best_step[2] - 1.92 else best_step
     inside = [starts[f[1]] for f in fits if f[0] == best[0] and f[2] >= best[2] - 1.92]
     return {"shape": best[0], "estimate": starts[best[1]], "lower": min(inside), "upper": max(inside)}
 

@@ -1,0 +1,138 @@
+import DriftwatchCore
+
+/// Opening, re-measuring and resolving the window detector's incidents.
+extension AnalysisEngine {
+    mutating func open(task: String, result: RegressionDetector.TaskResult, windows: WindowCounters, at t: Int64) {
+        let findings = result.findings
+        let primary = localize(result)
+
+        let cohorts = findings.filter { $0.kind == .newVersion || ($0.kind == .segment && $0.scope != primary.scope && $0.share <= 0.8) }
+            .sorted { $0.excess > $1.excess }
+        let mix = findings.filter { $0.kind == .mix }.max { $0.effect < $1.effect }
+        let attribution = Attributor(configuration: configuration).attribute(primary: primary, cohorts: cohorts, mix: mix, windows: windows)
+        // The same cause on the same scope again: the incident it resolved comes back rather than a new one.
+        if let id = recentlyResolved(task: task, metric: result.metric.name, at: t, matching: {
+            $0.conjunction == nil && $0.primaryScope == primary.scope && $0.component == attribution.component
+                && $0.recommendation.action == attribution.recommendation.action
+        }) {
+            reopen(id, at: t)
+            return
+        }
+        var scope = ["task": task]
+        if !primary.scope.isTask { scope[primary.scope.dimension] = primary.scope.value }
+        for cohort in cohorts where cohort.kind == .newVersion && scope[cohort.scope.dimension] == nil {
+            scope[cohort.scope.dimension] = cohort.scope.value
+        }
+        let onset = onset(primary: primary, cohorts: cohorts, mixDriver: attribution.mixDriver, component: attribution.component, windows: windows)
+        let started = onset.estimate
+        var incident = Incident(
+            id: Self.incidentID(task: task, scope: primary.scope, metric: result.metric, detectedAt: t), status: .open,
+            startedAt: RFC3339.format(micros: started), detectedAt: RFC3339.format(micros: t),
+            updatedAt: RFC3339.format(micros: t), resolvedAt: nil, metric: result.metric.name, scope: scope,
+            baseline: Self.measurement(primary.referenceRate), current: Self.measurement(primary.currentRate),
+            pValue: primary.pValue, adjustedPValue: primary.adjustedPValue, component: attribution.component,
+            confidence: attribution.confidence, evidence: attribution.evidence, recommendation: attribution.recommendation,
+            severity: Self.severity(primary, windowMicros: configuration.currentWindowMicros),
+            startedAtMicros: started, detectedAtMicros: t, updatedAtMicros: t, resolvedAtMicros: nil)
+        incident.primaryScope = primary.scope
+        let stage = StageSignals.stageFailures(attribution.component, in: primary.reference)
+        if stage.trials > 0 { incident.stageBaseline = Self.measurement(stage) }
+        incident.onsetLowerMicros = onset.lower
+        incident.onsetUpperMicros = onset.upper
+        incident.evidence.append(Incident.Evidence(signal: "onset", baseline: nil, current: nil, note: onset.method))
+        incidents[incident.id] = incident
+        changedIncidents.insert(incident.id)
+        lastEventValue[incident.id] = incident.latest?.value ?? incident.current.value
+        events.append(IncidentEvent(kind: .opened, atMicros: t, incident: incident))
+    }
+
+    mutating func update(_ id: String, windows: WindowCounters, at t: Int64) {
+        guard var incident = incidents[id] else { return }
+        let scope = incident.primaryScope
+        let metric = DetectedMetric(name: incident.metric)
+        guard let counters = windows.current[scope], metric.rate(counters).trials >= configuration.minimumCurrent / 2 else {
+            // A version that stopped serving (rolled back or replaced) ends its incident; a quiet scope does not.
+            if Dimension.versioned.contains(scope.dimension), let last = lastSeen(scope), last < t - 2 * configuration.bucketMicros {
+                resolve(&incident, at: t)
+                incidents[id] = incident
+                changedIncidents.insert(id)
+            }
+            return
+        }
+        var cur = metric.rate(counters)
+        if scope.isTask {
+            // Leave out the cohorts other open incidents of the task are measured on (e.g. a canary during an outage).
+            for other in incidents.values where other.id != id && other.status == .open && other.task == incident.task
+                && !other.primaryScope.isTask {
+                if let c = windows.current[other.primaryScope] {
+                    let r = metric.rate(c)
+                    cur.trials = max(0, cur.trials - r.trials)
+                    cur.passes = min(cur.trials, max(0, cur.passes - r.passes))
+                }
+            }
+            guard cur.trials >= configuration.minimumCurrent / 2 else { return }
+        }
+        let baselineRate = incident.baseline.value
+        let rate = cur.value ?? baselineRate
+        let reference = PassRate(passes: Int64((baselineRate * Double(incident.baseline.n)).rounded()), trials: incident.baseline.n)
+        // The opening test's numbers stay as they were; the re-measurement is reported beside them.
+        incident.latest = Self.measurement(cur)
+        incident.latestPValue = RegressionDetector.pWorse(current: cur, reference: reference, fisherBelow: configuration.fisherBelowExpected)
+        var effect = baselineRate - rate
+        if incident.component == "traffic", let key = incident.recommendation.details["slice_key"],
+           let base = windows.baseline[ScopeKey(task: incident.task)] {
+            // A traffic incident lasts as long as the mix keeps predicting a drop, whatever the noise in the rate.
+            let mix = RegressionDetector(configuration: configuration).mixFinding(
+                task: incident.task, key: key, windows: windows, base: base, cur: counters)
+            effect = max(0, mix?.effect ?? 0)
+        }
+        incident.severity = max(0, effect) * Double(cur.trials) * 3_600_000_000 / Double(configuration.currentWindowMicros)
+        incident.updatedAt = RFC3339.format(micros: t)
+        incident.updatedAtMicros = t
+        let isRecovered: Bool
+        if incident.component == "traffic" {
+            // The mix keeps predicting a drop, or it does not: no sampling test on the rates.
+            if effect < configuration.minimumEffect / 2 {
+                isRecovered = streak(id)
+            } else {
+                recovering[id] = nil
+                isRecovered = false
+            }
+        } else {
+            let recent = recentRate(incident, metric: metric, at: t)
+            var back = passesRecovery(current: recent, baselineFailureRate: 1 - baselineRate, baselineTrials: incident.baseline.n)
+            if !back, let stageBaseline = incident.stageBaseline {
+                // The blamed stage is healthy again: what is left on the task is another cause's, to be found anew.
+                let component = incident.component
+                let stage = recentRate(incident, at: t, subtractingOthers: false, baselineFailureRate: 1 - stageBaseline.value) {
+                    StageSignals.stageFailures(component, in: $0)
+                }
+                back = passesRecovery(current: stage, baselineFailureRate: 1 - stageBaseline.value, baselineTrials: stageBaseline.n)
+            }
+            isRecovered = back ? streak(id) : resetStreak(id)
+        }
+        if isRecovered {
+            resolve(&incident, at: t)
+        } else if abs(rate - (lastEventValue[id] ?? rate)) >= 0.01 {
+            events.append(IncidentEvent(kind: .updated, atMicros: t, incident: incident))
+            lastEventValue[id] = rate
+        }
+        incidents[id] = incident
+        changedIncidents.insert(id)
+    }
+
+    mutating func resolve(_ incident: inout Incident, at t: Int64) {
+        recovering[incident.id] = nil
+        if incident.conjunction != nil, let cohort = scopes.existingID(incident.primaryScope) {
+            cohortRestarts[cohort] = t
+            cohortSums[cohort] = nil
+        }
+        incident.status = .resolved
+        incident.resolvedAt = RFC3339.format(micros: t)
+        incident.resolvedAtMicros = t
+        incident.updatedAt = RFC3339.format(micros: t)
+        incident.updatedAtMicros = t
+        events.append(IncidentEvent(kind: .resolved, atMicros: t, incident: incident))
+        lastEventValue[incident.id] = incident.latest?.value ?? incident.current.value
+    }
+}
