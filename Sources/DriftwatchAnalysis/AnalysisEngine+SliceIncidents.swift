@@ -54,8 +54,13 @@ extension AnalysisEngine {
         let target = slice.map { "\($0) requests of \(task)" } ?? task
         let rate = "\(percent(1 - (f.reference.value ?? 1))) → \(percent(1 - (f.current.value ?? 1))) \(f.metric == .successRate ? "failures" : f.metric.name + " failures")"
         let (componentKey, version) = Self.timelineKey(dimension: f.cohort.dimension, value: f.cohort.value)
-        let previous = timeline.all.filter { $0.component == componentKey && $0.version != version && $0.firstSeenMicros < f.cohortFirstSeen }
-            .max { $0.lastSeenMicros < $1.lastSeenMicros }?.version
+        // The version it replaced on this task: indexes of every pool share one timeline component, so only versions
+        // that served this task count.
+        let previous = timeline.all.filter { entry in
+            guard entry.component == componentKey, entry.version != version, entry.firstSeenMicros < f.cohortFirstSeen else { return false }
+            let value = componentKey.contains(":") ? componentKey.split(separator: ":", maxSplits: 1)[1] + "@" + entry.version : entry.version
+            return scopes.existingID(ScopeKey(task: task, dimension: f.cohort.dimension, value: value)) != nil
+        }.max { $0.lastSeenMicros < $1.lastSeenMicros }?.version
         var details = ["task": task, "version": f.cohort.value]
         if let slice { details["slice"] = slice }
         if let previous { details["previous_version"] = previous }
