@@ -85,12 +85,12 @@ extension AnalysisEngine {
             let parts = f.cohort.value.split(separator: "@", maxSplits: 1).map(String.init)
             details["model"] = parts.first ?? f.cohort.value
             details["model_version"] = parts.count > 1 ? parts[1] : ""
-            let tuned = scopes.existingID(ScopeKey(task: task, dimension: Dimension.tuned, value: "true")).map { _ in
-                shapes.shapes.contains { shape in
-                    shape.predicates.contains(scopes.existingID(f.cohort) ?? -1)
-                        && shape.predicates.contains(scopes.existingID(ScopeKey(task: task, dimension: Dimension.tuned, value: "true")) ?? -1)
-                }
-            } ?? false
+            // Tuned when the version's requests carry `tuned=true`.
+            var tuned = false
+            if let tunedID = scopes.existingID(ScopeKey(task: task, dimension: Dimension.tuned, value: "true")),
+               let cohortID = scopes.existingID(f.cohort) {
+                tuned = shapes.shapes.contains { $0.predicates.contains(cohortID) && $0.predicates.contains(tunedID) }
+            }
             if tuned, let slice, f.confounded.isEmpty {
                 details["export"] = "request_ids"
                 return .init(action: "targeted_retraining", summary: "Tuned checkpoint \(f.cohort.value) fails on \(target) (\(rate)) while the previous checkpoint handles that slice; a new failure slice: curate the exported \(slice) requests for targeted retraining, and route that slice to \(previous ?? "the previous checkpoint") meanwhile.", details: details)

@@ -96,43 +96,7 @@ extension AnalysisEngine {
         }
         return surprising.max { $0.effect < $1.effect } ?? whole
     }
-
-    /// Adds a record that landed in a bucket already read into the cohorts' running sums.
-    mutating func addLate(_ o: RecordObservation, shape: Int32) {
-        guard shape >= 0 else { return }
-        let s = Int(shape)
-        let start = RollupTable.floor(o.timestampMicros, configuration.bucketMicros)
-        for (scope, var sums) in cohortSums where shapes.shapes[s].task == scopes.existingID(scopes.keys[scope].taskScope) {
-            sums.addLate(o, shape: s, start: start, isCohort: shapes.shapes[s].predicates.contains(scope),
-                         bucketMicros: configuration.bucketMicros, baselineMicros: configuration.baselineWindowMicros, shapes: shapes)
-            cohortSums[scope] = sums
-        }
-    }
 }
-
-extension [Int64] {
-    /// Adds one record's outcome and checks to shape `shape`'s counts (the ``ShapeTable`` layout).
-    mutating func addObservation(_ o: RecordObservation, shape: Int, checks table: ShapeTable) {
-        let stride = ShapeTable.stride
-        if count < (shape + 1) * stride { append(contentsOf: repeatElement(0, count: (shape + 1) * stride - count)) }
-        let base = shape * stride
-        if let success = o.success {
-            self[base] += 1
-            if !success { self[base + 1] += 1 }
-        }
-        for check in o.checks {
-            guard let i = table.checkIndex(check.check) else { continue }
-            self[base + 2 + 2 * i] += 1
-            if !check.passed { self[base + 3 + 2 * i] += 1 }
-        }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension AnalysisEngine {
     /// Restores the shape table and rebuilds the live cohorts' running sums up to the last evaluation, then drops
@@ -173,3 +137,9 @@ extension AnalysisEngine {
         _ = shapes.takeNewShapes()
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -69,7 +69,9 @@ public struct AnalysisEngine: Sendable {
         fine.add(observation, scopeIDs: resolved.scopeIDs)
         if configuration.detectSlices {
             shapes.add(observation, shape: resolved.shape)
-            if t < shapes.sealedBefore { addLate(observation, shape: resolved.shape) }
+            // A bucket already read into the lattice's running sums changed: they are rebuilt from the buckets at
+            // the next evaluation (a replay after late records rebuilds them the same way).
+            if t < shapes.sealedBefore { cohortSums.removeAll() }
         }
         let hour = coarse.bucketStart(t)
         if hour != lastTouchedHour {

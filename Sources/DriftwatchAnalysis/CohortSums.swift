@@ -2,7 +2,7 @@ import DriftwatchCore
 
 /// Running per-shape sums of one live cohort, kept up to date by adding only the buckets closed since the last
 /// evaluation (the evidence window outlives the in-memory buckets); a record arriving late in a bucket already
-/// summed is added directly (``AnalysisEngine/addLate(_:shape:)``).
+/// summed drops them, to be rebuilt from the buckets.
 ///
 /// Two comparisons are kept, and each lattice node uses the better one it has data for:
 /// - **concurrent**: the cohort against the task's other versions over the same time since the cohort's start
@@ -46,21 +46,5 @@ struct CohortSums: Sendable {
         shapes.accumulate(into: &cohortClean, range: through..<t, skip: skip, only: inCohort)
         shapes.accumulate(into: &concurrent, range: through..<t, only: others)
         through = t
-    }
-
-    /// Adds a late record of shape `shape` (bucket `start`) to the sums that cover it.
-    mutating func addLate(_ o: RecordObservation, shape: Int, start: Int64, isCohort: Bool, bucketMicros: Int64,
-                          baselineMicros: Int64, shapes: ShapeTable) {
-        guard start < through else { return }
-        let excluded = exclusions.contains { $0.overlaps(start..<(start + bucketMicros)) }
-        if isCohort {
-            guard start >= from else { return }
-            cohortAll.addObservation(o, shape: shape, checks: shapes)
-            if !excluded { cohortClean.addObservation(o, shape: shape, checks: shapes) }
-        } else if start >= from {
-            concurrent.addObservation(o, shape: shape, checks: shapes)
-        } else if start >= from - baselineMicros, !excluded {
-            before.addObservation(o, shape: shape, checks: shapes)
-        }
     }
 }

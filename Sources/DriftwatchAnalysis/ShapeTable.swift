@@ -29,8 +29,6 @@ public struct ShapeTable: Sendable {
     public private(set) var checkNames: [String] = []
     /// Records whose shape could not be interned (over ``maxShapes``).
     public private(set) var uncounted: Int64 = 0
-    /// Bumped when a record lands in a bucket before ``sealedBefore``: running sums over such buckets are stale.
-    public private(set) var revision = 0
     /// Buckets before this have been read into running sums (the last evaluation time).
     var sealedBefore: Int64 = .min
     /// Shapes created since the last ``takeNewShapes()``.
@@ -109,7 +107,6 @@ public struct ShapeTable: Sendable {
             openBucket = buckets.removeValue(forKey: start) ?? Bucket()
             openStart = start
             dirtyBuckets.insert(start)
-            if start < sealedBefore { revision &+= 1 }
         }
         let base = openBucket.entry(shape) * Self.stride
         if let success = o.success {
@@ -193,7 +190,6 @@ public struct ShapeTable: Sendable {
 
     mutating func restore(_ row: BucketRow) throws(AnalysisError) {
         closeOpen()
-        revision &+= 1
         var bucket = Bucket()
         var offset = 4
         let entry = (Self.stride + 1) * 4

@@ -148,7 +148,7 @@ struct SliceSearch {
                     let (rt, rf) = (ref[trialsAt], ref[trialsAt + 1])
                     guard ct >= configuration.sliceMinimumTrials, rt >= configuration.sliceMinimumTrials else { continue }
                     var pRef = Double(rf) / Double(rt)
-                    var upper = Self.wilsonUpper(failures: rf, trials: rt, z: 1.96)
+                    var upper = Self.wilsonUpper(failures: rf, trials: rt)
                     if node < 0, let standardized = standardizedReference(metric: m, nodeCur: nodeCur, nodeRef: nodeRef, scopes: scopes),
                        standardized > pRef {
                         // The cohort's traffic mix differs from the reference's: compare with the reference's
@@ -231,13 +231,10 @@ struct SliceSearch {
         return out
     }
 
-    /// The upper end of the Wilson score interval of a failure rate.
-    static func wilsonUpper(failures: Int64, trials: Int64, z: Double) -> Double {
+    /// The upper end of the one-sided 97.5% Wilson bound of a failure rate (the two-sided 95% interval's).
+    static func wilsonUpper(failures: Int64, trials: Int64) -> Double {
         guard trials > 0 else { return 1 }
-        let n = Double(trials), p = Double(failures) / n, z2 = z * z
-        let centre = p + z2 / (2 * n)
-        let half = z * ((p * (1 - p) + z2 / (4 * n)) / n).squareRoot()
-        return min(1, (centre + half) / (1 + z2 / n))
+        return min(1, Proportions.wilsonInterval(successes: Int(failures), trials: Int(trials), alpha: 0.05).upper)
     }
 }
 
