@@ -34,6 +34,11 @@ struct CaseResult: Sendable, Codable {
     var scopeNamed: Bool?
     var scopeMissing: [String]?
     var confidence: Double?
+    /// Whether the incident names the version that changed (scope or recommendation), where the cause has one.
+    var versionNamed: Bool?
+    /// Whether the incident said it cannot tell the cause from a co-deployed change, and whether it should have.
+    var ambiguous: Bool?
+    var ambiguityExpected: Bool?
     /// For a ramp: detected by the ramp's half-way point.
     var detectedByHalfRamp: Bool?
 

@@ -50,6 +50,7 @@ enum CaseRunner {
             group: suiteCase.group, name: suiteCase.name, cause: suiteCase.cause, benign: suiteCase.benign,
             requestsPerMinute: suiteCase.requestsPerMinute, hours: suiteCase.hours, seed: seed, records: n,
             seconds: seconds, cpuSeconds: cpuSeconds, falseAlarms: 0, falseAlarmsPer30Days: 0, falseAlarmLines: [], confidences: [])
+        result.ambiguityExpected = suiteCase.unidentifiable
         score(&result, events: events, label: label, ramp: injected?.rampMicros ?? 0,
               runEnd: workload.startMicros + Int64(suiteCase.hours * 3_600_000_000), start: workload.startMicros)
         return result
@@ -69,7 +70,14 @@ enum CaseRunner {
             return incident.detectedAtMicros >= label.startMicros && incident.detectedAtMicros <= latest
                 && label.affectedTasks.contains(incident.task)
         }
-        func matches(_ incident: Incident) -> Bool { related(incident) && incident.component == label?.component }
+        // An incident that says it cannot tell two co-deployed changes apart matches when the truth is among its
+        // candidates (its component is then a coin flip, and its confidence says so).
+        func matches(_ incident: Incident) -> Bool {
+            guard related(incident), let truth = label?.component else { return false }
+            if incident.component == truth { return true }
+            return incident.recommendation.details["ambiguous"] == "true"
+                && (incident.recommendation.details["candidates"] ?? "").split(separator: ",").contains { $0.hasPrefix(truth + ":") }
+        }
 
         let falseAlarms = opened.filter { !matches($0) }
         result.falseAlarms = falseAlarms.count
@@ -95,6 +103,12 @@ enum CaseRunner {
         result.onsetErrorMinutes = Double(first.startedAtMicros - label.startMicros) / minute
         result.delayMinutes = Double(first.detectedAtMicros - label.startMicros) / minute
         result.confidence = first.confidence
+        result.ambiguous = first.recommendation.details["ambiguous"] == "true"
+        let versions = expected.filter { [Dimension.model, Dimension.template, Dimension.index].contains($0.key) }
+        if !versions.isEmpty {
+            let named = Set(first.scope.values).union(first.recommendation.details.values)
+            result.versionNamed = versions.values.allSatisfy { v in named.contains(v) || named.contains { $0.hasSuffix("@" + v) || v.hasSuffix("@" + $0) || $0 == v.split(separator: "@").last.map(String.init) } }
+        }
         let missing = expected.keys.sorted().filter { !scopeContains(first.scope, key: $0, value: expected[$0]!) }
         result.scopeNamed = missing.isEmpty
         result.scopeMissing = missing.isEmpty ? nil : missing.map { "\($0)=\(expected[$0]!)" }

@@ -14,6 +14,9 @@ struct SuiteCase: Sendable {
     var requestsPerMinute: Double
     var hours: Double
     var noise = 0.1
+    /// The cause shipped with a version of another component to exactly the same requests: the logs cannot tell
+    /// the two apart, and the incident must say so (issue #13). False: it must not.
+    var unidentifiable: Bool?
 
     var specs: [String] { (cause.map { [$0] } ?? []) + benign }
     var isQuiet: Bool { cause == nil }

@@ -1,7 +1,7 @@
 /// The case groups of the suite. Effect sizes, rates and durations vary within each group on purpose: the suite
 /// measures the detector, and a detector tuned to one cell of it should show up as failing the neighbouring cells.
 enum SuiteCatalog {
-    static let groupNames = ["narrow", "slice_retrieval", "half", "ramp", "persist", "step", "quiet"]
+    static let groupNames = ["narrow", "slice_retrieval", "half", "ramp", "persist", "step", "ambiguous", "quiet"]
 
     /// Every case of the named groups, in catalog order. `quietDays` is the length of the `quiet` group's runs.
     static func cases(groups: [String], quietDays: Int) -> [SuiteCase] {
@@ -13,6 +13,7 @@ enum SuiteCatalog {
             case "ramp": return ramp()
             case "persist": return persist()
             case "step": return step()
+            case "ambiguous": return ambiguous()
             case "quiet": return quiet(days: quietDays)
             default: return []
             }
@@ -107,6 +108,34 @@ enum SuiteCatalog {
             ("checkpoint", "checkpoint_regression@\(h)h:slice=language=de,effect=0.25"),
             ("traffic", "traffic_shift@\(h)h:slice=language=de,share=0.5"),
         ])
+    }
+
+    /// Two components changed at once on one task (issue #13): a template rollout and a new tuned checkpoint on the
+    /// same requests cannot be told apart from the logs (the incident must say so and name both); with the template
+    /// at 50 % beside a full checkpoint rollout (or the reverse) the cohorts separate them and the verdict must be
+    /// the right one, not "ambiguous".
+    private static func ambiguous() -> [SuiteCase] {
+        func at(_ rate: Double, _ name: String, _ cause: String, _ other: String, unidentifiable: Bool) -> SuiteCase {
+            var c = SuiteCase(group: "ambiguous", name: name, cause: cause, benign: standardBenignDeploys() + [other],
+                              requestsPerMinute: rate, hours: Double(h + 8))
+            c.unidentifiable = unidentifiable
+            return c
+        }
+        let checkpoint = "benign_model@\(h)h:model=tuned,version=ckpt-0600"
+        return [200.0, 60].flatMap { rate -> [SuiteCase] in
+            let suffix = "-\(Int(rate))"
+            return [
+                at(rate, "template+checkpoint-together" + suffix, "template_canary@\(h)h:task=refund_question,share=1,effect=0.3",
+                   checkpoint, unidentifiable: true),
+                at(rate, "template-50%+checkpoint" + suffix, "template_canary@\(h)h:task=refund_question,share=0.5,effect=0.3",
+                   checkpoint, unidentifiable: false),
+                at(rate, "checkpoint-50%+template" + suffix, "checkpoint_regression@\(h)h:task=refund_question,share=0.5,effect=0.3,version=ckpt-0600",
+                   "benign_template@\(h)h:task=refund_question,share=1,version=9.9", unidentifiable: false),
+                SuiteCase(group: "ambiguous", name: "quiet-control" + suffix, cause: nil,
+                          benign: standardBenignDeploys() + [checkpoint, "benign_template@\(h)h:task=refund_question,share=1,version=9.9"],
+                          requestsPerMinute: rate, hours: Double(h + 8)),
+            ]
+        }
     }
 
     /// Long quiet runs with benign bumps every few days: the false-alarm rate.

@@ -7,8 +7,8 @@ enum SuiteReport {
         for group in summary.groups {
             let rows = results.filter { $0.group == group.group }
             out.append("### \(group.group)\n")
-            out.append("| case | cause | req/min | h | seed | detected | component | action | onset err (min) | delay (min) | scope named | false alarms | FA/30 d | incidents (tasks) | resolved while active | by ½ ramp | CPU s |")
-            out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+            out.append("| case | cause | req/min | h | seed | detected | component | action | onset err (min) | delay (min) | scope named | version named | ambiguous (expected) | false alarms | FA/30 d | incidents (tasks) | resolved while active | by ½ ramp | CPU s |")
+            out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             for r in rows { out.append(row(r)) }
             out.append("")
             out.append(summaryLine(group))
@@ -42,9 +42,17 @@ enum SuiteReport {
         case .none: "—"
         }
         let incidents = r.causeIncidents.map { "\($0) (\(r.causeTasks ?? 0))" } ?? "—"
-        let cells = [
+        let versionNamed: String = r.versionNamed.map { $0 ? "yes" : "**no**" } ?? "—"
+        var ambiguous = "—"
+        if let a = r.ambiguous {
+            ambiguous = a ? "yes" : "no"
+            if let expected = r.ambiguityExpected, expected != a { ambiguous += " ✗" }
+        }
+        let cells: [String] = [
             r.name, cause, format(r.requestsPerMinute, 0), format(r.hours, 0), "\(r.seed)", detected, component, action,
-            optional(r.onsetErrorMinutes, 0), optional(r.delayMinutes, 0), scope, "\(r.falseAlarms)",
+            optional(r.onsetErrorMinutes, 0), optional(r.delayMinutes, 0), scope,
+            versionNamed, ambiguous,
+            "\(r.falseAlarms)",
             format(r.falseAlarmsPer30Days, 1), incidents, r.resolvedWhileActive.map { "\($0)" } ?? "—",
             r.detectedByHalfRamp.map { $0 ? "yes" : "no" } ?? "—", format(r.cpuSeconds, 1),
         ]

@@ -10,8 +10,9 @@ extension AnalysisEngine {
             .sorted { $0.excess > $1.excess }
         let mix = findings.filter { $0.kind == .mix }.max { $0.effect < $1.effect }
         let attribution = Attributor(configuration: configuration).attribute(primary: primary, cohorts: cohorts, mix: mix, windows: windows)
+        let headline = headline(primary: primary, findings: findings, attribution: attribution, windows: windows)
         // The same cause on the same scope again: the incident it resolved comes back rather than a new one.
-        if let id = recentlyResolved(task: task, metric: result.metric.name, at: t, matching: {
+        if let id = recentlyResolved(task: task, metric: headline.metric, at: t, matching: {
             $0.conjunction == nil && $0.primaryScope == primary.scope && $0.component == attribution.component
                 && $0.recommendation.action == attribution.recommendation.action
         }) {
@@ -28,13 +29,16 @@ extension AnalysisEngine {
         var incident = Incident(
             id: Self.incidentID(task: task, scope: primary.scope, metric: result.metric, detectedAt: t), status: .open,
             startedAt: RFC3339.format(micros: started), detectedAt: RFC3339.format(micros: t),
-            updatedAt: RFC3339.format(micros: t), resolvedAt: nil, metric: result.metric.name, scope: scope,
-            baseline: Self.measurement(primary.referenceRate), current: Self.measurement(primary.currentRate),
-            pValue: primary.pValue, adjustedPValue: primary.adjustedPValue, component: attribution.component,
+            updatedAt: RFC3339.format(micros: t), resolvedAt: nil, metric: headline.metric, scope: scope,
+            baseline: Self.measurement(headline.reference), current: Self.measurement(headline.current),
+            pValue: headline.pValue, adjustedPValue: headline.adjustedPValue, component: attribution.component,
             confidence: attribution.confidence, evidence: attribution.evidence, recommendation: attribution.recommendation,
             severity: Self.severity(primary, windowMicros: configuration.currentWindowMicros),
             startedAtMicros: started, detectedAtMicros: t, updatedAtMicros: t, resolvedAtMicros: nil)
         incident.primaryScope = primary.scope
+        incident.testedScope = headline.scope
+        incident.baselineWindow = Incident.TimeWindow(fromMicros: windows.baselineRange.lowerBound, toMicros: windows.baselineRange.upperBound)
+        incident.currentWindow = Incident.TimeWindow(fromMicros: windows.currentRange.lowerBound, toMicros: windows.currentRange.upperBound)
         let stage = StageSignals.stageFailures(attribution.component, in: primary.reference)
         if stage.trials > 0 { incident.stageBaseline = Self.measurement(stage) }
         incident.onsetLowerMicros = onset.lower
@@ -44,6 +48,37 @@ extension AnalysisEngine {
         changedIncidents.insert(incident.id)
         lastEventValue[incident.id] = incident.latest?.value ?? incident.current.value
         events.append(IncidentEvent(kind: .opened, atMicros: t, incident: incident))
+    }
+
+    /// The numbers of the test that opened the incident: the primary finding's, or for a traffic incident the test
+    /// on the share of the slice the traffic moved toward (the task's own success rate may not have moved
+    /// significantly; the mix did).
+    struct Headline {
+        var metric: String
+        var reference: PassRate
+        var current: PassRate
+        var pValue: Double
+        var adjustedPValue: Double
+        var scope: String?
+    }
+
+    func headline(primary: Finding, findings: [Finding], attribution: Attributor.Result, windows: WindowCounters) -> Headline {
+        if attribution.component == "traffic", let driver = attribution.mixDriver,
+           let test = findings.first(where: { $0.kind == .mix && $0.scope == driver }),
+           let share = Self.share(of: driver, in: windows) {
+            return Headline(metric: "share:\(driver.dimension)=\(driver.value)", reference: share.baseline, current: share.current,
+                            pValue: test.pValue, adjustedPValue: test.adjustedPValue, scope: "\(driver.dimension)=\(driver.value)")
+        }
+        return Headline(metric: primary.metric.name, reference: primary.referenceRate, current: primary.currentRate,
+                        pValue: primary.pValue, adjustedPValue: primary.adjustedPValue, scope: nil)
+    }
+
+    /// A slice value's share of its task's requests with an outcome, in the baseline and current windows.
+    static func share(of slice: ScopeKey, in windows: WindowCounters) -> (baseline: PassRate, current: PassRate)? {
+        let task = ScopeKey(task: slice.task)
+        guard let b = windows.baseline[task], let c = windows.current[task], b.outcomes > 0, c.outcomes > 0 else { return nil }
+        return (PassRate(passes: windows.baseline[slice]?.outcomes ?? 0, trials: b.outcomes),
+                PassRate(passes: windows.current[slice]?.outcomes ?? 0, trials: c.outcomes))
     }
 
     mutating func update(_ id: String, windows: WindowCounters, at t: Int64) {
@@ -72,7 +107,9 @@ extension AnalysisEngine {
             }
             guard cur.trials >= configuration.minimumCurrent / 2 else { return }
         }
-        let baselineRate = incident.baseline.value
+        let isShare = incident.metric.hasPrefix("share:")
+        // A share headline (traffic) has no success-rate baseline of its own: the recovery test below does not use it.
+        let baselineRate = isShare ? (windows.baseline[scope].flatMap { metric.rate($0).value } ?? 0) : incident.baseline.value
         let rate = cur.value ?? baselineRate
         let reference = PassRate(passes: Int64((baselineRate * Double(incident.baseline.n)).rounded()), trials: incident.baseline.n)
         // The opening test's numbers stay as they were; the re-measurement is reported beside them.
@@ -85,6 +122,13 @@ extension AnalysisEngine {
             let mix = RegressionDetector(configuration: configuration).mixFinding(
                 task: incident.task, key: key, windows: windows, base: base, cur: counters)
             effect = max(0, mix?.effect ?? 0)
+            if isShare, let tested = incident.testedScope, let eq = tested.firstIndex(of: "=") {
+                // Re-measured as it was opened: the slice's share now, tested against the baseline share.
+                let slice = ScopeKey(task: incident.task, dimension: String(tested[..<eq]), value: String(tested[tested.index(after: eq)...]))
+                let now = PassRate(passes: windows.current[slice]?.outcomes ?? 0, trials: counters.outcomes)
+                incident.latest = Self.measurement(now)
+                incident.latestPValue = mix?.scope == slice ? mix?.pValue : nil
+            }
         }
         incident.severity = max(0, effect) * Double(cur.trials) * 3_600_000_000 / Double(configuration.currentWindowMicros)
         incident.updatedAt = RFC3339.format(micros: t)
@@ -122,6 +166,8 @@ extension AnalysisEngine {
     }
 
     mutating func resolve(_ incident: inout Incident, at t: Int64) {
+        // One cause, one incident: it stays open while any scope it hit has not recovered.
+        guard !hasOpenMembers(incident.id) else { return }
         recovering[incident.id] = nil
         if incident.conjunction != nil, let cohort = scopes.existingID(incident.primaryScope) {
             cohortRestarts[cohort] = t

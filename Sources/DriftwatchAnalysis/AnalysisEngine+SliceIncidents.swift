@@ -19,16 +19,39 @@ extension AnalysisEngine {
             updatedAt: RFC3339.format(micros: t), resolvedAt: nil, metric: f.metric.name, scope: scope,
             baseline: Self.measurement(f.reference), current: Self.measurement(f.current),
             pValue: f.pValue, adjustedPValue: f.adjustedPValue, component: component,
-            confidence: f.confounded.isEmpty ? 0.9 : 0.5 / Double(f.confounded.count + 1),
-            evidence: sliceEvidence(f), recommendation: sliceRecommendation(f, component: component),
+            // Unseparable candidates are equally likely from the logs alone: one in (1 + alternatives).
+            confidence: f.confounded.isEmpty ? 0.9 : 1 / Double(f.confounded.count + 1),
+            evidence: sliceEvidence(f), recommendation: ambiguous(sliceRecommendation(f, component: component), f, component: component),
             severity: max(0, f.excess) / hours,
             startedAtMicros: f.cohortFirstSeen, detectedAtMicros: t, updatedAtMicros: t, resolvedAtMicros: nil)
         incident.primaryScope = f.cohort
         incident.conjunction = conjunction
+        let since = f.cohortFirstSeen, before = since - configuration.baselineWindowMicros
+        incident.currentWindow = Incident.TimeWindow(fromMicros: since, toMicros: t)
+        switch f.comparison {
+        case .concurrent: incident.baselineWindow = Incident.TimeWindow(fromMicros: since, toMicros: t)
+        case .before: incident.baselineWindow = Incident.TimeWindow(fromMicros: before, toMicros: since)
+        case .pooled: incident.baselineWindow = Incident.TimeWindow(fromMicros: before, toMicros: t)
+        }
         incidents[incident.id] = incident
         changedIncidents.insert(incident.id)
         lastEventValue[incident.id] = incident.current.value
         events.append(IncidentEvent(kind: .opened, atMicros: t, incident: incident))
+    }
+
+    /// When co-deployed versions of other components ride on the same requests, the logs cannot say which caused the
+    /// failures: the recommendation says so first, names every candidate, and asks for the experiment that separates
+    /// them. The action stays the found cohort's (the first candidate), at a confidence of one in the candidates.
+    private func ambiguous(_ recommendation: Incident.Recommendation, _ f: SliceFinding, component: String) -> Incident.Recommendation {
+        guard !f.confounded.isEmpty else { return recommendation }
+        var r = recommendation
+        let candidates = ["\(component) (\(f.cohort.dimension)=\(f.cohort.value))"]
+            + f.confounded.map { "\(Dimension.component(of: $0.scope.dimension)) (\($0.scope.dimension)=\($0.scope.value), on \(percent($0.overlap)) of the same requests)" }
+        r.details["ambiguous"] = "true"
+        r.details["candidates"] = ([component + ":" + f.cohort.value] + f.confounded.map { Dimension.component(of: $0.scope.dimension) + ":" + $0.scope.value }).joined(separator: ",")
+        r.details["experiment"] = "roll back one candidate, or split traffic between them"
+        r.summary = "Cannot tell which change caused it: \(candidates.joined(separator: " or ")) shipped together to the same requests of \(f.task). To separate them, roll one back or split its traffic (e.g. half the requests on the old \(f.confounded[0].scope.dimension)); meanwhile: " + recommendation.summary
+        return r
     }
 
     private func sliceEvidence(_ f: SliceFinding) -> [Incident.Evidence] {

@@ -51,7 +51,13 @@ extension AnalysisEngine {
                 if let best = Self.bestSlice(found) { findings.append(best) }
             }
             // One incident per task and evaluation: the strongest cohort's slice; the others wait for the next look.
-            if let best = findings.max(by: { ($0.logEValue - log(Double($0.hypotheses))) < ($1.logEValue - log(Double($1.hypotheses))) }) {
+            if var best = findings.max(by: { ($0.logEValue - log(Double($0.hypotheses))) < ($1.logEValue - log(Double($1.hypotheses))) }) {
+                // A cohort narrowed by another new version (checkpoint ∧ template@v6) is that version's failure when
+                // its own lattice found it too: the version named by the narrowing predicate is the one that changed.
+                if let p = best.predicate, Dimension.versioned.contains(p.dimension),
+                   let other = findings.first(where: { $0.cohort == p && $0.predicate != best.cohort }) {
+                    best = other
+                }
                 openSlice(best, at: t)
             }
         }

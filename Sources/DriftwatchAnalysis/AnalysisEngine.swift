@@ -136,10 +136,11 @@ public struct AnalysisEngine: Sendable {
         nextEvaluationMicros = next
     }
 
-    /// The incidents ranked by severity, open first.
+    /// The incidents ranked by the impact of their cause, open first; findings listed in another incident's
+    /// affected scopes are left out.
     public var rankedIncidents: [Incident] {
-        incidents.values.sorted {
-            ($0.status == .open ? 0 : 1, -$0.severity, $0.id) < ($1.status == .open ? 0 : 1, -$1.severity, $1.id)
+        incidents.values.filter { $0.parentID == nil }.sorted {
+            ($0.status == .open ? 0 : 1, -$0.rankingSeverity, $0.id) < ($1.status == .open ? 0 : 1, -$1.rankingSeverity, $1.id)
         }
     }
 
@@ -286,6 +287,8 @@ public struct AnalysisEngine: Sendable {
     /// Detects, opens, updates and resolves incidents for the window ending at `t`.
     public mutating func evaluate(at t: Int64) {
         evaluations += 1
+        let firstEvent = events.count
+        defer { foldGroups(eventsFrom: firstEvent, at: t) }
         fine.closeOpen()
         var excluded: [String: [Range<Int64>]] = [:], explained: [String: [Range<Int64>]] = [:]
         for incident in incidents.values {
@@ -372,7 +375,11 @@ public struct AnalysisEngine: Sendable {
     /// (Adtributor's explanatory power and surprise), the most surprising first; else the task itself.
     func localize(_ result: RegressionDetector.TaskResult) -> Finding {
         let findings = result.findings
-        let top = result.comparison ?? findings.filter { $0.kind != .mix }.max { $0.excess < $1.excess } ?? findings[0]
+        // The significant task-wide test, else the significant narrower one with the most excess failures: the
+        // incident's headline is a test that passed the opening rule. Only when the mix alone is significant is the
+        // task's comparison the reference (a traffic incident's headline is then the mix test, see `headline`).
+        let top = findings.first { $0.kind == .task } ?? findings.filter { $0.kind != .mix }.max { $0.excess < $1.excess }
+            ?? result.comparison ?? findings[0]
         let taskExcess = max(top.excess, 0)
         let candidates = findings.filter {
             $0.kind != .mix && !$0.scope.isTask && $0.share <= 0.8 && $0.excess >= configuration.explanatoryPower * min(taskExcess, $0.excess * 4)

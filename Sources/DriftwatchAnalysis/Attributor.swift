@@ -47,7 +47,7 @@ struct Attributor {
             var driver: ScopeKey?
             if let part {
                 evidence.append(Incident.Evidence(signal: "share:\(decomposition.key)=\(part.value)", baseline: part.w0, current: part.w1,
-                                                  note: "its success rate held at \(percent(part.p0)) → \(percent(part.p1))"))
+                                                  note: "share of requests; its own success rate \(percent(part.p0)) → \(percent(part.p1)), lower than the task's"))
                 details["slice"] = "\(decomposition.key)=\(part.value)"
                 details["share_before"] = format(part.w0)
                 details["share_after"] = format(part.w1)

@@ -1,3 +1,5 @@
+import DriftwatchCore
+
 /// A detected regression with its attribution and recommendation: the document `driftwatch analyze --format json`
 /// prints, and what the store keeps per incident.
 public struct Incident: Sendable, Equatable, Codable {
@@ -75,6 +77,70 @@ public struct Incident: Sendable, Equatable, Codable {
     /// The 95% interval of the onset estimate (`started_at` may be a deploy marker inside it).
     public var onsetLowerMicros: Int64?
     public var onsetUpperMicros: Int64?
+    /// The periods the opening test compared: `baseline` (less any time of other incidents of the task) against
+    /// `current`.
+    public var baselineWindow: TimeWindow?
+    public var currentWindow: TimeWindow?
+    /// The scope the opening test measured, `dimension=value` (e.g. the slice whose share moved, for a traffic
+    /// incident); nil when it is the incident's own scope.
+    public var testedScope: String?
+
+    public struct TimeWindow: Sendable, Equatable, Codable {
+        public var from: String
+        public var to: String
+        public var fromMicros: Int64
+        public var toMicros: Int64
+
+        public init(fromMicros: Int64, toMicros: Int64) {
+            self.fromMicros = fromMicros
+            self.toMicros = toMicros
+            from = RFC3339.format(micros: fromMicros)
+            to = RFC3339.format(micros: toMicros)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case from, to
+            case fromMicros = "from_us"
+            case toMicros = "to_us"
+        }
+    }
+
+    /// Set on a finding that shares its cause (the same version change, tool or traffic shift) with an incident
+    /// opened before it on another scope: it is listed in that incident's ``affected`` and raises no events of its
+    /// own, so one cause is one incident (see `AnalysisEngine+Groups.swift`).
+    public var parentID: String?
+    /// Every scope the cause hit, this incident's own first, each with the numbers of the test that found it.
+    /// Nil while the incident has a single scope.
+    public var affected: [AffectedScope]?
+    /// Excess failures per hour over every affected scope (each at its last re-measurement); nil while the incident
+    /// has a single scope.
+    public var totalSeverity: Double?
+
+    /// One scope of a cause that hit several, as its own test found it.
+    public struct AffectedScope: Sendable, Equatable, Codable {
+        public var incidentID: String
+        public var task: String
+        public var scope: [String: String]
+        public var conjunction: [String]?
+        public var metric: String
+        public var baseline: Measurement
+        public var current: Measurement
+        public var pValue: Double
+        public var adjustedPValue: Double
+        public var detectedAt: String
+        public var detectedAtMicros: Int64
+        public var status: Status
+        public var severity: Double
+
+        enum CodingKeys: String, CodingKey {
+            case task, scope, conjunction, metric, baseline, current, status, severity
+            case incidentID = "incident_id"
+            case pValue = "p_value"
+            case adjustedPValue = "adjusted_p_value"
+            case detectedAt = "detected_at"
+            case detectedAtMicros = "detected_at_us"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, status, metric, scope, baseline, current, component, confidence, evidence, recommendation, severity
@@ -95,7 +161,16 @@ public struct Incident: Sendable, Equatable, Codable {
         case stageBaseline = "stage_baseline"
         case onsetLowerMicros = "onset_lower_us"
         case onsetUpperMicros = "onset_upper_us"
+        case parentID = "parent_id"
+        case baselineWindow = "baseline_window"
+        case currentWindow = "current_window"
+        case testedScope = "tested_scope"
+        case affected = "affected_scopes"
+        case totalSeverity = "total_severity"
     }
+
+    /// What ranks incidents: the excess failures per hour of every scope the cause hit.
+    public var rankingSeverity: Double { totalSeverity ?? severity }
 
     /// The task the incident belongs to.
     public var task: String { scope["task"] ?? "" }

@@ -169,7 +169,7 @@ struct SliceSearch {
                         current: PassRate(passes: ct - cf, trials: ct), reference: PassRate(passes: rt - rf, trials: rt),
                         nullFailureRate: p0, logEValue: logE, hypotheses: hypotheses)
                     finding.confounded = confounders(of: cohort, node: node, among: cohorts, taskShapes: taskShapes,
-                                                     shapes: shapes, sums: sums.cohortAll, metric: m)
+                                                     shapes: shapes, sums: sums, metric: m, failureRate: pCur, referenceRate: pRef)
                     finding.comparison = pooled ? .pooled : concurrent ? .concurrent : .before
                     out.append(finding)
                 }
@@ -210,23 +210,38 @@ struct SliceSearch {
     }
 
     /// Other live cohorts first seen within `deploySnap` of this one whose versions ride on ≥ 90% of the node's
-    /// trials: a change the logs cannot separate from this one.
+    /// trials: a change the logs cannot separate from this one. Unless the other version also serves enough requests
+    /// *without* this one (it went to more traffic, e.g. a checkpoint at 100% beside a template at 50%) and those are
+    /// healthy — their failure rate's upper 97.5% Wilson bound below the midpoint of the reference's and the node's:
+    /// then the data separates the two, and the other version is cleared.
     private func confounders(of cohort: Cohort, node: Int, among cohorts: [Cohort], taskShapes: [Int], shapes: ShapeTable,
-                             sums: [Int64], metric m: Int) -> [(scope: ScopeKey, overlap: Double)] {
+                             sums: CohortSums, metric m: Int, failureRate: Double,
+                             referenceRate: Double) -> [(scope: ScopeKey, overlap: Double)] {
         var out: [(ScopeKey, Double)] = []
+        let trialsAt = m == 0 ? 0 : 2 * m
         for other in cohorts where other.scopeID != cohort.scopeID
             && Dimension.component(of: other.key.dimension) != Dimension.component(of: cohort.key.dimension)
             && abs(other.firstSeen - cohort.firstSeen) <= configuration.deploySnapMicros {
-            var total: Int64 = 0, both: Int64 = 0
+            var total: Int64 = 0, both: Int64 = 0, alone: Int64 = 0, aloneFailed: Int64 = 0
             for shape in taskShapes {
                 let predicates = shapes.shapes[shape].predicates
-                guard predicates.contains(cohort.scopeID), node < 0 || predicates.contains(node),
-                      sums.count > shape * ShapeTable.stride else { continue }
-                let trials = sums[shape * ShapeTable.stride + (m == 0 ? 0 : 2 * m)]
-                total += trials
-                if predicates.contains(other.scopeID) { both += trials }
+                guard node < 0 || predicates.contains(node) else { continue }
+                if predicates.contains(cohort.scopeID) {
+                    guard sums.cohortAll.count > shape * ShapeTable.stride else { continue }
+                    let trials = sums.cohortAll[shape * ShapeTable.stride + trialsAt]
+                    total += trials
+                    if predicates.contains(other.scopeID) { both += trials }
+                } else if predicates.contains(other.scopeID), sums.concurrent.count > shape * ShapeTable.stride {
+                    alone += sums.concurrent[shape * ShapeTable.stride + trialsAt]
+                    aloneFailed += sums.concurrent[shape * ShapeTable.stride + trialsAt + 1]
+                }
             }
-            if total > 0, Double(both) / Double(total) >= 0.9 { out.append((other.key, Double(both) / Double(total))) }
+            guard total > 0, Double(both) / Double(total) >= 0.9 else { continue }
+            if alone >= configuration.sliceMinimumTrials,
+               Self.wilsonUpper(failures: aloneFailed, trials: alone) < (referenceRate + failureRate) / 2 {
+                continue
+            }
+            out.append((other.key, Double(both) / Double(total)))
         }
         return out
     }

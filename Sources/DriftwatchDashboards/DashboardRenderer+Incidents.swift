@@ -5,7 +5,7 @@ extension DashboardRenderer {
     func incidents(_ panel: PanelDefinition, _ c: PanelContext) -> String {
         let list = c.snapshot.incidents
             .filter { $0.detectedAtMicros >= c.cube.from || $0.status == .open }
-            .sorted { ($0.status == .open ? 0 : 1, -$0.severity, $0.id) < ($1.status == .open ? 0 : 1, -$1.severity, $1.id) }
+            .sorted { ($0.status == .open ? 0 : 1, -$0.rankingSeverity, $0.id) < ($1.status == .open ? 0 : 1, -$1.rankingSeverity, $1.id) }
         guard !list.isEmpty else { return "<p class=\"note\">No incidents in this range.</p>" }
         let open = list.filter { $0.status == .open }.count
         var out = "<p data-open=\"\(open)\" data-total=\"\(list.count)\">\(open) open, \(list.count - open) resolved.</p>"
@@ -16,10 +16,25 @@ extension DashboardRenderer {
             out += "<dl class=\"kv\">"
             out += "<dt>Incident</dt><dd>\(HTML.text(incident.id, limit: 60))</dd>"
             out += "<dt>\(HTML.escape(incident.metric))</dt><dd data-field=\"rates\">\(Format.percent(incident.baseline.value)) (n \(Format.integer(incident.baseline.n))\(ci(incident.baseline))) → \(Format.percent(incident.current.value)) (n \(Format.integer(incident.current.n))\(ci(incident.current)))</dd>"
-            out += "<dt>p-value</dt><dd>\(sci(incident.pValue)) (adjusted \(sci(incident.adjustedPValue)))</dd>"
+            out += "<dt>p-value</dt><dd>\(sci(incident.pValue)) (adjusted \(sci(incident.adjustedPValue))) at detection</dd>"
+            if let b = incident.baselineWindow, let w = incident.currentWindow {
+                out += "<dt>Windows</dt><dd>baseline \(TimeFormat.minute(b.fromMicros))–\(TimeFormat.minute(b.toMicros)) UTC, current \(TimeFormat.minute(w.fromMicros))–\(TimeFormat.minute(w.toMicros)) UTC</dd>"
+            }
+            if let latest = incident.latest {
+                out += "<dt>Latest</dt><dd data-field=\"latest\">\(Format.percent(latest.value)) (n \(Format.integer(latest.n))) at \(TimeFormat.minute(incident.updatedAtMicros)) UTC\(incident.latestPValue.map { ", p \(sci($0)) against the opening baseline" } ?? "")</dd>"
+            }
             out += "<dt>Started</dt><dd>\(TimeFormat.minute(incident.startedAtMicros)) UTC; detected \(TimeFormat.minute(incident.detectedAtMicros)) UTC\(incident.resolvedAtMicros.map { "; resolved \(TimeFormat.minute($0)) UTC" } ?? "")</dd>"
             out += "<dt>Attribution</dt><dd data-field=\"component\">\(HTML.text(incident.component, limit: 40)) (confidence \(Format.fixed(incident.confidence, digits: 2)))</dd>"
-            out += "<dt>Severity</dt><dd>\(Format.fixed(incident.severity, digits: 1)) excess failures per hour</dd>"
+            out += "<dt>Severity</dt><dd>\(Format.fixed(incident.rankingSeverity, digits: 1)) excess failures per hour</dd>"
+            if let affected = incident.affected, affected.count > 1 {
+                out += "<dt>Scopes hit</dt><dd data-field=\"affected\">"
+                out += affected.map { a in
+                    let extra = a.scope.sorted { $0.key < $1.key }.filter { $0.key != "task" }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                    return HTML.text("\(a.task)\(extra.isEmpty ? "" : " [\(extra)]"): \(a.metric) ", limit: 160)
+                        + "\(Format.percent(a.baseline.value)) → \(Format.percent(a.current.value)) (\(a.status == .open ? "open" : "recovered"))"
+                }.joined(separator: "<br>")
+                out += "</dd>"
+            }
             out += "<dt>Recommendation</dt><dd data-field=\"action\"><strong>\(HTML.text(incident.recommendation.action, limit: 40))</strong>: \(HTML.text(incident.recommendation.summary, limit: 400))</dd>"
             if let path = incident.recommendation.details["export_path"], let href = HTML.fileLink(path) {
                 let counts = [incident.recommendation.details["export_failing"].map { "\($0) failing" }, incident.recommendation.details["export_passing"].map { "\($0) passing" }]

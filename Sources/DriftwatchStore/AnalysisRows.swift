@@ -55,10 +55,14 @@ public struct StoredIncident: Sendable, Equatable {
     public var resolvedAtMicros: Int64?
     public var severity: Double
     public var document: String
+    /// The incident this finding is listed under (it shares that incident's cause); nil for an incident of its own.
+    public var parentID: String?
 
     public init(id: String, task: String, status: String, component: String, action: String, startedAtMicros: Int64,
-                detectedAtMicros: Int64, updatedAtMicros: Int64, resolvedAtMicros: Int64?, severity: Double, document: String) {
+                detectedAtMicros: Int64, updatedAtMicros: Int64, resolvedAtMicros: Int64?, severity: Double, document: String,
+                parentID: String? = nil) {
         self.id = id
+        self.parentID = parentID
         self.task = task
         self.status = status
         self.component = component

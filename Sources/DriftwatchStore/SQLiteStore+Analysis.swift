@@ -68,8 +68,8 @@ extension SQLiteStore {
                 if !commit.incidents.isEmpty {
                     let statement = try connection.prepare("""
                         INSERT OR REPLACE INTO incidents (id, task, status, component, action, started_at, detected_at,
-                            updated_at, resolved_at, severity, document)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            updated_at, resolved_at, severity, document, parent_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                     for row in commit.incidents {
                         statement.bind(1, row.id)
@@ -83,6 +83,7 @@ extension SQLiteStore {
                         statement.bind(9, row.resolvedAtMicros)
                         statement.bind(10, row.severity)
                         statement.bind(11, row.document)
+                        statement.bind(12, row.parentID)
                         try statement.run()
                     }
                 }
@@ -242,15 +243,18 @@ extension SQLiteStore {
     }
 
     /// Incidents, open first then most recently detected; `status` filters (`open`, `resolved`); `resolvedSince`
-    /// keeps resolved incidents only if they resolved at or after it.
-    public func incidents(status: String? = nil, resolvedSince: Int64? = nil, limit: Int = 1000) throws -> [StoredIncident] {
+    /// keeps resolved incidents only if they resolved at or after it; findings listed under another incident (one
+    /// cause on several scopes) only with `members` (the analyzer's own state needs them, reports do not).
+    public func incidents(status: String? = nil, resolvedSince: Int64? = nil, limit: Int = 1000,
+                          members: Bool = false) throws -> [StoredIncident] {
         try withConnection { connection in
-            var terms: [String] = []
+            var terms: [String] = members ? [] : ["parent_id IS NULL"]
             if status != nil { terms.append("status = ?") }
             if resolvedSince != nil { terms.append("(resolved_at IS NULL OR resolved_at >= ?)") }
             let clause = terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND ")
             let statement = try connection.prepare("""
-                SELECT id, task, status, component, action, started_at, detected_at, updated_at, resolved_at, severity, document
+                SELECT id, task, status, component, action, started_at, detected_at, updated_at, resolved_at, severity, document,
+                    parent_id
                 FROM incidents \(clause) ORDER BY status = 'open' DESC, detected_at DESC, id LIMIT ?
                 """)
             var i: Int32 = 1
@@ -263,7 +267,8 @@ extension SQLiteStore {
                     id: statement.text(0) ?? "", task: statement.text(1) ?? "", status: statement.text(2) ?? "",
                     component: statement.text(3) ?? "", action: statement.text(4) ?? "", startedAtMicros: statement.int64(5),
                     detectedAtMicros: statement.int64(6), updatedAtMicros: statement.int64(7),
-                    resolvedAtMicros: statement.optionalInt64(8), severity: statement.double(9), document: statement.text(10) ?? ""))
+                    resolvedAtMicros: statement.optionalInt64(8), severity: statement.double(9), document: statement.text(10) ?? "",
+                    parentID: statement.text(11)))
             }
             return rows
         }

@@ -213,5 +213,8 @@ extension StoreMigration {
                 name TEXT NOT NULL
             );
             """),
+        StoreMigration(version: 8, name: "incidents that share a cause: the incident a finding is listed under", sql: """
+            ALTER TABLE incidents ADD COLUMN parent_id TEXT;  -- NULL: an incident of its own
+            """),
     ]
 }

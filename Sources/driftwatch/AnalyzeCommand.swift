@@ -17,6 +17,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "How many incidents to show.")
     var limit: Int = 50
 
+    @Option(help: "Print one incident in full: every evidence line and recommendation detail.")
+    var id: String?
+
     @Flag(help: "Only read stored incidents; do not analyse records stored since the last analysis first.")
     var noUpdate = false
 
@@ -25,6 +28,6 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let logger = options.makeLogger()
         let store = try SQLiteStore(path: config.databasePath, logger: logger)
         if !noUpdate { try StoreCatchUp.run(store: store, configuration: config, logger: logger) }
-        print(try AnalysisReport.make(store: store, status: status, limit: limit).render(output.format))
+        print(try AnalysisReport.make(store: store, status: status, limit: limit, id: id).render(output.format))
     }
 }

@@ -39,7 +39,7 @@ public struct AnalysisPersistence: Sendable {
                                   lastSeenMicros: $0.lastSeenMicros, requests: $0.requests)
         }
         let since = checkpoint.watermarkMicros.map { $0 - configuration.horizonMicros }
-        let incidents = try store.incidents(resolvedSince: since ?? .min).map { try Self.decode($0.document) }
+        let incidents = try store.incidents(resolvedSince: since ?? .min, members: true).map { try Self.decode($0.document) }
         var state = AnalysisEngine.State(
             rollups: rows, timeline: timeline, incidents: incidents, lastRowID: checkpoint.lastRowID,
             watermarkMicros: checkpoint.watermarkMicros, nextEvaluationMicros: checkpoint.nextEvaluationMicros,
@@ -147,9 +147,11 @@ public struct AnalysisPersistence: Sendable {
     /// JSON Lines and records the path in the incident's details.
     func export(_ changes: inout AnalysisEngine.Changes, engine: inout AnalysisEngine) throws {
         guard let exportDirectory else { return }
-        for event in changes.events where event.kind == .opened && event.incident.recommendation.action == "targeted_retraining" {
+        for event in changes.events where event.kind != .resolved && event.incident.recommendation.action == "targeted_retraining" {
             let incident = event.incident
-            guard incident.recommendation.details["export_path"] == nil else { continue }
+            // Written when the incident opens, and again when its cause turns out to hit another task.
+            let exported = incident.recommendation.details["export_tasks"]?.split(separator: ",").count ?? 0
+            guard incident.recommendation.details["export_path"] == nil || exported < Set((incident.affected ?? []).map(\.task) + [incident.task]).count else { continue }
             let details = try TrainingExport.write(incident: incident, store: store, directory: exportDirectory)
             engine.annotate(incidentID: incident.id, details: details)
             for i in changes.incidents.indices where changes.incidents[i].id == incident.id {
@@ -166,7 +168,8 @@ public struct AnalysisPersistence: Sendable {
             id: incident.id, task: incident.task, status: incident.status.rawValue, component: incident.component,
             action: incident.recommendation.action, startedAtMicros: incident.startedAtMicros,
             detectedAtMicros: incident.detectedAtMicros, updatedAtMicros: incident.updatedAtMicros,
-            resolvedAtMicros: incident.resolvedAtMicros, severity: incident.severity, document: try encode(incident))
+            resolvedAtMicros: incident.resolvedAtMicros, severity: incident.rankingSeverity, document: try encode(incident),
+            parentID: incident.parentID)
     }
 
     static func encode(_ incident: Incident) throws -> String {

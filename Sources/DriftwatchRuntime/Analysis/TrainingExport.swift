@@ -6,30 +6,38 @@ import Foundation
 /// The curation file of a `targeted_retraining` incident: one JSON object per line with a request ID of the
 /// regressed slice and whether it failed or passed, from the incident's start on.
 enum TrainingExport {
-    /// Writes `<directory>/<incident id>.jsonl` and returns the details to add to the recommendation.
+    /// Writes `<directory>/<incident id>.jsonl` and returns the details to add to the recommendation. An incident
+    /// whose cause hit several tasks (the same checkpoint failing the same slice everywhere) exports the slice of
+    /// every one of them.
     static func write(incident: Incident, store: SQLiteStore, directory: String) throws -> [String: String] {
         let details = incident.recommendation.details
-        var query = RecordQuery(from: incident.startedAtMicros, task: incident.task)
-        if let model = details["model"], !model.isEmpty { query.modelName = model }
-        if let version = details["model_version"], !version.isEmpty { query.modelVersion = version }
-        if let slice = details["slice"], let eq = slice.firstIndex(of: "=") {
-            query.slices[String(slice[..<eq])] = String(slice[slice.index(after: eq)...])
+        var tasks: [String] = []
+        for task in (incident.affected?.map(\.task) ?? []) + [incident.task] where !tasks.contains(task) { tasks.append(task) }
+        var out = ""
+        var failing = 0, total = 0
+        for task in tasks {
+            var query = RecordQuery(from: incident.startedAtMicros, task: task)
+            if let model = details["model"], !model.isEmpty { query.modelName = model }
+            if let version = details["model_version"], !version.isEmpty { query.modelVersion = version }
+            if let slice = details["slice"], let eq = slice.firstIndex(of: "=") {
+                query.slices[String(slice[..<eq])] = String(slice[slice.index(after: eq)...])
+            }
+            let all = try store.requestIDs(query)
+            var passingQuery = query
+            passingQuery.outcome = "success"
+            let passing = Set(try store.requestIDs(passingQuery))
+            total += all.count
+            for id in all {
+                let label = passing.contains(id) ? "passing" : "failing"
+                if label == "failing" { failing += 1 }
+                out += "{\"request_id\":\(jsonString(id)),\"label\":\"\(label)\",\"task\":\(jsonString(task)),\"slice\":\(jsonString(details["slice"] ?? ""))}\n"
+            }
         }
-        let all = try store.requestIDs(query)
-        var passingQuery = query
-        passingQuery.outcome = "success"
-        let passing = Set(try store.requestIDs(passingQuery))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent("\(incident.id).jsonl")
-        var out = ""
-        var failing = 0
-        for id in all {
-            let label = passing.contains(id) ? "passing" : "failing"
-            if label == "failing" { failing += 1 }
-            out += "{\"request_id\":\(jsonString(id)),\"label\":\"\(label)\",\"task\":\(jsonString(incident.task)),\"slice\":\(jsonString(details["slice"] ?? ""))}\n"
-        }
         try out.write(toFile: path, atomically: true, encoding: .utf8)
-        return ["export_path": path, "export_failing": "\(failing)", "export_passing": "\(all.count - failing)"]
+        return ["export_path": path, "export_failing": "\(failing)", "export_passing": "\(total - failing)",
+                "export_tasks": tasks.joined(separator: ",")]
     }
 
     private static func jsonString(_ s: String) -> String {

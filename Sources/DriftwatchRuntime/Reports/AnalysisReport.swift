@@ -20,42 +20,136 @@ public struct AnalysisReport: Sendable, Encodable {
         case lastRowID = "last_row_id"
     }
 
-    public static func make(store: SQLiteStore, status: String? = nil, limit: Int = 100,
+    /// `id` selects one incident (a finding listed under another incident selects that incident).
+    public static func make(store: SQLiteStore, status: String? = nil, limit: Int = 100, id: String? = nil,
                             nowMicros: Int64 = WallClock.nowMicros()) throws -> AnalysisReport {
         let checkpoint = try store.analysisCheckpoint()
-        let incidents = try store.incidents(status: status, limit: limit).map { try AnalysisPersistence.decode($0.document) }
-            .sorted { ($0.status == .open ? 0 : 1, -$0.severity, $0.id) < ($1.status == .open ? 0 : 1, -$1.severity, $1.id) }
-        return AnalysisReport(generatedAt: RFC3339.format(micros: nowMicros),
-                              analyzedThrough: checkpoint.watermarkMicros.map(RFC3339.format(micros:)),
-                              lastRowID: checkpoint.lastRowID, records: RecordCounts(named: checkpoint.recordCounts),
-                              incidents: incidents)
+        var incidents: [Incident]
+        if let id {
+            let all = try store.incidents(limit: .max, members: true).map { try AnalysisPersistence.decode($0.document) }
+            let parent = all.first { $0.id == id }?.parentID ?? id
+            incidents = all.filter { $0.id == parent }
+            guard !incidents.isEmpty else { throw DriftwatchError(.invalidArgument, "no incident with id \(id) (see driftwatch analyze)") }
+        } else {
+            incidents = try store.incidents(status: status, limit: limit).map { try AnalysisPersistence.decode($0.document) }
+        }
+        incidents.sort {
+            ($0.status == .open ? 0 : 1, -$0.rankingSeverity, $0.id) < ($1.status == .open ? 0 : 1, -$1.rankingSeverity, $1.id)
+        }
+        var report = AnalysisReport(generatedAt: RFC3339.format(micros: nowMicros),
+                                    analyzedThrough: checkpoint.watermarkMicros.map(RFC3339.format(micros:)),
+                                    lastRowID: checkpoint.lastRowID, records: RecordCounts(named: checkpoint.recordCounts),
+                                    incidents: incidents)
+        report.isSingle = id != nil
+        return report
     }
+
+    /// One incident in full (`analyze --id`): every evidence line and recommendation detail.
+    var isSingle = false
 
     public func render(_ format: OutputFormat) throws -> String {
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            return String(decoding: try encoder.encode(self), as: UTF8.self)
+            // Non-finite numbers are not JSON: they are left out (null) rather than written as strings.
+            encoder.nonConformingFloatEncodingStrategy = .throw
+            let sanitized = AnalysisReport(generatedAt: generatedAt, analyzedThrough: analyzedThrough, lastRowID: lastRowID,
+                                           records: records, incidents: incidents.map(Self.finite))
+            return String(decoding: try encoder.encode(sanitized), as: UTF8.self)
         }
-        var lines = StatusReport.Analysis(analyzedThrough: analyzedThrough, lastRowID: lastRowID, records: records).lines
-        let open = incidents.filter { $0.status == .open }.count
-        let withdrawn = incidents.filter(AnalysisEngine.isWithdrawn).count
-        lines.append("incidents: \(open) open, \(incidents.count - open - withdrawn) resolved"
-            + (withdrawn > 0 ? ", \(withdrawn) withdrawn (late records showed no regression)" : ""))
+        var lines: [String] = []
+        if !isSingle {
+            lines = StatusReport.Analysis(analyzedThrough: analyzedThrough, lastRowID: lastRowID, records: records).lines
+            let open = incidents.filter { $0.status == .open }.count
+            let withdrawn = incidents.filter(AnalysisEngine.isWithdrawn).count
+            lines.append("incidents: \(open) open, \(incidents.count - open - withdrawn) resolved"
+                + (withdrawn > 0 ? ", \(withdrawn) withdrawn (late records showed no regression)" : ""))
+        }
         for incident in incidents {
-            let scope = incident.scope.sorted { $0.key < $1.key }.filter { $0.key != "task" }.map { "\($0.key)=\($0.value)" }
-            lines.append("")
-            let status = incident.status == .open ? "OPEN" : AnalysisEngine.isWithdrawn(incident) ? "withdrawn" : "resolved"
-            lines.append("\(status) \(incident.id)  \(incident.task)\(scope.isEmpty ? "" : " [" + scope.joined(separator: ", ") + "]")")
-            lines.append("  \(incident.metric) \(pct(incident.baseline.value)) (n \(incident.baseline.n)) → \(pct(incident.current.value)) (n \(incident.current.n)), p \(String(format: "%.2g", incident.pValue))")
-            lines.append("  started \(incident.startedAt), detected \(incident.detectedAt)\(incident.resolvedAt.map { ", resolved \($0)" } ?? "")")
-            lines.append("  component \(incident.component) (confidence \(String(format: "%.2f", incident.confidence))) → \(incident.recommendation.action)")
-            lines.append("  \(incident.recommendation.summary)")
-            if let path = incident.recommendation.details["export_path"] { lines.append("  export: \(path)") }
+            if !lines.isEmpty { lines.append("") }
+            lines += Self.lines(incident, full: isSingle)
         }
-        return lines.joined(separator: "\n")
+        return lines.map(TerminalText.safe).joined(separator: "\n")
     }
 
-    private func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+    /// An incident as text: the opening test's numbers with their windows, the re-measurement apart, the verdict,
+    /// the scopes the cause hit and the evidence.
+    static func lines(_ incident: Incident, full: Bool) -> [String] {
+        var lines: [String] = []
+        let scope = incident.scope.sorted { $0.key < $1.key }.filter { $0.key != "task" }.map { "\($0.key)=\($0.value)" }
+        let status = incident.status == .open ? "OPEN" : AnalysisEngine.isWithdrawn(incident) ? "withdrawn" : "resolved"
+        lines.append("\(status) \(incident.id)  \(incident.task)\(scope.isEmpty ? "" : " [" + scope.joined(separator: ", ") + "]")")
+        let tested = incident.testedScope.map { " of \($0)" } ?? ""
+        lines.append("  opened on \(incident.metric)\(tested): \(pct(incident.baseline.value)) (n \(incident.baseline.n)\(window(incident.baselineWindow))) → \(pct(incident.current.value)) (n \(incident.current.n)\(window(incident.currentWindow))), p \(g(incident.pValue)), adjusted \(g(incident.adjustedPValue))")
+        if let latest = incident.latest {
+            lines.append("  latest \(pct(latest.value)) (n \(latest.n)) at \(incident.updatedAt)\(incident.latestPValue.map { ", p \(g($0)) against the opening baseline" } ?? "")")
+        }
+        lines.append("  started \(incident.startedAt)\(onset(incident)), detected \(incident.detectedAt)\(incident.resolvedAt.map { ", resolved \($0)" } ?? "")")
+        lines.append("  component \(incident.component) (confidence \(String(format: "%.2f", incident.confidence))) → \(incident.recommendation.action)")
+        lines.append("  \(incident.recommendation.summary)")
+        if let affected = incident.affected, affected.count > 1 {
+            lines.append("  one cause on \(affected.count) scopes, \(String(format: "%.1f", incident.rankingSeverity)) excess failures/h in all:")
+            for a in affected {
+                let extra = a.scope.sorted { $0.key < $1.key }.filter { $0.key != "task" }.map { "\($0.key)=\($0.value)" }
+                lines.append("    \(a.status == .open ? "open    " : "resolved") \(a.task)\(extra.isEmpty ? "" : " [" + extra.joined(separator: ", ") + "]")  \(a.metric) \(pct(a.baseline.value)) (n \(a.baseline.n)) → \(pct(a.current.value)) (n \(a.current.n)), p \(g(a.pValue)), detected \(a.detectedAt)")
+            }
+        }
+        let evidence = full ? incident.evidence : Array(incident.evidence.prefix(6))
+        if !evidence.isEmpty {
+            lines.append("  evidence:")
+            for e in evidence {
+                let numbers = e.baseline == nil && e.current == nil ? "" : " \(e.baseline.map(num) ?? "–") → \(e.current.map(num) ?? "–")"
+                lines.append("    \(e.signal)\(numbers)\(e.note.isEmpty ? "" : ": " + e.note)")
+            }
+            if evidence.count < incident.evidence.count {
+                lines.append("    … \(incident.evidence.count - evidence.count) more (driftwatch analyze --id \(incident.id))")
+            }
+        }
+        if full {
+            for (key, value) in incident.recommendation.details.sorted(by: { $0.key < $1.key }) {
+                lines.append("  detail \(key): \(value)")
+            }
+        } else if let path = incident.recommendation.details["export_path"] {
+            lines.append("  export: \(path)")
+        }
+        return lines
+    }
+
+    private static func window(_ w: Incident.TimeWindow?) -> String {
+        guard let w else { return "" }
+        return ", \(w.from) … \(w.to)"
+    }
+
+    private static func onset(_ incident: Incident) -> String {
+        guard let lo = incident.onsetLowerMicros, let hi = incident.onsetUpperMicros else { return "" }
+        return " (95% interval \(RFC3339.format(micros: lo)) … \(RFC3339.format(micros: hi)))"
+    }
+
+    private static func g(_ x: Double) -> String { String(format: "%.2g", x) }
+    private static func num(_ x: Double) -> String { abs(x) < 10 ? String(format: "%.4g", x) : String(format: "%.1f", x) }
+
+    /// The incident with non-finite numbers (an undefined rate) replaced by nil or 0, so the JSON is valid.
+    static func finite(_ incident: Incident) -> Incident {
+        var i = incident
+        func clean(_ m: inout Incident.Measurement) {
+            if !m.value.isFinite { m.value = 0 }
+            if let x = m.ciLower, !x.isFinite { m.ciLower = nil }
+            if let x = m.ciUpper, !x.isFinite { m.ciUpper = nil }
+        }
+        clean(&i.baseline)
+        clean(&i.current)
+        if var l = i.latest { clean(&l); i.latest = l }
+        if let p = i.latestPValue, !p.isFinite { i.latestPValue = nil }
+        if !i.pValue.isFinite { i.pValue = 1 }
+        if !i.adjustedPValue.isFinite { i.adjustedPValue = 1 }
+        if !i.severity.isFinite { i.severity = 0 }
+        if let t = i.totalSeverity, !t.isFinite { i.totalSeverity = nil }
+        for k in i.evidence.indices {
+            if let x = i.evidence[k].baseline, !x.isFinite { i.evidence[k].baseline = nil }
+            if let x = i.evidence[k].current, !x.isFinite { i.evidence[k].current = nil }
+        }
+        return i
+    }
+
+    private static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
 }

@@ -1,0 +1,26 @@
+/// Text from logs made safe to print on an operator's terminal: a log line must not be able to retitle, clear or
+/// spoof the terminal. C0 and C1 control characters (ESC, BEL, …) other than tab, and the bidirectional overrides
+/// and isolates that reorder what is displayed, are shown as `\u{…}` escapes.
+public enum TerminalText {
+    public static func safe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09: return false
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+}
