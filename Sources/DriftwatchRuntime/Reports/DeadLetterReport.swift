@@ -48,6 +48,6 @@ public struct DeadLetterReport: Sendable, Codable, Equatable {
             lines.append("\(e.file):\(e.offset) [\(e.code)] \(e.reason)")
             lines.append("    \(excerpt.map { $0.isNewline ? " " : $0 }.reduce(into: "") { $0.append($1) })")
         }
-        return lines.joined(separator: "\n")
+        return lines.map(TerminalText.safe).joined(separator: "\n")
     }
 }

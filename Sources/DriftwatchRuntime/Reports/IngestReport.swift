@@ -81,7 +81,7 @@ public struct IngestReport: Sendable, Codable, Equatable {
         for path in filesWithoutIdentity {
             lines.append("  \(path): first line incomplete; nothing read")
         }
-        return lines.joined(separator: "\n")
+        return lines.map(TerminalText.safe).joined(separator: "\n")
     }
 }
 

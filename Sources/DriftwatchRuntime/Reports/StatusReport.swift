@@ -142,6 +142,6 @@ public struct StatusReport: Sendable, Codable, Equatable {
                 lines.append("  \(file.path)  offset \(formatCount(Int64(file.offset)))  lines \(formatCount(Int64(file.lines)))\(lag)  updated \(file.updatedAt)")
             }
         }
-        return lines.joined(separator: "\n")
+        return lines.map(TerminalText.safe).joined(separator: "\n")
     }
 }
