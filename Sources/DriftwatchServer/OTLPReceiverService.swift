@@ -68,11 +68,37 @@ public struct OTLPReceiverService: Service {
             },
             logger: logger
         )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            group.addTask { await cancelWhenGracefulShutdown { await pipeline.runFlushLoop() } }
+        let address = "\(configuration.host):\(configuration.port)"
+        // `waitForAll` would wait for the flush loop (until shutdown) before reporting the server's failure: a port
+        // already taken must stop `run` at once, loudly, not leave it tailing without a listener.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                do {
+                    try await app.run()
+                } catch {
+                    logger.error("OTLP receiver cannot serve on \(address): \(error)", metadata: ["address": "\(address)"])
+                    throw OTLPReceiverError(address: address, underlying: error)
+                }
+                return true
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown { await pipeline.runFlushLoop() }
+                return false
+            }
+            // The server returned (shutdown, or it never bound): nothing more will arrive to flush on a timer.
+            if try await group.next() == true { group.cancelAll() }
             try await group.waitForAll()
         }
         pipeline.flushAll()
+    }
+}
+
+/// The receiver could not serve, e.g. its port is taken: names the address and why.
+public struct OTLPReceiverError: Error, CustomStringConvertible {
+    public var address: String
+    public var underlying: any Error
+
+    public var description: String {
+        "the OTLP receiver cannot listen on \(address): \(underlying) (is another process using that port? set server.listen or --otlp-listen to a free one)"
     }
 }

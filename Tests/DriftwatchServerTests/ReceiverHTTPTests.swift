@@ -4,6 +4,8 @@ import DriftwatchStore
 import DriftwatchServer
 import DriftwatchTesting
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 
 @Suite(.serialized) struct ReceiverHTTPTests {
@@ -158,6 +160,30 @@ import Testing
             #expect(m.text.contains("driftwatch_open_incidents{component=\"model\"} 2\n"))
             #expect(m.text.contains("driftwatch_ingest_records_total{source=\"otlp\"} 3\n"))
             #expect(try await h.client.request("GET", "/nope").status == 404)
+        }
+    }
+}
+
+@Suite("Receiver start-up")
+struct ReceiverStartupTests {
+    /// Issue 18: a port already taken must fail `run` at once with an error naming the address, not leave the sidecar
+    /// running without its listener until shutdown.
+    @Test func aTakenPortFailsAtOnceNamingTheAddress() async throws {
+        try await ReceiverHarness.run { harness in
+            let store = harness.store
+            var logger = Logger(label: "test.otlp.second")
+            logger.logLevel = .critical
+            let taken = OTLPReceiverConfiguration(host: "127.0.0.1", port: harness.client.port, assembly: .init(wait: .zero))
+            let second = OTLPReceiverService(configuration: taken, sink: store, metrics: SidecarMetrics(), logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [second], gracefulShutdownSignals: [], logger: logger))
+            let started = ContinuousClock.now
+            do {
+                try await group.run()
+                Issue.record("a second receiver on a taken port ran to completion")
+            } catch {
+                #expect("\(error)".contains("127.0.0.1:\(harness.client.port)"), "\(error)")
+            }
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 }
