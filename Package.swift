@@ -159,6 +159,7 @@ let package = Package(
             dependencies: [
                 "DriftwatchCore", "DriftwatchOTLP", "DriftwatchMetrics", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

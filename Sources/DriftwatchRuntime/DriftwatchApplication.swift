@@ -97,6 +97,7 @@ public struct DriftwatchApplication: Sendable {
         return OTLPReceiverConfiguration(
             host: address.host, port: address.port, bearerToken: settings.bearerToken,
             maxRequestBytes: settings.maxRequestBytes,
-            assembly: .init(wait: .milliseconds(settings.traceWaitMillis), maxWait: .milliseconds(settings.traceMaxWaitMillis)))
+            assembly: .init(wait: .milliseconds(settings.traceWaitMillis), maxWait: .milliseconds(settings.traceMaxWaitMillis)),
+            idleTimeout: .milliseconds(settings.idleTimeoutMillis), maxConnections: settings.maxConnections)
     }
 }

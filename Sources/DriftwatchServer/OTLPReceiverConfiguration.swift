@@ -18,6 +18,11 @@ public struct OTLPReceiverConfiguration: Sendable {
     /// Longest sleep of the flush loop; deadlines sooner than this are honoured exactly.
     public var flushInterval: Duration
 
+    /// A connection with nothing read for this long is closed: an idle keep-alive, or a client stalled mid-body.
+    public var idleTimeout: Duration
+    /// Connections accepted at once; more wait in the listen backlog.
+    public var maxConnections: Int
+
     public init(
         host: String = "127.0.0.1",
         port: Int = 4318,
@@ -26,8 +31,12 @@ public struct OTLPReceiverConfiguration: Sendable {
         maxDecompressedBytes: Int = 32 * 1024 * 1024,
         assembly: TraceAssembler<ContinuousClock>.Configuration = .init(),
         mapping: OTLPMappingConfiguration = OTLPMappingConfiguration(),
-        flushInterval: Duration = .milliseconds(250)
+        flushInterval: Duration = .milliseconds(250),
+        idleTimeout: Duration = .seconds(30),
+        maxConnections: Int = 256
     ) {
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
         self.host = host
         self.port = port
         self.bearerToken = bearerToken

@@ -187,3 +187,35 @@ struct ReceiverStartupTests {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+
+extension ReceiverStartupTests {
+    /// Issue 18: an idle connection is closed after `idle_timeout`, so idle clients cannot hold descriptors forever.
+    @Test func anIdleConnectionIsClosed() async throws {
+        var configuration = OTLPReceiverConfiguration(port: 0, assembly: .init(wait: .zero))
+        configuration.idleTimeout = .milliseconds(500)
+        try await ReceiverHarness.run(configuration) { harness in
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            #expect(fd >= 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(harness.client.port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            #expect(connected == 0)
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let started = ContinuousClock.now
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, 0)   // 0: the server closed the idle connection
+            #expect(n == 0, "recv returned \(n), errno \(errno)")
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+}
+#endif

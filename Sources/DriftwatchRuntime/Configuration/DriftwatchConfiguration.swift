@@ -71,6 +71,11 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         /// Journal each request before answering 200, so acknowledged spans survive a crash. Off trades
         /// that guarantee for throughput (a 200 then means "held in memory").
         public var journal: Bool = true
+        /// A connection with nothing read for this long is closed (an idle keep-alive, or a client stalled mid-body).
+        public var idleTimeoutMillis: Int = 30_000
+        /// Connections beyond this many wait in the listen backlog until one closes, so idle clients cannot exhaust
+        /// the process's file descriptors (which the tailer needs to open log files).
+        public var maxConnections: Int = 256
 
         public init() {}
     }
