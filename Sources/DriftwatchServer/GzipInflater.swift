@@ -33,7 +33,9 @@ enum GzipInflater {
                 output.append(contentsOf: chunk[0..<produced])
                 switch status {
                 case Z_STREAM_END:
-                    return .success(output)
+                    // A gzip file may hold several members back to back (RFC 1952 §2.2): inflate them all.
+                    guard stream.avail_in > 0 else { return .success(output) }
+                    guard inflateReset(&stream) == Z_OK else { return .failure(.corrupt("invalid gzip body: reset failed")) }
                 case Z_OK:
                     if stream.avail_in == 0 && produced == 0 { return .failure(.corrupt("gzip body ends early")) }
                 case Z_BUF_ERROR:

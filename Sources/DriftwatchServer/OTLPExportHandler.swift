@@ -62,11 +62,25 @@ struct OTLPExportHandler: Sendable {
                 }
             }
         }
+        // JSON must be UTF-8 (RFC 8259): invalid bytes are refused, not silently repaired to U+FFFD.
+        if encoding == .json, String(validating: body, as: UTF8.self) == nil {
+            return Self.error(.badRequest, code: 3, "the JSON body is not valid UTF-8", encoding: encoding)
+        }
         let decoded: OTLPTraceRequest
         do {
             decoded = encoding == .protobuf ? try OTLPProtobufDecoder().decode(body) : try OTLPJSONDecoder().decode(body)
         } catch {
             return Self.error(.badRequest, code: 3, error.description, encoding: encoding)
+        }
+        // The trace id is the request's identity (its request_id without a request-id attribute): a span without a
+        // valid one (16 bytes, not all zero; span id 8 bytes) would merge unrelated spans into one record.
+        for (i, span) in decoded.spans.enumerated() {
+            if span.traceID.count != 16 || span.traceID.allSatisfy({ $0 == 0 }) {
+                return Self.error(.badRequest, code: 3, "span \(i) (\(span.name)): trace_id must be 16 bytes and not all zero, got \(span.traceID.count) bytes", encoding: encoding)
+            }
+            if span.spanID.count != 8 || span.spanID.allSatisfy({ $0 == 0 }) {
+                return Self.error(.badRequest, code: 3, "span \(i) (\(span.name)): span_id must be 8 bytes and not all zero, got \(span.spanID.count) bytes", encoding: encoding)
+            }
         }
         do {
             try await pipeline.accept(decoded.spans, encoding: encoding.rawValue, body: body)

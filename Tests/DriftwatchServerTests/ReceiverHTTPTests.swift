@@ -219,3 +219,42 @@ extension ReceiverStartupTests {
     }
 }
 #endif
+
+extension ReceiverStartupTests {
+    /// Issue 18, item 4: spans without a valid trace id, JSON that is not UTF-8 get 400 and store nothing; a gzip
+    /// body of two concatenated members is inflated whole.
+    @Test func inputGapsAreClosed() async throws {
+        try await ReceiverHarness.run { h in
+            let json = ["Content-Type": "application/json"]
+            func body(trace: String, span: String = "0000000000000001") throws -> [UInt8] {
+                let s: [String: Any] = ["traceId": trace, "spanId": span, "name": "root", "startTimeUnixNano": "1700000000000000000",
+                                        "endTimeUnixNano": "1700000000100000000", "attributes": [] as [Any]]
+                let request: [String: Any] = ["resourceSpans": [["resource": ["attributes": [] as [Any]], "scopeSpans": [["spans": [s]]]]]]
+                return Array(try JSONSerialization.data(withJSONObject: request))
+            }
+            for bad in ["", "abcd", "00000000000000000000000000000000"] {
+                let r = try await h.client.request("POST", "/v1/traces", headers: json, body: try body(trace: bad))
+                #expect(r.status == 400, "trace id \"\(bad)\": \(r.status)")
+                #expect(r.text.contains("trace_id"))
+            }
+            let noSpanID = try await h.client.request("POST", "/v1/traces", headers: json, body: try body(trace: "6bf7651916cd43dd8448eb211c80319c", span: ""))
+            #expect(noSpanID.status == 400)
+            var invalid = try body(trace: "6bf7651916cd43dd8448eb211c80319c")
+            let at = invalid.firstIndex(of: UInt8(ascii: "r"))!   // inside "root"... or the first key: any string
+            invalid.insert(contentsOf: [0xC3, 0x28], at: at)
+            let r = try await h.client.request("POST", "/v1/traces", headers: json, body: invalid)
+            #expect(r.status == 400)
+            #expect(r.text.contains("UTF-8"))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try h.store.countRecords() == 0)
+
+            // Two gzip members: the first holds the first half of the JSON, the second the rest.
+            let whole = try body(trace: "7bf7651916cd43dd8448eb211c80319c")
+            let half = whole.count / 2
+            let twoMembers = ReceiverHarness.gzip(Array(whole[..<half])) + ReceiverHarness.gzip(Array(whole[half...]))
+            let ok = try await h.client.request("POST", "/v1/traces", headers: json.merging(["Content-Encoding": "gzip"]) { $1 }, body: twoMembers)
+            #expect(ok.status == 200, "\(ok.text)")
+            #expect(try await h.waitForRecords(1) == 1)
+        }
+    }
+}
