@@ -310,7 +310,10 @@ final class FileTailer {
         for file in files.values {
             if file.handle.complete, file.caughtUp, file.framer != nil {
                 close(file, park: true)  // a finished gzip stream
-            } else if !file.matched, file.unmatchedRounds >= configuration.goneFileGraceRounds, file.framer == nil || isFullyRead(file) {
+            } else if !file.matched, file.unmatchedRounds >= configuration.goneFileGraceRounds,
+                      round - file.lastActiveRound >= configuration.goneFileGraceRounds, file.framer == nil || isFullyRead(file) {
+                // Gone, read, and no longer growing: a deleted file whose writer still appends stays open (its lines
+                // exist nowhere else) until it has been quiet for the grace rounds.
                 logger.debug("closing file that is gone and read", metadata: ["path": "\(file.path)"])
                 close(file, park: false)
             }

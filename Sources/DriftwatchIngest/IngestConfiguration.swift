@@ -12,7 +12,8 @@ public struct IngestConfiguration: Sendable, Equatable {
     /// Descriptors kept open at most; idle, caught-up files that the globs still match are closed first.
     public var maxOpenFiles: Int = 256
     /// A file no longer matched by the globs (renamed away, deleted) is read to its end and then kept
-    /// open for this many more discovery rounds, in case its writer has not reopened the new file yet.
+    /// open until it has not grown for this many discovery rounds, in case its writer has not reopened the new
+    /// file yet (or, deleted, keeps writing to it).
     public var goneFileGraceRounds: Int = 5
     /// How often the globs are expanded again.
     public var discoveryInterval: Duration = .seconds(1)

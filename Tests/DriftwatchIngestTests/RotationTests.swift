@@ -189,3 +189,25 @@ import Testing
         #expect(h.sink.checkpoints.count == 2)
     }
 }
+
+@Suite struct DeletedFileTests {
+    /// Issue 18, item 6: a file deleted while its writer keeps appending is read for as long as it grows (those lines
+    /// exist nowhere else), and closed once it has been quiet for the grace rounds.
+    @Test func aDeletedFileStillBeingWrittenIsReadToTheEnd() throws {
+        let h = Harness(IngestConfiguration(goneFileGraceRounds: 3))
+        let w = h.writer()
+        var ids = (0..<3).map { _ in w.appendRecord() }
+        let p = h.pipeline("*.log")
+        try p.pollOnce()
+        removeFile(h.path("app.log"))
+        for _ in 0..<12 {
+            ids += (0..<5).map { _ in w.appendRecord() }
+            try p.pollOnce()
+        }
+        h.expectStoredExactlyOnce(ids)
+        #expect(p.snapshot.filesWatched == 1)
+        for _ in 0..<5 { try p.pollOnce() }
+        #expect(p.snapshot.filesWatched == 0)
+        h.expectStoredExactlyOnce(ids)
+    }
+}
