@@ -94,10 +94,12 @@ public struct DriftwatchApplication: Sendable {
             throw DriftwatchError(.invalidConfig, "server.listen: expected host:port such as 127.0.0.1:4318, got \"\(listen)\"")
         }
         let settings = configuration.server
-        return OTLPReceiverConfiguration(
+        var receiver = OTLPReceiverConfiguration(
             host: address.host, port: address.port, bearerToken: settings.bearerToken,
             maxRequestBytes: settings.maxRequestBytes,
             assembly: .init(wait: .milliseconds(settings.traceWaitMillis), maxWait: .milliseconds(settings.traceMaxWaitMillis)),
             idleTimeout: .milliseconds(settings.idleTimeoutMillis), maxConnections: settings.maxConnections)
+        receiver.maxInflightBytes = settings.maxInflightBytes
+        return receiver
     }
 }

@@ -15,6 +15,8 @@ struct OTLPExportHandler: Sendable {
     let configuration: OTLPReceiverConfiguration
     let pipeline: OTLPIngestPipeline
     let metrics: SidecarMetrics
+    /// Shared by every connection: request bodies held in memory at once.
+    let budget: InflightBudget
 
     func handle(_ request: Request) async -> Response {
         let encoding = Self.encoding(of: request.headers[.contentType])
@@ -41,12 +43,22 @@ struct OTLPExportHandler: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxRequestBytes {
             return Self.error(.contentTooLarge, code: 8, "body of \(length) bytes exceeds the limit of \(configuration.maxRequestBytes)", encoding: encoding)
         }
-        var body: [UInt8]
+        var body: [UInt8] = []
+        var reserved = 0
+        defer { budget.release(reserved) }
         do {
-            let buffer = try await request.body.collect(upTo: configuration.maxRequestBytes)
-            body = Array(buffer.readableBytesView)
-        } catch is NIOTooManyBytesError {
-            return Self.error(.contentTooLarge, code: 8, "body exceeds the limit of \(configuration.maxRequestBytes) bytes", encoding: encoding)
+            for try await chunk in request.body {
+                guard body.count + chunk.readableBytes <= configuration.maxRequestBytes else {
+                    return Self.error(.contentTooLarge, code: 8, "body exceeds the limit of \(configuration.maxRequestBytes) bytes", encoding: encoding)
+                }
+                guard budget.reserve(chunk.readableBytes) else {
+                    var r = Self.error(.serviceUnavailable, code: 14, "the receiver holds \(budget.limit) bytes of request bodies already; retry later", encoding: encoding)
+                    r.headers[.retryAfter] = "1"
+                    return r
+                }
+                reserved += chunk.readableBytes
+                body.append(contentsOf: chunk.readableBytesView)
+            }
         } catch {
             return Self.error(.badRequest, code: 3, "body could not be read", encoding: encoding)
         }

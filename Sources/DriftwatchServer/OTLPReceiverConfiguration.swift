@@ -22,6 +22,8 @@ public struct OTLPReceiverConfiguration: Sendable {
     public var idleTimeout: Duration
     /// Connections accepted at once; more wait in the listen backlog.
     public var maxConnections: Int
+    /// Request bodies held in memory across all connections at once; beyond it a request gets 503 (retried).
+    public var maxInflightBytes: Int = 64 << 20
 
     public init(
         host: String = "127.0.0.1",

@@ -43,7 +43,8 @@ public struct OTLPReceiverService: Service {
     public func run() async throws {
         let pipeline = OTLPIngestPipeline(configuration: configuration, sink: sink, journal: journal, metrics: metrics, logger: logger)
         try pipeline.replayJournal()
-        let handler = OTLPExportHandler(configuration: configuration, pipeline: pipeline, metrics: metrics)
+        let handler = OTLPExportHandler(configuration: configuration, pipeline: pipeline, metrics: metrics,
+                                        budget: InflightBudget(limit: configuration.maxInflightBytes))
         let metrics = self.metrics
         let router = Router(context: BasicRequestContext.self)
         router.post("/v1/traces") { request, _ in await handler.handle(request) }

@@ -258,3 +258,24 @@ extension ReceiverStartupTests {
         }
     }
 }
+
+extension ReceiverStartupTests {
+    /// Issue 18, item 3: request bodies held at once are bounded across connections; over the budget a request gets
+    /// a retryable 503 and the budget is given back after each request.
+    @Test func requestBodiesInMemoryAreBounded() async throws {
+        var configuration = OTLPReceiverConfiguration(port: 0, maxRequestBytes: 1 << 20, assembly: .init(wait: .zero))
+        configuration.maxInflightBytes = 64 * 1024
+        try await ReceiverHarness.run(configuration) { h in
+            let big = [UInt8](repeating: UInt8(ascii: " "), count: 200 * 1024)
+            let r = try await h.client.request("POST", "/v1/traces", headers: ["Content-Type": "application/json"], body: big)
+            #expect(r.status == 503)
+            #expect(r.headers["retry-after"] == "1")
+            // Within the budget, and again after it: reservations are released.
+            for _ in 0..<3 {
+                let ok = try await h.client.request("POST", "/v1/traces", headers: ["Content-Type": "application/json"],
+                                                    body: Array("{\"resourceSpans\":[]}".utf8))
+                #expect(ok.status == 200)
+            }
+        }
+    }
+}

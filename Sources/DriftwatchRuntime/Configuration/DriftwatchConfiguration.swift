@@ -76,6 +76,8 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         /// Connections beyond this many wait in the listen backlog until one closes, so idle clients cannot exhaust
         /// the process's file descriptors (which the tailer needs to open log files).
         public var maxConnections: Int = 256
+        /// Request bodies held in memory across all connections at once; a request beyond it gets 503 and is retried.
+        public var maxInflightBytes: Int = 64 << 20
 
         public init() {}
     }
