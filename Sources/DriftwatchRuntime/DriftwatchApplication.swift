@@ -85,7 +85,9 @@ public struct DriftwatchApplication: Sendable {
 
     /// Runs the service group until a shutdown signal; returns after every service has stopped.
     public func run() async throws {
+        let lock = try WriterLock(database: configuration.databasePath)
         try await makeServiceGroup().run()
+        withExtendedLifetime(lock) {}
     }
 
     func makeReceiverConfiguration() throws -> OTLPReceiverConfiguration? {
