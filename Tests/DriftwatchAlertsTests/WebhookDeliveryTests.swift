@@ -102,3 +102,43 @@ import Testing
         #expect(log.delivered == ["n-refused": 1])
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+
+extension WebhookDeliveryTests {
+    /// Issue 18, item 13: receivers are delivered to concurrently, so one that hangs until its timeout delays no other.
+    @Test func aHangingReceiverDelaysNoOther() async throws {
+        let directory = TemporaryDirectory()
+        let log = ReceiverLog(path: directory.file("log.jsonl"))
+        let server = try await ScriptServer.start(script: "webhook_receiver.py", portFile: directory.file("port"), arguments: [log.path, Self.secret, "-"])
+        // A listener that never accepts: connections complete in its backlog and no answer ever comes.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = listen(fd, 16)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let hangingPort = Int(UInt16(bigEndian: address.sin_port))
+
+        var configuration = Self.configuration(port: server.port)
+        configuration.receivers.append(ReceiverConfiguration(name: "hangs", webhook: WebhookReceiver(
+            url: "http://127.0.0.1:\(hangingPort)/hook", secret: Secret(Self.secret), timeout: .seconds(6))))
+        let store = try SQLiteStore(path: directory.file("db.sqlite"))
+        let deliverer = OutboxDeliverer(store: store, configuration: configuration, logger: Logger(label: "test"))
+        var hanging = Self.row("h-1")
+        hanging.receiver = "hangs"
+        try store.enqueueNotifications([hanging, Self.row("n-1")])
+        let started = Date().timeIntervalSince1970
+        let pass = try await deliverer.deliverDue()
+        let finished = Date().timeIntervalSince1970
+        #expect(pass.delivered == 1 && pass.retrying == 1)
+        #expect(finished - started >= 5.5, "the hanging receiver was given its timeout")
+        let delivered = try #require(log.entries.first { $0.id == "n-1" })
+        #expect(delivered.at - started < 3, "the other receiver was not kept waiting behind it: \(delivered.at - started) s")
+    }
+}
+#endif

@@ -25,10 +25,30 @@ public struct OutboxDeliverer: Sendable {
         public var undeliverable = 0
     }
 
-    /// Delivers every row due at `nowMicros` (at most `limit`).
+    /// Delivers every row due at `nowMicros` (at most `limit`): each receiver's rows in order, the receivers
+    /// concurrently, so a receiver that hangs until its timeout delays no other.
     public func deliverDue(nowMicros: Int64 = WallClock.nowMicros(), limit: Int = 100) async throws -> Pass {
+        let rows = try store.dueNotifications(now: nowMicros, limit: limit)
+        var byReceiver: [String: [OutboxRow]] = [:]
+        for row in rows { byReceiver[row.receiver, default: []].append(row) }
+        return try await withThrowingTaskGroup(of: Pass.self) { group in
+            for (_, rows) in byReceiver {
+                group.addTask { try await deliver(rows) }
+            }
+            var pass = Pass()
+            for try await part in group {
+                pass.delivered += part.delivered
+                pass.retrying += part.retrying
+                pass.undeliverable += part.undeliverable
+            }
+            return pass
+        }
+    }
+
+    /// One receiver's due rows, in order.
+    private func deliver(_ rows: [OutboxRow]) async throws -> Pass {
         var pass = Pass()
-        for row in try store.dueNotifications(now: nowMicros, limit: limit) {
+        for row in rows {
             let outcome = await attempt(row)
             let now = WallClock.nowMicros()
             let attempts = row.attempts + 1
