@@ -106,7 +106,10 @@ enum CaseRunner {
         result.ambiguous = first.recommendation.details["ambiguous"] == "true"
         let versions = expected.filter { [Dimension.model, Dimension.template, Dimension.index].contains($0.key) }
         if !versions.isEmpty {
-            let named = Set(first.scope.values).union(first.recommendation.details.values)
+            // An ambiguous incident names the versions in its candidates (`component:version,…`).
+            let candidates = (first.recommendation.details["candidates"] ?? "").split(separator: ",")
+                .compactMap { $0.split(separator: ":", maxSplits: 1).last.map(String.init) }
+            let named = Set(first.scope.values).union(first.recommendation.details.values).union(candidates)
             result.versionNamed = versions.values.allSatisfy { v in named.contains(v) || named.contains { $0.hasSuffix("@" + v) || v.hasSuffix("@" + $0) || $0 == v.split(separator: "@").last.map(String.init) } }
         }
         let missing = expected.keys.sorted().filter { !scopeContains(first.scope, key: $0, value: expected[$0]!) }

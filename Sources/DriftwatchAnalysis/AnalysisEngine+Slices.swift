@@ -36,6 +36,13 @@ extension AnalysisEngine {
         for task in live.keys.sorted() {
             let taskName = scopes.keys[task].task
             var findings: [SliceFinding] = []
+            // Versions the task's open incidents blame: their requests are another cause's.
+            var blamed: Set<Int> = []
+            for incident in incidents.values where incident.status == .open && incident.task == taskName {
+                for (dimension, value) in incident.scope where Dimension.versioned.contains(dimension) {
+                    if let id = scopes.existingID(ScopeKey(task: taskName, dimension: dimension, value: value)) { blamed.insert(id) }
+                }
+            }
             for cohort in live[task]!.sorted(by: { $0.scopeID < $1.scopeID }) {
                 // Other causes' intervals stay out of both sides; an incident about this version does not.
                 let exclusions = incidents.values.filter { $0.task == taskName && $0.scope[cohort.key.dimension] != cohort.key.value }
@@ -47,8 +54,17 @@ extension AnalysisEngine {
                 cohortSums[cohort.scopeID] = sums
                 guard !coveredByOpenIncident(task: taskName, cohort: cohort.key) else { continue }
                 let found = search.search(task: task, cohort: cohort, cohorts: live[task]!, taskShapes: taskShapes[task] ?? [],
-                                          sums: sums, shapes: shapes, scopes: scopes)
-                if let best = Self.bestSlice(found) { findings.append(best) }
+                                          sums: sums, shapes: shapes, scopes: scopes, blamed: blamed.subtracting([cohort.scopeID]))
+                guard let best = Self.bestSlice(found) else { continue }
+                // Its failures concentrate on another version an open incident already blames (checkpoint ∧
+                // template@v8 while template@v8 is open): that incident's, not a second cause.
+                if let p = best.predicate, Dimension.versioned.contains(p.dimension),
+                   incidents.values.contains(where: { $0.status == .open && $0.task == taskName && $0.scope[p.dimension] == p.value }) {
+                    continue
+                }
+                // A co-deployed version the data is about to clear or convict: wait for it (within deploySnap).
+                if best.separableSoon && t - cohort.firstSeen < configuration.deploySnapMicros { continue }
+                findings.append(best)
             }
             // One incident per task and evaluation: the strongest cohort's slice; the others wait for the next look.
             if var best = findings.max(by: { ($0.logEValue - log(Double($0.hypotheses))) < ($1.logEValue - log(Double($1.hypotheses))) }) {
@@ -70,7 +86,9 @@ extension AnalysisEngine {
         let first = firstSeen(cohort) ?? .min
         return incidents.values.contains {
             $0.status == .open && $0.task == task && ($0.scope[cohort.dimension] == cohort.value
-                || ($0.conjunction != nil && $0.component == component && abs($0.startedAtMicros - first) <= configuration.bucketMicros))
+                || ($0.conjunction != nil && $0.component == component && abs($0.startedAtMicros - first) <= configuration.bucketMicros)
+                // Named as the other candidate of an ambiguous incident: the same unseparated cause.
+                || ($0.recommendation.details["candidates"] ?? "").split(separator: ",").contains { $0.hasSuffix(":" + cohort.value) })
         }
     }
 

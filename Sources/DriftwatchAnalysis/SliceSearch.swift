@@ -22,6 +22,10 @@ struct SliceFinding: Sendable {
     /// Other new versions whose cohorts overlap this conjunction's requests almost entirely: the data cannot
     /// tell them apart from `cohort`. Share of the conjunction's trials that also carry each.
     var confounded: [(scope: ScopeKey, overlap: Double)] = []
+    /// A confounded version also serves requests without the cohort, too few yet to clear or convict it: the data
+    /// will separate the two soon, so opening waits (up to `deploySnap` after the sighting) rather than reporting an
+    /// ambiguity that is about to resolve.
+    var separableSoon = false
     /// Which reference the node was compared with (see ``CohortSums``).
     var comparison: Comparison = .concurrent
 
@@ -69,8 +73,12 @@ struct SliceSearch {
     }
 
     /// Tests the lattice of one live cohort of `task` from its running sums (see ``CohortSums``).
-    func search(task: Int, cohort: Cohort, cohorts: [Cohort], taskShapes: [Int], sums: CohortSums, shapes: ShapeTable,
-                scopes: ScopeIndex) -> [SliceFinding] {
+    /// `blamed`: scope ids of versions an open incident of the task already blames; requests carrying them are left
+    /// out of both sides, so a version riding along with a known cause is not found guilty of its failures.
+    func search(task: Int, cohort: Cohort, cohorts: [Cohort], taskShapes allTaskShapes: [Int], sums: CohortSums, shapes: ShapeTable,
+                scopes: ScopeIndex, blamed: Set<Int> = []) -> [SliceFinding] {
+        let taskShapes = blamed.isEmpty ? allTaskShapes
+            : allTaskShapes.filter { shapes.shapes[$0].predicates.allSatisfy { !blamed.contains($0) } }
         let stride = ShapeTable.stride
         let metrics: [DetectedMetric] = [.successRate] + shapes.checkNames.map { .check($0) }
         var out: [SliceFinding] = []
@@ -168,8 +176,11 @@ struct SliceSearch {
                         predicate: node >= 0 ? scopes.keys[node] : nil, metric: metric,
                         current: PassRate(passes: ct - cf, trials: ct), reference: PassRate(passes: rt - rf, trials: rt),
                         nullFailureRate: p0, logEValue: logE, hypotheses: hypotheses)
-                    finding.confounded = confounders(of: cohort, node: node, among: cohorts, taskShapes: taskShapes,
-                                                     shapes: shapes, sums: sums, metric: m, failureRate: pCur, referenceRate: pRef)
+                    let separation = confounders(
+                        of: cohort, node: node, among: cohorts, taskShapes: taskShapes, shapes: shapes, sums: sums, metric: m,
+                        failureRate: pCur, referenceRate: pRef)
+                    if separation.cleared { continue }
+                    (finding.confounded, finding.separableSoon) = (separation.confounded, separation.separableSoon)
                     finding.comparison = pooled ? .pooled : concurrent ? .concurrent : .before
                     out.append(finding)
                 }
@@ -216,13 +227,15 @@ struct SliceSearch {
     /// then the data separates the two, and the other version is cleared.
     private func confounders(of cohort: Cohort, node: Int, among cohorts: [Cohort], taskShapes: [Int], shapes: ShapeTable,
                              sums: CohortSums, metric m: Int, failureRate: Double,
-                             referenceRate: Double) -> [(scope: ScopeKey, overlap: Double)] {
+                             referenceRate: Double) -> (confounded: [(scope: ScopeKey, overlap: Double)], separableSoon: Bool, cleared: Bool) {
         var out: [(ScopeKey, Double)] = []
+        var soon = false
+        var cleared = false
         let trialsAt = m == 0 ? 0 : 2 * m
         for other in cohorts where other.scopeID != cohort.scopeID
             && Dimension.component(of: other.key.dimension) != Dimension.component(of: cohort.key.dimension)
             && abs(other.firstSeen - cohort.firstSeen) <= configuration.deploySnapMicros {
-            var total: Int64 = 0, both: Int64 = 0, alone: Int64 = 0, aloneFailed: Int64 = 0
+            var total: Int64 = 0, both: Int64 = 0, bothFailed: Int64 = 0, alone: Int64 = 0, aloneFailed: Int64 = 0, without: Int64 = 0, withoutFailed: Int64 = 0
             for shape in taskShapes {
                 let predicates = shapes.shapes[shape].predicates
                 guard node < 0 || predicates.contains(node) else { continue }
@@ -230,21 +243,41 @@ struct SliceSearch {
                     guard sums.cohortAll.count > shape * ShapeTable.stride else { continue }
                     let trials = sums.cohortAll[shape * ShapeTable.stride + trialsAt]
                     total += trials
-                    if predicates.contains(other.scopeID) { both += trials }
+                    if predicates.contains(other.scopeID) {
+                        both += trials
+                        bothFailed += sums.cohortAll[shape * ShapeTable.stride + trialsAt + 1]
+                    } else {
+                        without += trials
+                        withoutFailed += sums.cohortAll[shape * ShapeTable.stride + trialsAt + 1]
+                    }
                 } else if predicates.contains(other.scopeID), sums.concurrent.count > shape * ShapeTable.stride {
                     alone += sums.concurrent[shape * ShapeTable.stride + trialsAt]
                     aloneFailed += sums.concurrent[shape * ShapeTable.stride + trialsAt + 1]
                 }
             }
-            guard total > 0, Double(both) / Double(total) >= 0.9 else { continue }
-            if alone >= configuration.sliceMinimumTrials,
+            guard total > 0 else { continue }
+            if Double(both) / Double(total) < 0.9 {
+                // The mirror case: this node's requests *without* the other new version are healthy while those with
+                // it fail — the other version is the cause and this one only rides along (a template at 100% beside
+                // a checkpoint at 50%). The other cohort's own lattice finds it.
+                if both > 0, without >= Self.minimumClearingTrials,
+                   Self.wilsonUpper(failures: withoutFailed, trials: without) < (referenceRate + Double(bothFailed) / Double(both)) / 2 {
+                    cleared = true
+                }
+                continue
+            }
+            // The Wilson bound carries the sample size: 30 trials are enough when the two rates are far apart.
+            if alone >= Self.minimumClearingTrials,
                Self.wilsonUpper(failures: aloneFailed, trials: alone) < (referenceRate + failureRate) / 2 {
                 continue
             }
+            if alone > 0 { soon = true }
             out.append((other.key, Double(both) / Double(total)))
         }
-        return out
+        return (out, soon, cleared)
     }
+
+    static let minimumClearingTrials: Int64 = 30
 
     /// The upper end of the one-sided 97.5% Wilson bound of a failure rate (the two-sided 95% interval's).
     static func wilsonUpper(failures: Int64, trials: Int64) -> Double {
