@@ -36,26 +36,7 @@ public struct ConfigurationLoader: Sendable {
         if let node = top["database"] { config.databasePath = try reader.string(node, path: "database") }
         if let node = top["sources"] {
             config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
-                let path = "sources[\(index)]"
-                let fields = try reader.mapping(item, path: path)
-                try reader.allowOnly(fields, keys: ["name", "paths", "format"], path: path)
-                let name = try fields["name"].map { try reader.string($0, path: path + ".name") } ?? "source\(index + 1)"
-                guard let pathsNode = fields["paths"] else {
-                    throw reader.error(item, path: path + ".paths", "is required: a list of glob patterns of log files")
-                }
-                let paths = try reader.sequence(pathsNode, path: path + ".paths").enumerated().map {
-                    try reader.string($1, path: "\(path).paths[\($0)]")
-                }
-                if paths.isEmpty { throw reader.error(pathsNode, path: path + ".paths", "expected at least one glob pattern") }
-                var format = DriftwatchConfiguration.LogFormat.driftwatch
-                if let n = fields["format"] {
-                    let text = try reader.string(n, path: path + ".format")
-                    guard let f = DriftwatchConfiguration.LogFormat(rawValue: text) else {
-                        throw reader.error(n, path: path + ".format", "expected one of \(DriftwatchConfiguration.LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
-                    }
-                    format = f
-                }
-                return DriftwatchConfiguration.LogSource(name: name, paths: paths, format: format)
+                try readSource(item, index: index, reader: reader)
             }
         }
         if let node = top["ingest"] {
