@@ -38,7 +38,7 @@ public struct DeadLetterWarning: Sendable, Equatable, Codable {
 /// storage while a file is read) and two additions; the dictionary is touched when the file changes.
 struct DeadLetterShare {
     static let sampleLines: UInt64 = 1000
-    static let earlyLines: UInt64 = 100
+    static let earlyLines: UInt64 = 20
 
     private struct Sample {
         var path: String

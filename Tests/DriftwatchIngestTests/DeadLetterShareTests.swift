@@ -5,15 +5,15 @@ import Testing
 
 @Suite("Mostly dead-lettered files")
 struct DeadLetterShareTests {
-    @Test("a tailed file is reported once at least 100 of its first lines show more than half dead-lettered")
+    @Test("a tailed file is reported once at least 20 of its first lines show more than half dead-lettered")
     func tailedFileReportedEarlyAndOnce() throws {
         let h = Harness()
         let writer = h.writer()
-        for i in 0..<60 { writer.appendLine(#"{"id":"x\#(i)"}"#) }
+        for i in 0..<15 { writer.appendLine(#"{"id":"x\#(i)"}"#) }
         let pipeline = h.pipeline("app.log")
         try pipeline.pollOnce()
-        #expect(pipeline.mostlyDeadLettered.isEmpty, "judged on fewer than 100 lines")
-        for i in 0..<60 { writer.appendLine(#"{"id":"y\#(i)"}"#) }
+        #expect(pipeline.mostlyDeadLettered.isEmpty, "judged on fewer than 20 lines")
+        for i in 0..<105 { writer.appendLine(#"{"id":"y\#(i)"}"#) }
         try pipeline.pollOnce()
         let warning = try #require(pipeline.mostlyDeadLettered.first)
         #expect(pipeline.mostlyDeadLettered.count == 1)

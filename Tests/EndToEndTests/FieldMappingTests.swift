@@ -182,5 +182,21 @@ struct FieldMappingEndToEndTests {
         let mapped = try ChildProcess(executable: executable, arguments: ["ingest", "--config", config.path, "--source", "legacy", path.path], directory: dir)
         #expect(await mapped.wait(timeout: 60) == 0, "\(mapped.stderr)")
         #expect(try SQLiteStore(path: mappedDatabase).countRecords() == 50)
+
+        // `run` tailing the file without a mapping says so in its log (stderr).
+        let runConfig = dir.appendingPathComponent("run.yaml")
+        try """
+            database: \(dir.appendingPathComponent("run.sqlite").path)
+            sources: [{name: unmapped, paths: ["\(path.path)"]}]
+            ingest: { poll_interval: 20ms, discovery_interval: 50ms }
+            """.write(to: runConfig, atomically: true, encoding: .utf8)
+        let run = try ChildProcess(executable: executable, arguments: ["run", "--config", runConfig.path], directory: dir)
+        let deadline = Date().addingTimeInterval(60)
+        while !run.stderr.contains("most of the first lines of a log file were dead-lettered") && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        run.signal(SIGTERM)
+        #expect(await run.wait(timeout: 20) == 0)
+        #expect(run.stderr.contains("most of the first lines of a log file were dead-lettered"), "\(run.stderr.suffix(2000))")
     }
 }
