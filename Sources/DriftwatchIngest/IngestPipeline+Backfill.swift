@@ -39,6 +39,8 @@ public struct BackfillResult: Sendable, Equatable {
     public var filesWithoutIdentity: [String]
     /// Files that could not be read.
     public var fileErrors: UInt64
+    /// Files more than half of whose first lines (up to 1,000) were dead-lettered.
+    public var mostlyDeadLettered: [DeadLetterWarning] = []
 }
 
 extension IngestPipeline {
@@ -49,6 +51,7 @@ extension IngestPipeline {
         sink: any IngestSink,
         configuration: IngestConfiguration = IngestConfiguration(),
         logger: Logger = Logger(label: "driftwatch.ingest"),
+        lineDecoder: (any RecordLineDecoder)? = nil,
         progress: ((BackfillProgress) -> Void)? = nil
     ) throws -> BackfillResult {
         for path in paths where FileDiscovery.statRegular(path) == nil {
@@ -57,7 +60,8 @@ extension IngestPipeline {
         let clock = ContinuousClock()
         let start = clock.now
         let pipeline = IngestPipeline(
-            discovery: FileDiscovery(literalPaths: paths), sink: sink, configuration: configuration, logger: logger
+            discovery: FileDiscovery(literalPaths: paths), sink: sink, configuration: configuration, logger: logger,
+            lineDecoder: lineDecoder
         )
         try pipeline.discover()
         let files = pipeline.snapshot.filesWatched
@@ -75,13 +79,14 @@ extension IngestPipeline {
             if summary.lines == 0 && summary.bytes == 0 { break }
         }
         pipeline.afterCommit = nil
+        pipeline.judgeDeadLetterShares()
         let s = pipeline.snapshot
         progress?(BackfillProgress(records: s.records, deadLetters: s.deadLetters, bytes: total, totalBytes: total, elapsed: clock.now - start))
         return BackfillResult(
             files: files, records: s.records, inserted: s.inserted, duplicates: s.duplicates, deadLetters: s.deadLetters,
             bytesRead: s.bytesRead, elapsed: clock.now - start,
             filesWithPartialLastLine: pipeline.filesWithPartialLine, filesWithoutIdentity: pipeline.filesWithoutIdentity,
-            fileErrors: s.fileErrors
+            fileErrors: s.fileErrors, mostlyDeadLettered: pipeline.mostlyDeadLettered
         )
     }
 }

@@ -35,6 +35,10 @@ public final class IngestPipeline {
     private var arena: LineArena
     private var batchBytes = 0
     private var counters = IngestSnapshot()
+    private var deadLetterShare = DeadLetterShare()
+    /// Files most of whose first lines were dead-lettered, in the order found (each also logged as a
+    /// warning; the first 100 kept).
+    public private(set) var mostlyDeadLettered: [DeadLetterWarning] = []
 
     /// Follows the files matching `patterns` (glob(3) syntax).
     public convenience init(
@@ -117,6 +121,8 @@ public final class IngestPipeline {
         }
         summary.commits += try commit()
         tailer.closeIdle()
+        deadLetterShare.judgeEarly()
+        reportDeadLetterShares()
         publish()
         summary.lines = counters.lines - before.lines
         summary.bytes = tailer.bytesRead - bytesBefore
@@ -161,8 +167,31 @@ public final class IngestPipeline {
         batch.recordCount + batch.deadLetters.count >= configuration.batchMaxRecords || batchBytes >= configuration.batchMaxBytes
     }
 
+    /// Logs and keeps the warnings of ``DeadLetterShare`` found since the last call.
+    private func reportDeadLetterShares() {
+        for warning in deadLetterShare.takeWarnings() {
+            logger.warning("most of the first lines of a log file were dead-lettered", metadata: [
+                "path": "\(warning.path)", "lines": "\(warning.lines)", "dead_letters": "\(warning.deadLetters)",
+                "first_reason": "\(warning.firstReason)",
+                "hint": "if the service logs its own field names, map them with fields: in its source (docs/configuration.md)",
+            ])
+            if mostlyDeadLettered.count < 100 { mostlyDeadLettered.append(warning) }
+        }
+    }
+
+    /// Judges every file read so far, however few its lines (the end of a backfill).
+    package func judgeDeadLetterShares() {
+        deadLetterShare.judgeAll()
+        reportDeadLetterShares()
+    }
+
     private func add(_ event: LineEvent, fingerprint: String, path: String) {
         counters.lines += 1
+        let deadBefore = counters.deadLetters
+        defer {
+            deadLetterShare.note(fingerprint: fingerprint, path: path,
+                                 deadReason: counters.deadLetters == deadBefore ? nil : batch.deadLetters.last?.reason)
+        }
         switch event {
         case .line(let offset, _, let bytes):
             batchBytes += bytes.count

@@ -33,9 +33,9 @@ public struct DriftwatchApplication: Sendable {
     /// The glob patterns of every configured source.
     public var patterns: [String] { configuration.sources.flatMap(\.paths) }
 
-    /// The glob patterns of the sources in `format`.
+    /// The glob patterns of the sources in `format` without a field mapping.
     public func patterns(_ format: DriftwatchConfiguration.LogFormat) -> [String] {
-        configuration.sources.filter { $0.format == format }.flatMap(\.paths)
+        configuration.sources.filter { $0.format == format && $0.mapping == nil }.flatMap(\.paths)
     }
 
     public func makeServiceGroup() throws -> ServiceGroup {
@@ -59,6 +59,12 @@ public struct DriftwatchApplication: Sendable {
         if !patterns(.otlpJSON).isEmpty {
             services.append(TailerService(patterns: patterns(.otlpJSON), sink: sink, configuration: configuration.ingest,
                                           logger: logger, stats: ingestStats, lineDecoder: OTLPJSONLineDecoder()))
+        }
+        // A source with `fields:` gets a tailer of its own, reading through its mapping (tailed and
+        // checkpointed like any other).
+        for source in configuration.sources where source.mapping != nil {
+            services.append(TailerService(patterns: source.paths, sink: sink, configuration: configuration.ingest, logger: logger,
+                                          stats: ingestStats, lineDecoder: BackfillRunner.lineDecoder(for: source)))
         }
         // Analysis, drift, dashboards and alerts follow the records table by row id, so they work
         // the same whether records came from files or from OTLP.

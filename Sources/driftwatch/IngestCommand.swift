@@ -1,5 +1,6 @@
 import ArgumentParser
 import DriftwatchRuntime
+import Foundation
 
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +14,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Argument(help: "Log files to read to their end.")
     var paths: [String]
 
+    @Option(help: "Read every path as this configured source (its fields: mapping or format:), instead of the source whose paths match it.")
+    var source: String?
+
     @Flag(help: "Also analyse the records as they are committed, in this process (as `run` does).")
     var analyze = false
 
@@ -20,7 +24,14 @@ struct IngestCommand: AsyncParsableCommand {
         let config = try options.resolve()
         let report = try BackfillRunner.run(
             paths: paths, configuration: config, logger: options.makeLogger(),
-            showProgress: output.format == .text && BackfillRunner.stderrIsTerminal, analyze: analyze)
+            showProgress: output.format == .text && BackfillRunner.stderrIsTerminal, analyze: analyze, sourceName: source)
         print(try report.render(output.format))
+        // A service logging another schema must not look like a successful ingest.
+        guard report.warnings.isEmpty else {
+            for warning in report.warnings {
+                FileHandle.standardError.write(Data("driftwatch ingest: warning: \(warning)\n".utf8))
+            }
+            throw ExitCode.failure
+        }
     }
 }

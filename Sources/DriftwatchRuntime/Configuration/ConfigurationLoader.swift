@@ -36,26 +36,7 @@ public struct ConfigurationLoader: Sendable {
         if let node = top["database"] { config.databasePath = try reader.string(node, path: "database") }
         if let node = top["sources"] {
             config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
-                let path = "sources[\(index)]"
-                let fields = try reader.mapping(item, path: path)
-                try reader.allowOnly(fields, keys: ["name", "paths", "format"], path: path)
-                let name = try fields["name"].map { try reader.string($0, path: path + ".name") } ?? "source\(index + 1)"
-                guard let pathsNode = fields["paths"] else {
-                    throw reader.error(item, path: path + ".paths", "is required: a list of glob patterns of log files")
-                }
-                let paths = try reader.sequence(pathsNode, path: path + ".paths").enumerated().map {
-                    try reader.string($1, path: "\(path).paths[\($0)]")
-                }
-                if paths.isEmpty { throw reader.error(pathsNode, path: path + ".paths", "expected at least one glob pattern") }
-                var format = DriftwatchConfiguration.LogFormat.driftwatch
-                if let n = fields["format"] {
-                    let text = try reader.string(n, path: path + ".format")
-                    guard let f = DriftwatchConfiguration.LogFormat(rawValue: text) else {
-                        throw reader.error(n, path: path + ".format", "expected one of \(DriftwatchConfiguration.LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
-                    }
-                    format = f
-                }
-                return DriftwatchConfiguration.LogSource(name: name, paths: paths, format: format)
+                try readSource(item, index: index, reader: reader)
             }
         }
         if let node = top["ingest"] {
@@ -221,20 +202,27 @@ struct NodeReader {
         return ["off", "none", "false", "null", "~"].contains(scalar.string.lowercased())
     }
 
-    /// Durations like `250ms`, `10s`, `5m`, `2h`, `30d`; a bare number is seconds. Returns microseconds.
+    /// Durations like `250ms`, `10s`, `5m`, `2h`, `30d`. A bare number is an error: `max_age: 30` once
+    /// meant 30 seconds to the loader and 30 days to its author. Returns microseconds.
     func duration(_ node: Node, path: String) throws -> Int64 {
         guard case .scalar(let scalar) = node, let value = Self.parseDuration(scalar.string), value > 0 else {
-            throw error(node, path: path, "expected a positive duration such as 250ms, 10s, 5m, 2h or 30d, got \(describe(node))")
+            throw error(node, path: path, "expected a positive duration with a unit such as 250ms, 10s, 5m, 2h or 30d, got \(describe(node))\(unitHint(node))")
         }
         return value
     }
 
-    /// Sizes like `512KiB`, `100MB`, `10GiB`; a bare number is bytes.
+    /// Sizes like `512KiB`, `100MB`, `10GiB`; a bare number is an error, as for durations.
     func bytes(_ node: Node, path: String, minimum: Int64) throws -> Int64 {
         guard case .scalar(let scalar) = node, let value = Self.parseBytes(scalar.string), value >= minimum else {
-            throw error(node, path: path, "expected a size of at least \(minimum) bytes such as 512KiB, 100MB or 10GiB, got \(describe(node))")
+            throw error(node, path: path, "expected a size with a unit of at least \(minimum) bytes such as 512KiB, 100MB or 10GiB, got \(describe(node))\(unitHint(node))")
         }
         return value
+    }
+
+    /// Points out a missing unit.
+    private func unitHint(_ node: Node) -> String {
+        guard case .scalar(let scalar) = node, Double(scalar.string.trimmingCharacters(in: .whitespaces)) != nil else { return "" }
+        return " (a bare number has no unit)"
     }
 
     private func describe(_ node: Node) -> String {
@@ -246,7 +234,6 @@ struct NodeReader {
     static func parseDuration(_ text: String) -> Int64? {
         let units: [(String, Double)] = [("ms", 1e3), ("s", 1e6), ("m", 60e6), ("h", 3600e6), ("d", 86_400e6), ("w", 604_800e6)]
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed) { return Int64(seconds * 1e6) }
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
             if let number = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number.isFinite {
                 return Int64(number * scale)
@@ -259,7 +246,6 @@ struct NodeReader {
         let units: [(String, Double)] = [("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("TiB", 1_099_511_627_776),
                                          ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("B", 1)]
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let value = Int64(trimmed) { return value }
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
             if let number = Double(trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number.isFinite, number >= 0 {
                 return Int64(number * scale)

@@ -1,4 +1,5 @@
 public import DriftwatchAlerts
+public import DriftwatchCore
 public import DriftwatchIngest
 public import DriftwatchAnalysis
 public import DriftwatchStore
@@ -33,11 +34,14 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public var paths: [String]
         /// What each line is.
         public var format: LogFormat
+        /// For a service that logs its own field names: how its lines become records (`fields:` and friends).
+        public var mapping: FieldMapping?
 
-        public init(name: String, paths: [String], format: LogFormat = .driftwatch) {
+        public init(name: String, paths: [String], format: LogFormat = .driftwatch, mapping: FieldMapping? = nil) {
             self.name = name
             self.paths = paths
             self.format = format
+            self.mapping = mapping
         }
     }
 

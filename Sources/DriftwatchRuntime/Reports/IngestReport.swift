@@ -16,6 +16,8 @@ public struct IngestReport: Sendable, Codable, Equatable {
     public var peakRSSBytes: Int64
     public var filesWithPartialLastLine: [String]
     public var filesWithoutIdentity: [String]
+    /// Files more than half of whose first lines were dead-lettered (`ingest` then exits non-zero).
+    public var mostlyDeadLettered: [DeadLetterWarning] = []
     /// With `ingest --analyze`: what the in-process analyzer did.
     public var analysis: Analysis?
 
@@ -43,6 +45,7 @@ public struct IngestReport: Sendable, Codable, Equatable {
         case peakRSSBytes = "peak_rss_bytes"
         case filesWithPartialLastLine = "files_with_partial_last_line"
         case filesWithoutIdentity = "files_without_identity"
+        case mostlyDeadLettered = "mostly_dead_lettered"
     }
 
     public init(_ result: BackfillResult) {
@@ -59,7 +62,11 @@ public struct IngestReport: Sendable, Codable, Equatable {
         peakRSSBytes = ProcessStatistics.peakRSSBytes()
         filesWithPartialLastLine = result.filesWithPartialLastLine
         filesWithoutIdentity = result.filesWithoutIdentity
+        mostlyDeadLettered = result.mostlyDeadLettered
     }
+
+    /// One sentence per file in ``mostlyDeadLettered``, for stderr.
+    public var warnings: [String] { mostlyDeadLettered.map { TerminalText.safe($0.message) } }
 
     public func render(_ format: OutputFormat) throws -> String {
         if format == .json { return try ReportJSON.encode(self) }
@@ -80,6 +87,9 @@ public struct IngestReport: Sendable, Codable, Equatable {
         }
         for path in filesWithoutIdentity {
             lines.append("  \(path): first line incomplete; nothing read")
+        }
+        for warning in mostlyDeadLettered {
+            lines.append("  warning: \(warning.message)")
         }
         return lines.map(TerminalText.safe).joined(separator: "\n")
     }
