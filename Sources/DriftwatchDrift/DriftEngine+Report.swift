@@ -4,8 +4,12 @@ import DriftwatchStatistics
 extension DriftEngine {
     /// The drift report for the newest data: every feature and scope with enough values in both
     /// windows, streaming detector status and recommendations joined with `incidents`.
+    ///
+    /// Reference buckets overlapping an incident's window (open incidents run to the end of the data)
+    /// are left out of the reference: the baseline is what the service looked like when nothing was
+    /// known to be wrong.
     public func report(incidents: [IncidentSummary] = []) -> DriftReport {
-        let windows = resolveWindows()
+        let windows = resolveWindows(excluding: incidents.compactMap(\.window))
         var rows: [FeatureDrift] = []
         var skipped = 0
         for scopeID in 0..<state.scopes.count {
@@ -14,9 +18,12 @@ extension DriftEngine {
             for (f, feature) in state.features.enumerated() {
                 if case .slice(let key) = feature.source, scopeName.hasPrefix(key + "=") { continue }
                 if feature.source == .documents && scopeName != "all" && !scopeName.hasPrefix("task=") { continue }
-                let referenceWindow = feature.reference == .baseline ? windows.baseline : windows.trailing
+                let onBaseline = feature.reference == .baseline
+                let referenceWindow = onBaseline ? windows.baseline : windows.trailing
                 guard let reference = referenceWindow.scope(scopeID) else { continue }
-                switch compare(feature: f, scope: scopeName, reference: reference, current: current) {
+                let parts = feature.source == .documents && onBaseline
+                    ? windows.baselineParts.map { $0.scope(scopeID)?.documents ?? [] } : []
+                switch compare(feature: f, scope: scopeName, reference: reference, current: current, parts: parts) {
                 case .row(let row): rows.append(row)
                 case .tooFew: skipped += 1
                 case .absent: break
@@ -32,17 +39,22 @@ extension DriftEngine {
         return DriftReport(
             newestRecord: state.newestMicros.map(RFC3339.format(micros:)),
             recordsSeen: state.recordsSeen,
-            baseline: window(state.baselineFromMicros, state.baselineToMicros),
+            baseline: windows.baselineRange.flatMap { window($0.lowerBound, $0.upperBound) },
             current: windows.hasCurrent ? window(windows.currentRange.lowerBound, windows.currentRange.upperBound) : nil,
             trailingReference: windows.hasTrailing ? window(windows.trailingRange.lowerBound, windows.trailingRange.upperBound) : nil,
             features: rows,
             detectors: state.detectors.map(Self.status),
             recommendations: recommender.recommend(incidents: incidents),
-            skippedForCount: skipped)
+            skippedForCount: skipped,
+            excludedReferenceBuckets: windows.excludedReferenceBuckets)
     }
 
     struct ResolvedWindows {
-        var baseline: WindowCounts
+        var baseline = WindowCounts()
+        /// The baseline by reference bucket, for the new-document test.
+        var baselineParts: [WindowCounts] = []
+        var baselineRange: Range<Int64>?
+        var excludedReferenceBuckets = 0
         var current = WindowCounts()
         var trailing = WindowCounts()
         var currentRange: Range<Int64> = 0..<0
@@ -51,10 +63,16 @@ extension DriftEngine {
         var hasTrailing = false
     }
 
-    /// Sums the buckets of the current window (ending with the newest record's bucket) and of the
-    /// trailing reference just before it.
-    func resolveWindows() -> ResolvedWindows {
-        var result = ResolvedWindows(baseline: state.baseline)
+    /// Sums the buckets of the current window (ending with the newest record's bucket), of the
+    /// trailing reference just before it, and of the baseline minus reference buckets that overlap
+    /// `excluding`. With a rolling baseline, kept buckets before the current window (held for a
+    /// trailing reference) belong to the baseline too.
+    func resolveWindows(excluding: [Range<Int64>] = []) -> ResolvedWindows {
+        var result = ResolvedWindows()
+        let origin = configuration.bucketOriginMicros
+        let rw = configuration.referenceBucketMicros
+        var parts: [Int64: WindowCounts] = [:]
+        for bucket in state.reference { parts[bucket.index] = bucket.counts }
         guard let newest = state.newestMicros else { return result }
         let w = configuration.bucketMicros
         let newestIndex = bucketIndex(newest)
@@ -65,15 +83,35 @@ extension DriftEngine {
         for bucket in state.buckets {
             if bucket.index >= currentFirst {
                 result.current.merge(bucket.counts)
-            } else if bucket.index >= trailingFirst {
-                result.trailing.merge(bucket.counts)
-                result.hasTrailing = true
+            } else {
+                if bucket.index >= trailingFirst {
+                    result.trailing.merge(bucket.counts)
+                    result.hasTrailing = true
+                }
+                if isRolling { parts[referenceIndex(origin + bucket.index * w), default: WindowCounts()].merge(bucket.counts) }
             }
         }
         result.hasCurrent = true
-        let origin = configuration.bucketOriginMicros
         result.currentRange = (origin + currentFirst * w)..<(origin + (newestIndex + 1) * w)
         result.trailingRange = (origin + trailingFirst * w)..<(origin + currentFirst * w)
+        var from = Int64.max, to = Int64.min
+        for index in parts.keys.sorted() {
+            var range = (origin + index * rw)..<(origin + (index + 1) * rw)
+            if isRolling { range = range.lowerBound..<min(range.upperBound, result.currentRange.lowerBound) }
+            if excluding.contains(where: { $0.overlaps(range) }) {
+                result.excludedReferenceBuckets += 1
+                continue
+            }
+            result.baseline.merge(parts[index]!)
+            result.baselineParts.append(parts[index]!)
+            from = min(from, range.lowerBound)
+            to = max(to, range.upperBound)
+        }
+        if isRolling {
+            if from < to { result.baselineRange = from..<to }
+        } else if let a = state.baselineFromMicros, let b = state.baselineToMicros {
+            result.baselineRange = a..<b
+        }
         return result
     }
 
@@ -97,7 +135,7 @@ extension DriftEngine {
         case absent
     }
 
-    func compare(feature f: Int, scope: String, reference: ScopeCounts, current: ScopeCounts) -> Comparison {
+    func compare(feature f: Int, scope: String, reference: ScopeCounts, current: ScopeCounts, parts: [[UInt32]]) -> Comparison {
         let feature = state.features[f]
         switch feature.source.kind {
         case .categorical:
@@ -108,7 +146,7 @@ extension DriftEngine {
             guard f < reference.numeric.count, f < current.numeric.count else { return .absent }
             return compareNumbers(feature, scope: scope, reference.numeric[f], current.numeric[f])
         case .documents:
-            return compareDocuments(feature, scope: scope, reference.documents, current.documents)
+            return compareDocuments(feature, scope: scope, reference.documents, current.documents, parts: parts)
         }
     }
 
@@ -224,49 +262,47 @@ extension DriftEngine {
         WindowSummary(count: h.total, mean: h.mean, p50: h.quantile(0.5, binning: binning), p90: h.quantile(0.9, binning: binning))
     }
 
-    /// Evidence documents as three shares: the reference's top-N documents, other documents the
-    /// reference returned, and documents new in the current window (`__other__` counts as known).
-    func compareDocuments(_ feature: DriftFeature, scope: String, _ r: [UInt32], _ c: [UInt32]) -> Comparison {
+    /// Evidence documents: the share of the current window's hits on documents the reference never
+    /// returned, tested against the reference's own variation by ``NewDocumentTest`` (statistic
+    /// `new_documents`, a p-value). The reference's top-N share is reported for reading, not tested:
+    /// between two samples of one long-tailed pool it moves by more than its binomial error.
+    func compareDocuments(_ feature: DriftFeature, scope: String, _ r: [UInt32], _ c: [UInt32], parts: [[UInt32]]) -> Comparison {
         let nRef = r.reduce(0) { $0 + Int($1) }, nCur = c.reduce(0) { $0 + Int($1) }
         if nRef == 0 && nCur == 0 { return .absent }
         guard nRef >= configuration.minCount, nCur >= configuration.minCount else { return .tooFew }
         let top = Set(r.indices.filter { r[$0] > 0 && $0 > 0 }.sorted { r[$0] > r[$1] }.prefix(configuration.topDocuments))
-        var ref = [0, 0, 0], cur = [0, 0, 0]
-        for i in r.indices where r[i] > 0 { ref[top.contains(i) ? 0 : 1] += Int(r[i]) }
+        var refTop = 0, curTop = 0, curNew = 0
+        for i in r.indices where r[i] > 0 && top.contains(i) { refTop += Int(r[i]) }
         var vanished = top.count
         for i in c.indices where c[i] > 0 {
             let known = i < r.count && r[i] > 0 || i == 0
-            cur[top.contains(i) ? 0 : known ? 1 : 2] += Int(c[i])
-            if top.contains(i) { vanished -= 1 }
+            if top.contains(i) {
+                curTop += Int(c[i])
+                vanished -= 1
+            } else if !known {
+                curNew += Int(c[i])
+            }
         }
-        // The statistic compares the reference's head against everything else; new documents are
-        // reported, not tested, because how many turn up by chance depends on the sample size.
-        let head = [ref[0], ref[1] + ref[2]], headNow = [cur[0], cur[1] + cur[2]]
-        let test = feature.test ?? .jensenShannon
-        let value: Double
-        var pValue: Double?
-        switch test {
-        case .chiSquare:
-            value = ChiSquareDrift.test(referenceCounts: head, currentCounts: headNow).pValue
-            pValue = value
-        case .psi: value = PopulationStability.evidentlyIndex(referenceCounts: head, currentCounts: headNow)
-        default:
-            value = JensenShannon.distance(referenceCounts: head, currentCounts: headNow)
-            pValue = ChiSquareDrift.test(referenceCounts: head, currentCounts: headNow).pValue
-        }
-        let used: DriftTest = test == .chiSquare || test == .psi ? test : .jensenShannon
+        let test = NewDocumentTest.test(parts: parts, current: c)
         let refSummary = WindowSummary(
-            count: nRef, topDocumentShare: Double(ref[0]) / Double(nRef), newDocumentShare: 0, vanishedTopDocuments: 0,
+            count: nRef, topDocumentShare: Double(refTop) / Double(nRef), newDocumentShare: test?.referenceMean, vanishedTopDocuments: 0,
             distinct: r.filter { $0 > 0 }.count)
         let curSummary = WindowSummary(
-            count: nCur, topDocumentShare: Double(cur[0]) / Double(nCur), newDocumentShare: Double(cur[2]) / Double(nCur),
+            count: nCur, topDocumentShare: Double(curTop) / Double(nCur), newDocumentShare: Double(curNew) / Double(nCur),
             vanishedTopDocuments: vanished, distinct: c.filter { $0 > 0 }.count)
+        // Without reference buckets to calibrate on (a trailing reference, or fewer than three) there is no test.
+        let p = test?.pValue ?? 1
         return .row(FeatureDrift(
-            feature: feature.name, scope: scope, statistic: used.rawValue, value: value,
-            threshold: feature.threshold ?? used.defaultThreshold, pValue: pValue, pValueAdjusted: nil,
-            drifted: used.isDrift(score: value, threshold: feature.threshold), informational: false, psi: nil,
-            reference: refSummary, current: curSummary))
+            feature: feature.name, scope: scope, statistic: Self.newDocumentsStatistic, value: p,
+            threshold: feature.threshold ?? Self.newDocumentsThreshold, pValue: test?.pValue, pValueAdjusted: nil,
+            drifted: false, informational: false, psi: nil, reference: refSummary, current: curSummary))
     }
+
+    static let newDocumentsStatistic = "new_documents"
+    /// The new-document share must also exceed the reference's mean by this much: a test that is
+    /// significant on a tenth of a percent of the evidence is not a retrieval change.
+    static let newDocumentsMinimumRise = 0.01
+    static let newDocumentsThreshold = 0.001
 
     /// Benjamini–Hochberg over every row's p-value (when adjustment is on), then the decision: a
     /// p-value test on its (adjusted) p-value, a distance on its threshold and the significance guard.
@@ -283,6 +319,12 @@ extension DriftEngine {
             for (k, i) in indexes.enumerated() { rows[i].pValueAdjusted = adjusted[k] }
         }
         for i in rows.indices {
+            if rows[i].statistic == Self.newDocumentsStatistic {
+                let rise = (rows[i].current.newDocumentShare ?? 0) - (rows[i].reference.newDocumentShare ?? 1)
+                let p = rows[i].pValueAdjusted ?? rows[i].pValue ?? 1
+                rows[i].drifted = p < rows[i].threshold && rise >= Self.newDocumentsMinimumRise
+                continue
+            }
             guard let test = DriftTest(rawValue: rows[i].statistic) else { continue }
             let p = rows[i].pValueAdjusted ?? rows[i].pValue
             if test.scoreIsPValue {

@@ -1,10 +1,16 @@
 public import DriftwatchStatistics
 
 /// ADWIN and Page–Hinkley on one 0/1 stream (say, "this tool call timed out"), so a rate that starts
-/// to rise is flagged as it happens rather than when a window closes. Both detectors restart after
-/// a detection, as River's do; the counters and times here survive that.
+/// to rise is flagged within a bucket or two rather than when a window closes. Both detectors restart
+/// after a detection, as River's do; the counters and times here survive that.
+///
+/// Observations are summed per time bucket and the detectors see one value per bucket: ADWIN the
+/// bucket's rate, Page–Hinkley its standardized excess over the stream's rate so far. On raw 0/1
+/// values both detectors' false-alarm rates grow with traffic (Page–Hinkley fired several times a day
+/// at 200 requests/min); per bucket and in standard errors they depend on the number of buckets only.
 public struct RateDetector: Sendable, Equatable {
     public let name: String
+    public let bucketMicros: Int64
     public private(set) var adwin: ADWIN
     public private(set) var pageHinkley: PageHinkley
     public private(set) var observations = 0
@@ -15,29 +21,59 @@ public struct RateDetector: Sendable, Equatable {
     /// ADWIN's window mean just before its latest detection, and the mean of the newest values after
     /// it: how the rate moved.
     public private(set) var rateBeforeLastDetection: Double?
+    /// The open bucket: its index and counts (late observations for closed buckets join it).
+    private(set) var openBucket: Int64?
+    private(set) var openEvents = 0
+    private(set) var openTrials = 0
+    /// Events and trials of every closed bucket, the Page–Hinkley null rate.
+    private(set) var closedEvents = 0
+    private(set) var closedTrials = 0
 
-    public init(name: String, settings: DriftConfiguration.DetectorSettings) {
+    public init(name: String, settings: DriftConfiguration.DetectorSettings, bucketMicros: Int64 = 300_000_000) {
         self.name = name
+        self.bucketMicros = bucketMicros
         adwin = ADWIN(delta: settings.adwinDelta)
         pageHinkley = PageHinkley(
             minInstances: settings.pageHinkleyMinInstances, delta: settings.pageHinkleyDelta,
             threshold: settings.pageHinkleyThreshold, mode: .up)
     }
 
-    /// Adds one observation (1 = the event happened) at `micros`.
+    /// Adds one observation (1 = the event happened) at `micros`; a bucket closes when the first
+    /// observation of a later one arrives.
     public mutating func update(_ event: Bool, at micros: Int64) {
         observations += 1
-        let x = event ? 1.0 : 0.0
+        let index = micros >= 0 ? micros / bucketMicros : (micros - bucketMicros + 1) / bucketMicros
+        if let open = openBucket, index > open {
+            close(at: micros)
+            openBucket = index
+        } else if openBucket == nil {
+            openBucket = index
+        }
+        openTrials += 1
+        if event { openEvents += 1 }
+    }
+
+    private mutating func close(at micros: Int64) {
+        guard openTrials > 0 else { return }
+        let rate = Double(openEvents) / Double(openTrials)
         let before = adwin.estimation
-        if adwin.update(x) {
+        if adwin.update(rate) {
             adwinDetections += 1
             rateBeforeLastDetection = before
             note(micros)
         }
-        if pageHinkley.update(x) {
+        // The null rate with add-one smoothing, so a stream with no events yet has a positive variance.
+        let p = (Double(closedEvents) + 0.5) / (Double(closedTrials) + 1)
+        let n = Double(openTrials)
+        let z = (Double(openEvents) - n * p) / (n * p * (1 - p)).squareRoot()
+        if pageHinkley.update(z) {
             pageHinkleyDetections += 1
             note(micros)
         }
+        closedEvents += openEvents
+        closedTrials += openTrials
+        openEvents = 0
+        openTrials = 0
     }
 
     private mutating func note(_ micros: Int64) {
@@ -45,7 +81,7 @@ public struct RateDetector: Sendable, Equatable {
         lastDetectionMicros = micros
     }
 
-    /// The rate over ADWIN's current window (the recent, homogeneous stretch of the stream).
+    /// The mean bucket rate over ADWIN's current window (the recent, homogeneous stretch of the stream).
     public var currentRate: Double { adwin.estimation }
 }
 
@@ -53,6 +89,7 @@ extension RateDetector: Codable {
     enum CodingKeys: String, CodingKey {
         case name, observations, adwinDetections, pageHinkleyDetections, firstDetectionMicros, lastDetectionMicros
         case rateBeforeLastDetection, adwin, pageHinkley
+        case bucketMicros, openBucket, openEvents, openTrials, closedEvents, closedTrials
     }
 
     struct ADWINCoding: Codable {
@@ -72,6 +109,12 @@ extension RateDetector: Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
+        bucketMicros = try c.decode(Int64.self, forKey: .bucketMicros)
+        openBucket = try c.decodeIfPresent(Int64.self, forKey: .openBucket)
+        openEvents = try c.decode(Int.self, forKey: .openEvents)
+        openTrials = try c.decode(Int.self, forKey: .openTrials)
+        closedEvents = try c.decode(Int.self, forKey: .closedEvents)
+        closedTrials = try c.decode(Int.self, forKey: .closedTrials)
         observations = try c.decode(Int.self, forKey: .observations)
         adwinDetections = try c.decode(Int.self, forKey: .adwinDetections)
         pageHinkleyDetections = try c.decode(Int.self, forKey: .pageHinkleyDetections)
@@ -97,6 +140,12 @@ extension RateDetector: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
+        try c.encode(bucketMicros, forKey: .bucketMicros)
+        try c.encodeIfPresent(openBucket, forKey: .openBucket)
+        try c.encode(openEvents, forKey: .openEvents)
+        try c.encode(openTrials, forKey: .openTrials)
+        try c.encode(closedEvents, forKey: .closedEvents)
+        try c.encode(closedTrials, forKey: .closedTrials)
         try c.encode(observations, forKey: .observations)
         try c.encode(adwinDetections, forKey: .adwinDetections)
         try c.encode(pageHinkleyDetections, forKey: .pageHinkleyDetections)
