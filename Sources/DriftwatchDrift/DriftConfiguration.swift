@@ -54,10 +54,13 @@ public struct DriftConfiguration: Sendable, Hashable, Codable {
     /// Adjust p-value tests across features and scopes with Benjamini–Hochberg before comparing to
     /// the threshold (Evidently does not; with hundreds of tests per report it keeps false alarms rare).
     public var adjustPValues = true
-    /// A distance (Jensen–Shannon, Wasserstein, PSI) only counts as drift when the same bins also
-    /// differ significantly: chi-squared (categorical) or KS (numeric) p below this, after adjustment.
-    /// Evidently has no such guard; without it, small scopes drift on sampling noise alone. nil turns it off.
-    public var significanceGuard: Double? = 0.01
+    /// A row only counts as drift when its (adjusted) p-value is below this as well: a distance
+    /// (Jensen–Shannon, Wasserstein, PSI) needs the same bins to differ significantly (chi-squared or
+    /// KS), a p-value test needs it below both its threshold and this. Evidently has no such guard.
+    /// 0.001 because a report is made every hour: Benjamini–Hochberg at this level over a report's
+    /// rows keeps a quiet service under one false drift per 30 days (docs/analysis.md, "Drift on
+    /// quiet data"); at 0.01 small scopes drifted on noise several times a week. nil turns it off.
+    public var significanceGuard: Double? = 0.001
     /// Streaming detectors on rates (tool timeouts and errors, empty retrieval, expected tools not called).
     public var detectors = DetectorSettings()
 

@@ -168,7 +168,7 @@ extension DriftEngine {
         var value: Double, pValue: Double?
         switch test {
         case .chiSquare:
-            value = ChiSquareDrift.test(referenceCounts: ref, currentCounts: cur).pValue
+            value = Self.pooledChiSquareP(ref, cur)
             pValue = value
         case .zTest where ids.count == 2:
             // Evidently orders the two categories by value.
@@ -184,7 +184,7 @@ extension DriftEngine {
         default:
             value = JensenShannon.distance(referenceCounts: ref, currentCounts: cur)
         }
-        if pValue == nil { pValue = ChiSquareDrift.test(referenceCounts: ref, currentCounts: cur).pValue }
+        if pValue == nil { pValue = Self.pooledChiSquareP(ref, cur) }
         let used: DriftTest = (test == .kolmogorovSmirnov || test == .wasserstein) ? .jensenShannon : test
         return .row(FeatureDrift(
             feature: feature.name, scope: scope, statistic: used.rawValue, value: value,
@@ -192,6 +192,33 @@ extension DriftEngine {
             drifted: used.isDrift(score: value, threshold: feature.threshold), informational: feature.source.isVersion, psi: nil,
             reference: Self.categorySummary(ids: ids, counts: ref, labels: labels),
             current: Self.categorySummary(ids: ids, counts: cur, labels: labels)))
+    }
+
+    /// Chi-squared p-value after pooling the categories expected fewer than five times in either
+    /// window into one: the chi-squared approximation needs that, and without it a scope with a few
+    /// dozen requests and many rare values (validation failure reasons) drifted on noise every day.
+    static func pooledChiSquareP(_ ref: [Int], _ cur: [Int]) -> Double {
+        let nRef = Double(ref.reduce(0, +)), nCur = Double(cur.reduce(0, +))
+        let total = nRef + nCur
+        guard total > 0 else { return 1 }
+        var pooledRef: [Int] = [], pooledCur: [Int] = []
+        var rareRef = 0, rareCur = 0
+        for i in ref.indices {
+            let column = Double(ref[i] + cur[i])
+            if min(nRef, nCur) * column / total < 5 {
+                rareRef += ref[i]
+                rareCur += cur[i]
+            } else {
+                pooledRef.append(ref[i])
+                pooledCur.append(cur[i])
+            }
+        }
+        if rareRef + rareCur > 0 {
+            pooledRef.append(rareRef)
+            pooledCur.append(rareCur)
+        }
+        guard pooledRef.count >= 2 else { return 1 }
+        return ChiSquareDrift.test(referenceCounts: pooledRef, currentCounts: pooledCur).pValue
     }
 
     static func categorySummary(ids: [Int], counts: [Int], labels: [String]) -> WindowSummary {
@@ -304,6 +331,7 @@ extension DriftEngine {
     static let newDocumentsMinimumRise = 0.01
     static let newDocumentsThreshold = 0.001
 
+
     /// Benjamini–Hochberg over every row's p-value (when adjustment is on), then the decision: a
     /// p-value test on its (adjusted) p-value, a distance on its threshold and the significance guard.
     func decide(_ rows: inout [FeatureDrift]) {
@@ -328,7 +356,8 @@ extension DriftEngine {
             guard let test = DriftTest(rawValue: rows[i].statistic) else { continue }
             let p = rows[i].pValueAdjusted ?? rows[i].pValue
             if test.scoreIsPValue {
-                rows[i].drifted = p.map { test.isDrift(score: $0, threshold: rows[i].threshold) } ?? false
+                let guardLevel = configuration.significanceGuard ?? 1
+                rows[i].drifted = p.map { test.isDrift(score: $0, threshold: rows[i].threshold) && $0 < guardLevel } ?? false
             } else {
                 let significant = configuration.significanceGuard.map { guardLevel in p.map { $0 < guardLevel } ?? true } ?? true
                 rows[i].drifted = test.isDrift(score: rows[i].value, threshold: rows[i].threshold) && significant

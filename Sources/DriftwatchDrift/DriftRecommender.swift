@@ -140,7 +140,8 @@ struct DriftRecommender {
                     let rise = Double(cur.failures) / Double(cur.judged) - Double(ref.failures) / Double(ref.judged)
                     let restRise = Double(allCur.failures - cur.failures) / Double(restCurJudged)
                         - Double(allRef.failures - ref.failures) / Double(restRefJudged)
-                    guard RecommendationContext.rose(ref.failures, ref.judged, cur.failures, cur.judged), rise - restRise >= 0.03 else { continue }
+                    // 1e-6: a Bonferroni share of 1e-4 over the up to a hundred model × slice pairs asked.
+                    guard RecommendationContext.rose(ref.failures, ref.judged, cur.failures, cur.judged, level: 1e-6), rise - restRise >= 0.03 else { continue }
                     // Healthy retrieval and tools on the slice: their failure rates explain less than
                     // half of the rise.
                     let explains = { (before: Int, nBefore: Int, now: Int, nNow: Int) -> Bool in

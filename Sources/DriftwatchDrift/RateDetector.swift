@@ -28,6 +28,7 @@ public struct RateDetector: Sendable, Equatable {
     /// Events and trials of every closed bucket, the Page–Hinkley null rate.
     private(set) var closedEvents = 0
     private(set) var closedTrials = 0
+    private(set) var closedBuckets = 0
 
     public init(name: String, settings: DriftConfiguration.DetectorSettings, bucketMicros: Int64 = 300_000_000) {
         self.name = name
@@ -62,11 +63,14 @@ public struct RateDetector: Sendable, Equatable {
             rateBeforeLastDetection = before
             note(micros)
         }
-        // The null rate with add-one smoothing, so a stream with no events yet has a positive variance.
+        // The null rate with add-one smoothing, so a stream with no events yet has a positive variance;
+        // Page–Hinkley waits for `minInstances` buckets of it, or its running mean would keep the
+        // first buckets' estimation error.
         let p = (Double(closedEvents) + 0.5) / (Double(closedTrials) + 1)
         let n = Double(openTrials)
         let z = (Double(openEvents) - n * p) / (n * p * (1 - p)).squareRoot()
-        if pageHinkley.update(z) {
+        closedBuckets += 1
+        if closedBuckets > pageHinkley.minInstances, pageHinkley.update(z) {
             pageHinkleyDetections += 1
             note(micros)
         }
@@ -89,7 +93,7 @@ extension RateDetector: Codable {
     enum CodingKeys: String, CodingKey {
         case name, observations, adwinDetections, pageHinkleyDetections, firstDetectionMicros, lastDetectionMicros
         case rateBeforeLastDetection, adwin, pageHinkley
-        case bucketMicros, openBucket, openEvents, openTrials, closedEvents, closedTrials
+        case bucketMicros, openBucket, openEvents, openTrials, closedEvents, closedTrials, closedBuckets
     }
 
     struct ADWINCoding: Codable {
@@ -115,6 +119,7 @@ extension RateDetector: Codable {
         openTrials = try c.decode(Int.self, forKey: .openTrials)
         closedEvents = try c.decode(Int.self, forKey: .closedEvents)
         closedTrials = try c.decode(Int.self, forKey: .closedTrials)
+        closedBuckets = try c.decode(Int.self, forKey: .closedBuckets)
         observations = try c.decode(Int.self, forKey: .observations)
         adwinDetections = try c.decode(Int.self, forKey: .adwinDetections)
         pageHinkleyDetections = try c.decode(Int.self, forKey: .pageHinkleyDetections)
@@ -146,6 +151,7 @@ extension RateDetector: Codable {
         try c.encode(openTrials, forKey: .openTrials)
         try c.encode(closedEvents, forKey: .closedEvents)
         try c.encode(closedTrials, forKey: .closedTrials)
+        try c.encode(closedBuckets, forKey: .closedBuckets)
         try c.encode(observations, forKey: .observations)
         try c.encode(adwinDetections, forKey: .adwinDetections)
         try c.encode(pageHinkleyDetections, forKey: .pageHinkleyDetections)
