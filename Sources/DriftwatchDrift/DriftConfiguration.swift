@@ -57,10 +57,11 @@ public struct DriftConfiguration: Sendable, Hashable, Codable {
     /// A row only counts as drift when its (adjusted) p-value is below this as well: a distance
     /// (Jensen–Shannon, Wasserstein, PSI) needs the same bins to differ significantly (chi-squared or
     /// KS), a p-value test needs it below both its threshold and this. Evidently has no such guard.
-    /// 0.001 because a report is made every hour: Benjamini–Hochberg at this level over a report's
+    /// 1e-4 because a report is made every hour: Benjamini–Hochberg at this level over a report's
     /// rows keeps a quiet service under one false drift per 30 days (docs/analysis.md, "Drift on
-    /// quiet data"); at 0.01 small scopes drifted on noise several times a week. nil turns it off.
-    public var significanceGuard: Double? = 0.001
+    /// quiet data"); at 0.01 small scopes drifted on noise several times a week, at 0.001 two to six
+    /// times a month at 20 requests/min. nil turns it off.
+    public var significanceGuard: Double? = 0.0001
     /// Streaming detectors on rates (tool timeouts and errors, empty retrieval, expected tools not called).
     public var detectors = DetectorSettings()
 
@@ -74,8 +75,12 @@ public struct DriftConfiguration: Sendable, Hashable, Codable {
         /// 20 and 200 requests/min (docs/analysis.md, "Drift on quiet data").
         public var pageHinkleyThreshold = 12.0
         public var pageHinkleyDelta = 0.5
-        /// Buckets before Page–Hinkley may fire.
+        /// Batches before Page–Hinkley may fire.
         public var pageHinkleyMinInstances = 12
+        /// A detector batch spans buckets until it expects this many events at the stream's rate: with
+        /// one or two expected events a z-score is far from normal (one event is a large step), and at
+        /// 20 requests/min Page–Hinkley fired five to nine times per quiet 30 days on 5-minute buckets.
+        public var minimumExpectedEvents = 10.0
 
         public init() {}
     }

@@ -238,20 +238,6 @@ struct DriftRecommender {
 
     // MARK: - The rest
 
-    /// The version that lost the most share and the one that gained the most, from the windows' top
-    /// values: during a rollout the most frequent version can be the same in both windows, which
-    /// would name no change at all.
-    static func versionChange(_ row: FeatureDrift) -> (from: String, to: String) {
-        var delta: [String: Double] = [:]
-        for s in row.reference.top ?? [] { delta[s.value, default: 0] -= s.share }
-        for s in row.current.top ?? [] { delta[s.value, default: 0] += s.share }
-        let ordered = delta.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }
-        guard let lost = ordered.first, let gained = ordered.last, lost.key != gained.key else {
-            return (row.reference.top?.first?.value ?? "?", row.current.top?.first?.value ?? "?")
-        }
-        return (lost.key, gained.key)
-    }
-
     private mutating func remaining() {
         var byFeature: [String: [FeatureDrift]] = [:]
         for row in context.rows where row.drifted && !row.informational && !claimed.contains(Self.tag(row)) {

@@ -4,13 +4,16 @@ public import DriftwatchStatistics
 /// to rise is flagged within a bucket or two rather than when a window closes. Both detectors restart
 /// after a detection, as River's do; the counters and times here survive that.
 ///
-/// Observations are summed per time bucket and the detectors see one value per bucket: ADWIN the
-/// bucket's rate, Page–Hinkley its standardized excess over the stream's rate so far. On raw 0/1
+/// Observations are summed per time bucket (batches of buckets at low traffic) and the detectors see
+/// one value per batch: ADWIN the batch's rate, Page–Hinkley its standardized excess over the
+/// stream's rate so far. On raw 0/1
 /// values both detectors' false-alarm rates grow with traffic (Page–Hinkley fired several times a day
 /// at 200 requests/min); per bucket and in standard errors they depend on the number of buckets only.
 public struct RateDetector: Sendable, Equatable {
     public let name: String
     public let bucketMicros: Int64
+    /// See ``DriftConfiguration/DetectorSettings/minimumExpectedEvents``.
+    public let minimumExpectedEvents: Double
     public private(set) var adwin: ADWIN
     public private(set) var pageHinkley: PageHinkley
     public private(set) var observations = 0
@@ -32,6 +35,7 @@ public struct RateDetector: Sendable, Equatable {
 
     public init(name: String, settings: DriftConfiguration.DetectorSettings, bucketMicros: Int64 = 300_000_000) {
         self.name = name
+        minimumExpectedEvents = settings.minimumExpectedEvents
         self.bucketMicros = bucketMicros
         adwin = ADWIN(delta: settings.adwinDelta)
         pageHinkley = PageHinkley(
@@ -45,7 +49,10 @@ public struct RateDetector: Sendable, Equatable {
         observations += 1
         let index = micros >= 0 ? micros / bucketMicros : (micros - bucketMicros + 1) / bucketMicros
         if let open = openBucket, index > open {
-            close(at: micros)
+            // A batch closes at a bucket boundary once it expects enough events for its z-score to be
+            // near normal; at low traffic a batch spans several buckets.
+            let p = (Double(closedEvents) + 0.5) / (Double(closedTrials) + 1)
+            if Double(openTrials) * p >= minimumExpectedEvents || closedTrials == 0 { close(at: micros) }
             openBucket = index
         } else if openBucket == nil {
             openBucket = index
@@ -93,7 +100,7 @@ extension RateDetector: Codable {
     enum CodingKeys: String, CodingKey {
         case name, observations, adwinDetections, pageHinkleyDetections, firstDetectionMicros, lastDetectionMicros
         case rateBeforeLastDetection, adwin, pageHinkley
-        case bucketMicros, openBucket, openEvents, openTrials, closedEvents, closedTrials, closedBuckets
+        case bucketMicros, minimumExpectedEvents, openBucket, openEvents, openTrials, closedEvents, closedTrials, closedBuckets
     }
 
     struct ADWINCoding: Codable {
@@ -114,6 +121,7 @@ extension RateDetector: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         bucketMicros = try c.decode(Int64.self, forKey: .bucketMicros)
+        minimumExpectedEvents = try c.decode(Double.self, forKey: .minimumExpectedEvents)
         openBucket = try c.decodeIfPresent(Int64.self, forKey: .openBucket)
         openEvents = try c.decode(Int.self, forKey: .openEvents)
         openTrials = try c.decode(Int.self, forKey: .openTrials)
@@ -146,6 +154,7 @@ extension RateDetector: Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
         try c.encode(bucketMicros, forKey: .bucketMicros)
+        try c.encode(minimumExpectedEvents, forKey: .minimumExpectedEvents)
         try c.encodeIfPresent(openBucket, forKey: .openBucket)
         try c.encode(openEvents, forKey: .openEvents)
         try c.encode(openTrials, forKey: .openTrials)

@@ -1,5 +1,6 @@
 public import DriftwatchAnalysis
 public import DriftwatchDrift
+import DriftwatchStore
 
 extension DriftRunner {
     /// The analyzer's incidents in the terms drift joins on, so `drift`, `demo --run` and the
