@@ -75,7 +75,7 @@ public struct DriftConfiguration: Sendable, Hashable, Codable {
         /// 20 and 200 requests/min (docs/analysis.md, "Drift on quiet data").
         public var pageHinkleyThreshold = 12.0
         public var pageHinkleyDelta = 0.5
-        /// Batches before Page–Hinkley may fire.
+        /// Buckets of data in the null rate before Page–Hinkley starts.
         public var pageHinkleyMinInstances = 12
         /// A detector batch spans buckets until it expects this many events at the stream's rate: with
         /// one or two expected events a z-score is far from normal (one event is a large step), and at

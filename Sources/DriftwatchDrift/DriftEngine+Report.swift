@@ -21,8 +21,12 @@ extension DriftEngine {
                 let onBaseline = feature.reference == .baseline
                 let referenceWindow = onBaseline ? windows.baseline : windows.trailing
                 guard let reference = referenceWindow.scope(scopeID) else { continue }
-                let parts = feature.source == .documents && onBaseline
-                    ? windows.baselineParts.map { $0.scope(scopeID)?.documents ?? [] } : []
+                var parts: [[UInt32]] = []
+                if onBaseline && feature.source == .documents {
+                    parts = windows.baselineParts.map { $0.scope(scopeID)?.documents ?? [] }
+                } else if onBaseline && feature.source.kind == .categorical {
+                    parts = windows.baselineParts.map { part in part.scope(scopeID).map { f < $0.categorical.count ? $0.categorical[f] : [] } ?? [] }
+                }
                 switch compare(feature: f, scope: scopeName, reference: reference, current: current, parts: parts) {
                 case .row(let row): rows.append(row)
                 case .tooFew: skipped += 1
@@ -141,7 +145,7 @@ extension DriftEngine {
         case .categorical:
             let r = f < reference.categorical.count ? reference.categorical[f] : []
             let c = f < current.categorical.count ? current.categorical[f] : []
-            return compareCategories(feature, scope: scope, r, c, labels: state.vocabularies[f].values)
+            return compareCategories(feature, scope: scope, r, c, labels: state.vocabularies[f].values, parts: parts)
         case .numerical:
             guard f < reference.numeric.count, f < current.numeric.count else { return .absent }
             return compareNumbers(feature, scope: scope, reference.numeric[f], current.numeric[f])
@@ -150,7 +154,7 @@ extension DriftEngine {
         }
     }
 
-    func compareCategories(_ feature: DriftFeature, scope: String, _ r: [UInt32], _ c: [UInt32], labels: [String]) -> Comparison {
+    func compareCategories(_ feature: DriftFeature, scope: String, _ r: [UInt32], _ c: [UInt32], labels: [String], parts: [[UInt32]] = []) -> Comparison {
         var ids: [Int] = []
         var ref: [Int] = [], cur: [Int] = []
         for i in 0..<max(r.count, c.count) {
@@ -168,7 +172,7 @@ extension DriftEngine {
         var value: Double, pValue: Double?
         switch test {
         case .chiSquare:
-            value = Self.pooledChiSquareP(ref, cur)
+            value = Self.pooledChiSquareP(ref, cur, dispersion: Self.dispersion(ids: ids, parts: parts))
             pValue = value
         case .zTest where ids.count == 2:
             // Evidently orders the two categories by value.
@@ -184,7 +188,7 @@ extension DriftEngine {
         default:
             value = JensenShannon.distance(referenceCounts: ref, currentCounts: cur)
         }
-        if pValue == nil { pValue = Self.pooledChiSquareP(ref, cur) }
+        if pValue == nil { pValue = Self.pooledChiSquareP(ref, cur, dispersion: Self.dispersion(ids: ids, parts: parts)) }
         let used: DriftTest = (test == .kolmogorovSmirnov || test == .wasserstein) ? .jensenShannon : test
         return .row(FeatureDrift(
             feature: feature.name, scope: scope, statistic: used.rawValue, value: value,
@@ -197,7 +201,11 @@ extension DriftEngine {
     /// Chi-squared p-value after pooling the categories expected fewer than five times in either
     /// window into one: the chi-squared approximation needs that, and without it a scope with a few
     /// dozen requests and many rare values (validation failure reasons) drifted on noise every day.
-    static func pooledChiSquareP(_ ref: [Int], _ cur: [Int]) -> Double {
+    ///
+    /// `dispersion` divides the statistic (quasi-likelihood): requests are not independent draws, since
+    /// failure and retry rates move together for minutes at a time, and the reference buckets show by
+    /// how much more than multinomial noise the same feature varies between hours.
+    static func pooledChiSquareP(_ ref: [Int], _ cur: [Int], dispersion: Double = 1) -> Double {
         let nRef = Double(ref.reduce(0, +)), nCur = Double(cur.reduce(0, +))
         let total = nRef + nCur
         guard total > 0 else { return 1 }
@@ -218,7 +226,39 @@ extension DriftEngine {
             pooledCur.append(rareCur)
         }
         guard pooledRef.count >= 2 else { return 1 }
-        return ChiSquareDrift.test(referenceCounts: pooledRef, currentCounts: pooledCur).pValue
+        let test = ChiSquareDrift.test(referenceCounts: pooledRef, currentCounts: pooledCur)
+        guard dispersion > 1 else { return test.pValue }
+        return SpecialFunctions.chiSquaredSF(test.statistic / dispersion, degreesOfFreedom: Double(pooledRef.count - 1))
+    }
+
+    /// The over-dispersion of a categorical feature between reference buckets: the contingency
+    /// chi-squared of buckets × values (values expected fewer than five times in the smallest bucket
+    /// pooled) over its degrees of freedom, at least 1. 1 with fewer than three buckets.
+    static func dispersion(ids: [Int], parts: [[UInt32]]) -> Double {
+        let rows = parts.map { part in ids.map { $0 < part.count ? Double(part[$0]) : 0 } }.filter { $0.reduce(0, +) > 0 }
+        guard rows.count >= 3 else { return 1 }
+        let rowTotals = rows.map { $0.reduce(0, +) }
+        let n = rowTotals.reduce(0, +), smallest = rowTotals.min()!
+        var columns: [[Double]] = [], rare = [Double](repeating: 0, count: rows.count)
+        for i in ids.indices {
+            let column = rows.map { $0[i] }
+            if smallest * column.reduce(0, +) / n < 5 {
+                for j in rows.indices { rare[j] += column[j] }
+            } else {
+                columns.append(column)
+            }
+        }
+        if rare.reduce(0, +) > 0 { columns.append(rare) }
+        guard columns.count >= 2 else { return 1 }
+        var statistic = 0.0
+        for column in columns {
+            let total = column.reduce(0, +)
+            for j in rows.indices {
+                let expected = rowTotals[j] * total / n
+                if expected > 0 { statistic += (column[j] - expected) * (column[j] - expected) / expected }
+            }
+        }
+        return max(1, statistic / Double((rows.count - 1) * (columns.count - 1)))
     }
 
     static func categorySummary(ids: [Int], counts: [Int], labels: [String]) -> WindowSummary {

@@ -32,14 +32,21 @@ public struct RateDetector: Sendable, Equatable {
     private(set) var closedEvents = 0
     private(set) var closedTrials = 0
     private(set) var closedBuckets = 0
+    /// First bucket of the open batch.
+    private(set) var batchStart: Int64?
+    /// See ``DriftConfiguration/DetectorSettings/pageHinkleyMinInstances``.
+    public let warmUpBuckets: Int
 
     public init(name: String, settings: DriftConfiguration.DetectorSettings, bucketMicros: Int64 = 300_000_000) {
         self.name = name
         minimumExpectedEvents = settings.minimumExpectedEvents
         self.bucketMicros = bucketMicros
-        adwin = ADWIN(delta: settings.adwinDelta)
+        warmUpBuckets = settings.pageHinkleyMinInstances
+        // Checked on every batch (River's clock is 32 values, which at one value per 5 minutes would
+        // wait hours).
+        adwin = ADWIN(delta: settings.adwinDelta, clock: 1)
         pageHinkley = PageHinkley(
-            minInstances: settings.pageHinkleyMinInstances, delta: settings.pageHinkleyDelta,
+            minInstances: 1, delta: settings.pageHinkleyDelta,
             threshold: settings.pageHinkleyThreshold, mode: .up)
     }
 
@@ -52,7 +59,11 @@ public struct RateDetector: Sendable, Equatable {
             // A batch closes at a bucket boundary once it expects enough events for its z-score to be
             // near normal; at low traffic a batch spans several buckets.
             let p = (Double(closedEvents) + 0.5) / (Double(closedTrials) + 1)
-            if Double(openTrials) * p >= minimumExpectedEvents || closedTrials == 0 { close(at: micros) }
+            // Closing on enough observed events as well keeps a jump in the rate from waiting for the
+            // low null rate's batch to fill.
+            let full = Double(openTrials) * p >= minimumExpectedEvents || Double(openEvents) >= minimumExpectedEvents
+            if full || closedTrials == 0 { close(at: micros, buckets: index - (batchStart ?? index)) }
+            if full || closedTrials == 0 || batchStart == nil { batchStart = index }
             openBucket = index
         } else if openBucket == nil {
             openBucket = index
@@ -61,7 +72,7 @@ public struct RateDetector: Sendable, Equatable {
         if event { openEvents += 1 }
     }
 
-    private mutating func close(at micros: Int64) {
+    private mutating func close(at micros: Int64, buckets: Int64) {
         guard openTrials > 0 else { return }
         let rate = Double(openEvents) / Double(openTrials)
         let before = adwin.estimation
@@ -76,8 +87,11 @@ public struct RateDetector: Sendable, Equatable {
         let p = (Double(closedEvents) + 0.5) / (Double(closedTrials) + 1)
         let n = Double(openTrials)
         let z = (Double(openEvents) - n * p) / (n * p * (1 - p)).squareRoot()
-        closedBuckets += 1
-        if closedBuckets > pageHinkley.minInstances, pageHinkley.update(z) {
+        // Page–Hinkley starts once `warmUpBuckets` of time are in the null rate, or its running mean
+        // would keep the first batches' estimation error.
+        let warm = closedBuckets >= warmUpBuckets
+        closedBuckets += max(1, Int(buckets))
+        if warm, pageHinkley.update(z) {
             pageHinkleyDetections += 1
             note(micros)
         }
@@ -100,7 +114,7 @@ extension RateDetector: Codable {
     enum CodingKeys: String, CodingKey {
         case name, observations, adwinDetections, pageHinkleyDetections, firstDetectionMicros, lastDetectionMicros
         case rateBeforeLastDetection, adwin, pageHinkley
-        case bucketMicros, minimumExpectedEvents, openBucket, openEvents, openTrials, closedEvents, closedTrials, closedBuckets
+        case bucketMicros, minimumExpectedEvents, warmUpBuckets, batchStart, openBucket, openEvents, openTrials, closedEvents, closedTrials, closedBuckets
     }
 
     struct ADWINCoding: Codable {
@@ -122,6 +136,8 @@ extension RateDetector: Codable {
         name = try c.decode(String.self, forKey: .name)
         bucketMicros = try c.decode(Int64.self, forKey: .bucketMicros)
         minimumExpectedEvents = try c.decode(Double.self, forKey: .minimumExpectedEvents)
+        warmUpBuckets = try c.decode(Int.self, forKey: .warmUpBuckets)
+        batchStart = try c.decodeIfPresent(Int64.self, forKey: .batchStart)
         openBucket = try c.decodeIfPresent(Int64.self, forKey: .openBucket)
         openEvents = try c.decode(Int.self, forKey: .openEvents)
         openTrials = try c.decode(Int.self, forKey: .openTrials)
@@ -155,6 +171,8 @@ extension RateDetector: Codable {
         try c.encode(name, forKey: .name)
         try c.encode(bucketMicros, forKey: .bucketMicros)
         try c.encode(minimumExpectedEvents, forKey: .minimumExpectedEvents)
+        try c.encode(warmUpBuckets, forKey: .warmUpBuckets)
+        try c.encodeIfPresent(batchStart, forKey: .batchStart)
         try c.encodeIfPresent(openBucket, forKey: .openBucket)
         try c.encode(openEvents, forKey: .openEvents)
         try c.encode(openTrials, forKey: .openTrials)
