@@ -32,6 +32,10 @@ public struct RateDetector: Sendable, Equatable {
     private(set) var closedEvents = 0
     private(set) var closedTrials = 0
     private(set) var closedBuckets = 0
+    /// Count, sum and sum of squares of the batches' z-scores.
+    private(set) var zCount = 0.0
+    private(set) var zSum = 0.0
+    private(set) var zSumSquares = 0.0
     /// First bucket of the open batch.
     private(set) var batchStart: Int64?
     /// See ``DriftConfiguration/DetectorSettings/pageHinkleyMinInstances``.
@@ -86,7 +90,22 @@ public struct RateDetector: Sendable, Equatable {
         // first buckets' estimation error.
         let p = (Double(closedEvents) + 0.5) / (Double(closedTrials) + 1)
         let n = Double(openTrials)
-        let z = (Double(openEvents) - n * p) / (n * p * (1 - p)).squareRoot()
+        var z = (Double(openEvents) - n * p) / (n * p * (1 - p)).squareRoot()
+        // Rates also move between batches beyond binomial noise (minutes-long swings in failure rates):
+        // divide by the z-scores' own spread so far, when it is above 1. The spread is learnt from
+        // z-scores clipped to ±3, so a real jump barely widens it, and not from the first batch,
+        // whose null rate was a guess.
+        let raw = z
+        if zCount >= 2 {
+            let variance = (zSumSquares - zSum * zSum / zCount) / (zCount - 1)
+            z /= max(1, variance).squareRoot()
+        }
+        if closedTrials > 0 {
+            let clipped = min(3, max(-3, raw))
+            zSum += clipped
+            zSumSquares += clipped * clipped
+            zCount += 1
+        }
         // Page–Hinkley starts once `warmUpBuckets` of time are in the null rate, or its running mean
         // would keep the first batches' estimation error.
         let warm = closedBuckets >= warmUpBuckets
@@ -114,7 +133,7 @@ extension RateDetector: Codable {
     enum CodingKeys: String, CodingKey {
         case name, observations, adwinDetections, pageHinkleyDetections, firstDetectionMicros, lastDetectionMicros
         case rateBeforeLastDetection, adwin, pageHinkley
-        case bucketMicros, minimumExpectedEvents, warmUpBuckets, batchStart, openBucket, openEvents, openTrials, closedEvents, closedTrials, closedBuckets
+        case zCount, zSum, zSumSquares, bucketMicros, minimumExpectedEvents, warmUpBuckets, batchStart, openBucket, openEvents, openTrials, closedEvents, closedTrials, closedBuckets
     }
 
     struct ADWINCoding: Codable {
@@ -137,6 +156,9 @@ extension RateDetector: Codable {
         bucketMicros = try c.decode(Int64.self, forKey: .bucketMicros)
         minimumExpectedEvents = try c.decode(Double.self, forKey: .minimumExpectedEvents)
         warmUpBuckets = try c.decode(Int.self, forKey: .warmUpBuckets)
+        zCount = try c.decode(Double.self, forKey: .zCount)
+        zSum = try c.decode(Double.self, forKey: .zSum)
+        zSumSquares = try c.decode(Double.self, forKey: .zSumSquares)
         batchStart = try c.decodeIfPresent(Int64.self, forKey: .batchStart)
         openBucket = try c.decodeIfPresent(Int64.self, forKey: .openBucket)
         openEvents = try c.decode(Int.self, forKey: .openEvents)
@@ -172,6 +194,9 @@ extension RateDetector: Codable {
         try c.encode(bucketMicros, forKey: .bucketMicros)
         try c.encode(minimumExpectedEvents, forKey: .minimumExpectedEvents)
         try c.encode(warmUpBuckets, forKey: .warmUpBuckets)
+        try c.encode(zCount, forKey: .zCount)
+        try c.encode(zSum, forKey: .zSum)
+        try c.encode(zSumSquares, forKey: .zSumSquares)
         try c.encodeIfPresent(batchStart, forKey: .batchStart)
         try c.encodeIfPresent(openBucket, forKey: .openBucket)
         try c.encode(openEvents, forKey: .openEvents)
