@@ -68,8 +68,9 @@ public struct DriftConfiguration: Sendable, Hashable, Codable {
     public struct DetectorSettings: Sendable, Hashable, Codable {
         /// ADWIN's confidence, on per-bucket rates (one value per ``DriftConfiguration/bucketMicros``).
         public var adwinDelta = 0.002
-        /// Page–Hinkley runs on each bucket's standardized rate, z = (events − n·p) / √(n·p·(1−p)) with p
-        /// the stream's rate before the bucket, so its threshold and delta are in standard errors and the
+        /// Page–Hinkley runs on each batch's standardized rate, z = (events − n·p) / √(n·p·(1−p)) with p
+        /// the stream's rate before the batch (divided by the z-scores' own spread when above 1), so its
+        /// threshold and delta are in standard errors and the
         /// false-alarm rate does not grow with traffic (on raw 0/1 values it fired several times a day
         /// at 200 requests/min). Threshold and delta were set by measurement on 30-day quiet runs at
         /// 20 and 200 requests/min (docs/analysis.md, "Drift on quiet data").
