@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "driftwatch", targets: ["driftwatch"]),
         .executable(name: "analysis-suite", targets: ["analysis-suite"]),
+        .executable(name: "drift-quiet", targets: ["drift-quiet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -112,6 +113,12 @@ let package = Package(
             name: "analysis-suite",
             dependencies: ["DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchCore"],
             path: "Benchmarks/AnalysisSuite"
+        ),
+        // Issue #13 point 7: drift recommendations and detector alarms per 30 quiet days.
+        .executableTarget(
+            name: "drift-quiet",
+            dependencies: ["DriftwatchDrift", "DriftwatchDemo", "DriftwatchCore"],
+            path: "Benchmarks/DriftQuiet"
         ),
 
         .testTarget(name: "DriftwatchCoreTests", dependencies: ["DriftwatchCore", "DriftwatchTesting"]),

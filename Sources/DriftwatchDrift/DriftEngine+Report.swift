@@ -4,8 +4,12 @@ import DriftwatchStatistics
 extension DriftEngine {
     /// The drift report for the newest data: every feature and scope with enough values in both
     /// windows, streaming detector status and recommendations joined with `incidents`.
+    ///
+    /// Reference buckets overlapping an incident's window (open incidents run to the end of the data)
+    /// are left out of the reference: the baseline is what the service looked like when nothing was
+    /// known to be wrong.
     public func report(incidents: [IncidentSummary] = []) -> DriftReport {
-        let windows = resolveWindows()
+        let windows = resolveWindows(excluding: incidents.compactMap(\.window))
         var rows: [FeatureDrift] = []
         var skipped = 0
         for scopeID in 0..<state.scopes.count {
@@ -14,9 +18,16 @@ extension DriftEngine {
             for (f, feature) in state.features.enumerated() {
                 if case .slice(let key) = feature.source, scopeName.hasPrefix(key + "=") { continue }
                 if feature.source == .documents && scopeName != "all" && !scopeName.hasPrefix("task=") { continue }
-                let referenceWindow = feature.reference == .baseline ? windows.baseline : windows.trailing
+                let onBaseline = feature.reference == .baseline
+                let referenceWindow = onBaseline ? windows.baseline : windows.trailing
                 guard let reference = referenceWindow.scope(scopeID) else { continue }
-                switch compare(feature: f, scope: scopeName, reference: reference, current: current) {
+                var parts: [[UInt32]] = []
+                if onBaseline && feature.source == .documents {
+                    parts = windows.baselineParts.map { $0.scope(scopeID)?.documents ?? [] }
+                } else if onBaseline && feature.source.kind == .categorical {
+                    parts = windows.baselineParts.map { part in part.scope(scopeID).map { f < $0.categorical.count ? $0.categorical[f] : [] } ?? [] }
+                }
+                switch compare(feature: f, scope: scopeName, reference: reference, current: current, parts: parts) {
                 case .row(let row): rows.append(row)
                 case .tooFew: skipped += 1
                 case .absent: break
@@ -32,17 +43,22 @@ extension DriftEngine {
         return DriftReport(
             newestRecord: state.newestMicros.map(RFC3339.format(micros:)),
             recordsSeen: state.recordsSeen,
-            baseline: window(state.baselineFromMicros, state.baselineToMicros),
+            baseline: windows.baselineRange.flatMap { window($0.lowerBound, $0.upperBound) },
             current: windows.hasCurrent ? window(windows.currentRange.lowerBound, windows.currentRange.upperBound) : nil,
             trailingReference: windows.hasTrailing ? window(windows.trailingRange.lowerBound, windows.trailingRange.upperBound) : nil,
             features: rows,
             detectors: state.detectors.map(Self.status),
             recommendations: recommender.recommend(incidents: incidents),
-            skippedForCount: skipped)
+            skippedForCount: skipped,
+            excludedReferenceBuckets: windows.excludedReferenceBuckets)
     }
 
     struct ResolvedWindows {
-        var baseline: WindowCounts
+        var baseline = WindowCounts()
+        /// The baseline by reference bucket, for the new-document test.
+        var baselineParts: [WindowCounts] = []
+        var baselineRange: Range<Int64>?
+        var excludedReferenceBuckets = 0
         var current = WindowCounts()
         var trailing = WindowCounts()
         var currentRange: Range<Int64> = 0..<0
@@ -51,10 +67,16 @@ extension DriftEngine {
         var hasTrailing = false
     }
 
-    /// Sums the buckets of the current window (ending with the newest record's bucket) and of the
-    /// trailing reference just before it.
-    func resolveWindows() -> ResolvedWindows {
-        var result = ResolvedWindows(baseline: state.baseline)
+    /// Sums the buckets of the current window (ending with the newest record's bucket), of the
+    /// trailing reference just before it, and of the baseline minus reference buckets that overlap
+    /// `excluding`. With a rolling baseline, kept buckets before the current window (held for a
+    /// trailing reference) belong to the baseline too.
+    func resolveWindows(excluding: [Range<Int64>] = []) -> ResolvedWindows {
+        var result = ResolvedWindows()
+        let origin = configuration.bucketOriginMicros
+        let rw = configuration.referenceBucketMicros
+        var parts: [Int64: WindowCounts] = [:]
+        for bucket in state.reference { parts[bucket.index] = bucket.counts }
         guard let newest = state.newestMicros else { return result }
         let w = configuration.bucketMicros
         let newestIndex = bucketIndex(newest)
@@ -65,15 +87,35 @@ extension DriftEngine {
         for bucket in state.buckets {
             if bucket.index >= currentFirst {
                 result.current.merge(bucket.counts)
-            } else if bucket.index >= trailingFirst {
-                result.trailing.merge(bucket.counts)
-                result.hasTrailing = true
+            } else {
+                if bucket.index >= trailingFirst {
+                    result.trailing.merge(bucket.counts)
+                    result.hasTrailing = true
+                }
+                if isRolling { parts[referenceIndex(origin + bucket.index * w), default: WindowCounts()].merge(bucket.counts) }
             }
         }
         result.hasCurrent = true
-        let origin = configuration.bucketOriginMicros
         result.currentRange = (origin + currentFirst * w)..<(origin + (newestIndex + 1) * w)
         result.trailingRange = (origin + trailingFirst * w)..<(origin + currentFirst * w)
+        var from = Int64.max, to = Int64.min
+        for index in parts.keys.sorted() {
+            var range = (origin + index * rw)..<(origin + (index + 1) * rw)
+            if isRolling { range = range.lowerBound..<min(range.upperBound, result.currentRange.lowerBound) }
+            if excluding.contains(where: { $0.overlaps(range) }) {
+                result.excludedReferenceBuckets += 1
+                continue
+            }
+            result.baseline.merge(parts[index]!)
+            result.baselineParts.append(parts[index]!)
+            from = min(from, range.lowerBound)
+            to = max(to, range.upperBound)
+        }
+        if isRolling {
+            if from < to { result.baselineRange = from..<to }
+        } else if let a = state.baselineFromMicros, let b = state.baselineToMicros {
+            result.baselineRange = a..<b
+        }
         return result
     }
 
@@ -97,22 +139,22 @@ extension DriftEngine {
         case absent
     }
 
-    func compare(feature f: Int, scope: String, reference: ScopeCounts, current: ScopeCounts) -> Comparison {
+    func compare(feature f: Int, scope: String, reference: ScopeCounts, current: ScopeCounts, parts: [[UInt32]]) -> Comparison {
         let feature = state.features[f]
         switch feature.source.kind {
         case .categorical:
             let r = f < reference.categorical.count ? reference.categorical[f] : []
             let c = f < current.categorical.count ? current.categorical[f] : []
-            return compareCategories(feature, scope: scope, r, c, labels: state.vocabularies[f].values)
+            return compareCategories(feature, scope: scope, r, c, labels: state.vocabularies[f].values, parts: parts)
         case .numerical:
             guard f < reference.numeric.count, f < current.numeric.count else { return .absent }
             return compareNumbers(feature, scope: scope, reference.numeric[f], current.numeric[f])
         case .documents:
-            return compareDocuments(feature, scope: scope, reference.documents, current.documents)
+            return compareDocuments(feature, scope: scope, reference.documents, current.documents, parts: parts)
         }
     }
 
-    func compareCategories(_ feature: DriftFeature, scope: String, _ r: [UInt32], _ c: [UInt32], labels: [String]) -> Comparison {
+    func compareCategories(_ feature: DriftFeature, scope: String, _ r: [UInt32], _ c: [UInt32], labels: [String], parts: [[UInt32]] = []) -> Comparison {
         var ids: [Int] = []
         var ref: [Int] = [], cur: [Int] = []
         for i in 0..<max(r.count, c.count) {
@@ -130,7 +172,7 @@ extension DriftEngine {
         var value: Double, pValue: Double?
         switch test {
         case .chiSquare:
-            value = ChiSquareDrift.test(referenceCounts: ref, currentCounts: cur).pValue
+            value = Self.pooledChiSquareP(ref, cur, dispersion: Self.dispersion(ids: ids, parts: parts))
             pValue = value
         case .zTest where ids.count == 2:
             // Evidently orders the two categories by value.
@@ -146,7 +188,7 @@ extension DriftEngine {
         default:
             value = JensenShannon.distance(referenceCounts: ref, currentCounts: cur)
         }
-        if pValue == nil { pValue = ChiSquareDrift.test(referenceCounts: ref, currentCounts: cur).pValue }
+        if pValue == nil { pValue = Self.pooledChiSquareP(ref, cur, dispersion: Self.dispersion(ids: ids, parts: parts)) }
         let used: DriftTest = (test == .kolmogorovSmirnov || test == .wasserstein) ? .jensenShannon : test
         return .row(FeatureDrift(
             feature: feature.name, scope: scope, statistic: used.rawValue, value: value,
@@ -154,6 +196,69 @@ extension DriftEngine {
             drifted: used.isDrift(score: value, threshold: feature.threshold), informational: feature.source.isVersion, psi: nil,
             reference: Self.categorySummary(ids: ids, counts: ref, labels: labels),
             current: Self.categorySummary(ids: ids, counts: cur, labels: labels)))
+    }
+
+    /// Chi-squared p-value after pooling the categories expected fewer than five times in either
+    /// window into one: the chi-squared approximation needs that, and without it a scope with a few
+    /// dozen requests and many rare values (validation failure reasons) drifted on noise every day.
+    ///
+    /// `dispersion` divides the statistic (quasi-likelihood): requests are not independent draws, since
+    /// failure and retry rates move together for minutes at a time, and the reference buckets show by
+    /// how much more than multinomial noise the same feature varies between hours.
+    static func pooledChiSquareP(_ ref: [Int], _ cur: [Int], dispersion: Double = 1) -> Double {
+        let nRef = Double(ref.reduce(0, +)), nCur = Double(cur.reduce(0, +))
+        let total = nRef + nCur
+        guard total > 0 else { return 1 }
+        var pooledRef: [Int] = [], pooledCur: [Int] = []
+        var rareRef = 0, rareCur = 0
+        for i in ref.indices {
+            let column = Double(ref[i] + cur[i])
+            if min(nRef, nCur) * column / total < 5 {
+                rareRef += ref[i]
+                rareCur += cur[i]
+            } else {
+                pooledRef.append(ref[i])
+                pooledCur.append(cur[i])
+            }
+        }
+        if rareRef + rareCur > 0 {
+            pooledRef.append(rareRef)
+            pooledCur.append(rareCur)
+        }
+        guard pooledRef.count >= 2 else { return 1 }
+        let test = ChiSquareDrift.test(referenceCounts: pooledRef, currentCounts: pooledCur)
+        guard dispersion > 1 else { return test.pValue }
+        return SpecialFunctions.chiSquaredSF(test.statistic / dispersion, degreesOfFreedom: Double(pooledRef.count - 1))
+    }
+
+    /// The over-dispersion of a categorical feature between reference buckets: the contingency
+    /// chi-squared of buckets × values (values expected fewer than five times in the smallest bucket
+    /// pooled) over its degrees of freedom, at least 1. 1 with fewer than three buckets.
+    static func dispersion(ids: [Int], parts: [[UInt32]]) -> Double {
+        let rows = parts.map { part in ids.map { $0 < part.count ? Double(part[$0]) : 0 } }.filter { $0.reduce(0, +) > 0 }
+        guard rows.count >= 3 else { return 1 }
+        let rowTotals = rows.map { $0.reduce(0, +) }
+        let n = rowTotals.reduce(0, +), smallest = rowTotals.min()!
+        var columns: [[Double]] = [], rare = [Double](repeating: 0, count: rows.count)
+        for i in ids.indices {
+            let column = rows.map { $0[i] }
+            if smallest * column.reduce(0, +) / n < 5 {
+                for j in rows.indices { rare[j] += column[j] }
+            } else {
+                columns.append(column)
+            }
+        }
+        if rare.reduce(0, +) > 0 { columns.append(rare) }
+        guard columns.count >= 2 else { return 1 }
+        var statistic = 0.0
+        for column in columns {
+            let total = column.reduce(0, +)
+            for j in rows.indices {
+                let expected = rowTotals[j] * total / n
+                if expected > 0 { statistic += (column[j] - expected) * (column[j] - expected) / expected }
+            }
+        }
+        return max(1, statistic / Double((rows.count - 1) * (columns.count - 1)))
     }
 
     static func categorySummary(ids: [Int], counts: [Int], labels: [String]) -> WindowSummary {
@@ -224,49 +329,48 @@ extension DriftEngine {
         WindowSummary(count: h.total, mean: h.mean, p50: h.quantile(0.5, binning: binning), p90: h.quantile(0.9, binning: binning))
     }
 
-    /// Evidence documents as three shares: the reference's top-N documents, other documents the
-    /// reference returned, and documents new in the current window (`__other__` counts as known).
-    func compareDocuments(_ feature: DriftFeature, scope: String, _ r: [UInt32], _ c: [UInt32]) -> Comparison {
+    /// Evidence documents: the share of the current window's hits on documents the reference never
+    /// returned, tested against the reference's own variation by ``NewDocumentTest`` (statistic
+    /// `new_documents`, a p-value). The reference's top-N share is reported for reading, not tested:
+    /// between two samples of one long-tailed pool it moves by more than its binomial error.
+    func compareDocuments(_ feature: DriftFeature, scope: String, _ r: [UInt32], _ c: [UInt32], parts: [[UInt32]]) -> Comparison {
         let nRef = r.reduce(0) { $0 + Int($1) }, nCur = c.reduce(0) { $0 + Int($1) }
         if nRef == 0 && nCur == 0 { return .absent }
         guard nRef >= configuration.minCount, nCur >= configuration.minCount else { return .tooFew }
         let top = Set(r.indices.filter { r[$0] > 0 && $0 > 0 }.sorted { r[$0] > r[$1] }.prefix(configuration.topDocuments))
-        var ref = [0, 0, 0], cur = [0, 0, 0]
-        for i in r.indices where r[i] > 0 { ref[top.contains(i) ? 0 : 1] += Int(r[i]) }
+        var refTop = 0, curTop = 0, curNew = 0
+        for i in r.indices where r[i] > 0 && top.contains(i) { refTop += Int(r[i]) }
         var vanished = top.count
         for i in c.indices where c[i] > 0 {
             let known = i < r.count && r[i] > 0 || i == 0
-            cur[top.contains(i) ? 0 : known ? 1 : 2] += Int(c[i])
-            if top.contains(i) { vanished -= 1 }
+            if top.contains(i) {
+                curTop += Int(c[i])
+                vanished -= 1
+            } else if !known {
+                curNew += Int(c[i])
+            }
         }
-        // The statistic compares the reference's head against everything else; new documents are
-        // reported, not tested, because how many turn up by chance depends on the sample size.
-        let head = [ref[0], ref[1] + ref[2]], headNow = [cur[0], cur[1] + cur[2]]
-        let test = feature.test ?? .jensenShannon
-        let value: Double
-        var pValue: Double?
-        switch test {
-        case .chiSquare:
-            value = ChiSquareDrift.test(referenceCounts: head, currentCounts: headNow).pValue
-            pValue = value
-        case .psi: value = PopulationStability.evidentlyIndex(referenceCounts: head, currentCounts: headNow)
-        default:
-            value = JensenShannon.distance(referenceCounts: head, currentCounts: headNow)
-            pValue = ChiSquareDrift.test(referenceCounts: head, currentCounts: headNow).pValue
-        }
-        let used: DriftTest = test == .chiSquare || test == .psi ? test : .jensenShannon
+        let test = NewDocumentTest.test(parts: parts, current: c)
         let refSummary = WindowSummary(
-            count: nRef, topDocumentShare: Double(ref[0]) / Double(nRef), newDocumentShare: 0, vanishedTopDocuments: 0,
+            count: nRef, topDocumentShare: Double(refTop) / Double(nRef), newDocumentShare: test?.referenceMean, vanishedTopDocuments: 0,
             distinct: r.filter { $0 > 0 }.count)
         let curSummary = WindowSummary(
-            count: nCur, topDocumentShare: Double(cur[0]) / Double(nCur), newDocumentShare: Double(cur[2]) / Double(nCur),
+            count: nCur, topDocumentShare: Double(curTop) / Double(nCur), newDocumentShare: Double(curNew) / Double(nCur),
             vanishedTopDocuments: vanished, distinct: c.filter { $0 > 0 }.count)
+        // Without reference buckets to calibrate on (a trailing reference, or fewer than three) there is no test.
+        let p = test?.pValue ?? 1
         return .row(FeatureDrift(
-            feature: feature.name, scope: scope, statistic: used.rawValue, value: value,
-            threshold: feature.threshold ?? used.defaultThreshold, pValue: pValue, pValueAdjusted: nil,
-            drifted: used.isDrift(score: value, threshold: feature.threshold), informational: false, psi: nil,
-            reference: refSummary, current: curSummary))
+            feature: feature.name, scope: scope, statistic: Self.newDocumentsStatistic, value: p,
+            threshold: feature.threshold ?? Self.newDocumentsThreshold, pValue: test?.pValue, pValueAdjusted: nil,
+            drifted: false, informational: false, psi: nil, reference: refSummary, current: curSummary))
     }
+
+    static let newDocumentsStatistic = "new_documents"
+    /// The new-document share must also exceed the reference's mean by this much: a test that is
+    /// significant on a tenth of a percent of the evidence is not a retrieval change.
+    static let newDocumentsMinimumRise = 0.01
+    static let newDocumentsThreshold = 0.001
+
 
     /// Benjamini–Hochberg over every row's p-value (when adjustment is on), then the decision: a
     /// p-value test on its (adjusted) p-value, a distance on its threshold and the significance guard.
@@ -283,10 +387,17 @@ extension DriftEngine {
             for (k, i) in indexes.enumerated() { rows[i].pValueAdjusted = adjusted[k] }
         }
         for i in rows.indices {
+            if rows[i].statistic == Self.newDocumentsStatistic {
+                let rise = (rows[i].current.newDocumentShare ?? 0) - (rows[i].reference.newDocumentShare ?? 1)
+                let p = rows[i].pValueAdjusted ?? rows[i].pValue ?? 1
+                rows[i].drifted = p < rows[i].threshold && rise >= Self.newDocumentsMinimumRise
+                continue
+            }
             guard let test = DriftTest(rawValue: rows[i].statistic) else { continue }
             let p = rows[i].pValueAdjusted ?? rows[i].pValue
             if test.scoreIsPValue {
-                rows[i].drifted = p.map { test.isDrift(score: $0, threshold: rows[i].threshold) } ?? false
+                let guardLevel = configuration.significanceGuard ?? 1
+                rows[i].drifted = p.map { test.isDrift(score: $0, threshold: rows[i].threshold) && $0 < guardLevel } ?? false
             } else {
                 let significant = configuration.significanceGuard.map { guardLevel in p.map { $0 < guardLevel } ?? true } ?? true
                 rows[i].drifted = test.isDrift(score: rows[i].value, threshold: rows[i].threshold) && significant

@@ -139,13 +139,20 @@ public struct DriftEngine: Sendable {
         // aliases `self` (which would make Swift copy the window on every record).
         let values = scratch
         let featureCount = state.features.count
-        if inBaseline { Self.add(values, featureCount: featureCount, to: &state.baseline) }
+        if inBaseline {
+            let position = Self.position(of: referenceIndex(ts), in: &state.reference)
+            Self.add(values, featureCount: featureCount, to: &state.reference[position].counts)
+        }
         let index = bucketIndex(ts)
         let newestIndex = bucketIndex(state.newestMicros ?? ts)
         if index > newestIndex - keptBucketCount {
-            let position = bucketPosition(index)
+            let position = Self.position(of: index, in: &state.buckets)
             Self.add(values, featureCount: featureCount, to: &state.buckets[position].counts)
             evictOldBuckets(newestIndex: newestIndex)
+        } else if isRolling && ts >= rollingReferenceStart(newestIndex: newestIndex) {
+            // Older than the kept buckets but within the rolling reference: straight into it.
+            let position = Self.position(of: referenceIndex(ts), in: &state.reference)
+            Self.add(values, featureCount: featureCount, to: &state.reference[position].counts)
         } else if !inBaseline {
             state.lateRecords += 1
         }
@@ -161,29 +168,70 @@ public struct DriftEngine: Sendable {
         updateDetectors(record)
     }
 
-    /// The position of the bucket with `index`, inserting it if new.
-    private mutating func bucketPosition(_ index: Int64) -> Int {
-        if let last = state.buckets.last {
-            if last.index == index { return state.buckets.count - 1 }
+    /// The position of the bucket with `index` in `buckets` (ascending), inserting it if new.
+    private static func position(of index: Int64, in buckets: inout [TimeBucket]) -> Int {
+        if let last = buckets.last {
+            if last.index == index { return buckets.count - 1 }
             if last.index < index {
-                state.buckets.append(TimeBucket(index: index, counts: WindowCounts()))
-                return state.buckets.count - 1
+                buckets.append(TimeBucket(index: index, counts: WindowCounts()))
+                return buckets.count - 1
             }
         } else {
-            state.buckets.append(TimeBucket(index: index, counts: WindowCounts()))
+            buckets.append(TimeBucket(index: index, counts: WindowCounts()))
             return 0
         }
-        let insertion = state.buckets.firstIndex { $0.index >= index } ?? state.buckets.count
-        if insertion < state.buckets.count, state.buckets[insertion].index == index { return insertion }
-        state.buckets.insert(TimeBucket(index: index, counts: WindowCounts()), at: insertion)
+        let insertion = buckets.firstIndex { $0.index >= index } ?? buckets.count
+        if insertion < buckets.count, buckets[insertion].index == index { return insertion }
+        buckets.insert(TimeBucket(index: index, counts: WindowCounts()), at: insertion)
         return insertion
     }
 
+    var isRolling: Bool {
+        if case .rolling = configuration.baseline { return true }
+        return false
+    }
+
+    /// Index of the reference bucket holding `micros`.
+    func referenceIndex(_ micros: Int64) -> Int64 {
+        let w = configuration.referenceBucketMicros
+        let t = micros &- configuration.bucketOriginMicros
+        return t >= 0 ? t / w : (t - w + 1) / w
+    }
+
+    /// Start of the current window when the newest record is in bucket `newestIndex`.
+    func currentStart(newestIndex: Int64) -> Int64 {
+        let w = configuration.bucketMicros
+        let currentBuckets = (configuration.currentWindowMicros + w - 1) / w
+        return configuration.bucketOriginMicros + (newestIndex - currentBuckets + 1) * w
+    }
+
+    /// The oldest time a rolling reference keeps: the reference span before the current window,
+    /// rounded down to a whole reference bucket.
+    func rollingReferenceStart(newestIndex: Int64) -> Int64 {
+        guard case .rolling(let duration) = configuration.baseline else { return .max }
+        let first = referenceIndex(currentStart(newestIndex: newestIndex) - duration)
+        return configuration.bucketOriginMicros + first * configuration.referenceBucketMicros
+    }
+
+    /// Drops buckets that left the kept span; with a rolling reference they move into it, and
+    /// reference buckets older than the reference span are dropped.
     private mutating func evictOldBuckets(newestIndex: Int64) {
         let oldestKept = newestIndex - keptBucketCount + 1
         var drop = 0
         while drop < state.buckets.count && state.buckets[drop].index < oldestKept { drop += 1 }
-        if drop > 0 { state.buckets.removeFirst(drop) }
+        guard drop > 0 else { return }
+        if isRolling {
+            let w = configuration.bucketMicros, origin = configuration.bucketOriginMicros
+            for bucket in state.buckets[0..<drop] {
+                let position = Self.position(of: referenceIndex(origin + bucket.index * w), in: &state.reference)
+                state.reference[position].counts.merge(bucket.counts)
+            }
+            let first = referenceIndex(rollingReferenceStart(newestIndex: newestIndex))
+            var old = 0
+            while old < state.reference.count && state.reference[old].index < first { old += 1 }
+            if old > 0 { state.reference.removeFirst(old) }
+        }
+        state.buckets.removeFirst(drop)
     }
 
     /// Adds the extracted values of the current record to every scope it belongs to.

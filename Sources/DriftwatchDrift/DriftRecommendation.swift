@@ -1,7 +1,13 @@
-/// A recommendation from drift: one of the levers a team has, or an explicit "no action".
+/// A recommendation from drift. The analyzer is the one recommender: when it has incidents for the
+/// same scope and window, the recommendation links them and names their action; drift alone only
+/// says `watch`, with the lever its rules point at as ``suggestedAction`` for a person to check.
 public struct DriftRecommendation: Sendable, Equatable, Codable {
-    /// `retrieval_fix`, `routing_change`, `targeted_retraining`, `tool_fix` or `none`.
+    /// `watch` (drift without an analyzer incident), or the linked incident's action
+    /// (`retrieval_fix`, `routing_change`, `targeted_retraining`, `tool_fix`, `prompt_rollback`, …).
     public var action: String
+    /// With `watch`: the lever drift's own rules point at (`retrieval_fix`, `routing_change`,
+    /// `targeted_retraining`, `tool_fix`), nil when they point at none.
+    public var suggestedAction: String?
     /// `retrieval`, `traffic`, `model`, `tools`, `wrapper` or `output`.
     public var component: String
     /// Where it applies: `all`, `task=<task>` or `<key>=<value>`.
@@ -44,6 +50,7 @@ public struct DriftRecommendation: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case action, component, scope, features, slice, model, tool, reason, examples, incidents
         case routeTo = "route_to"
+        case suggestedAction = "suggested_action"
     }
 }
 
@@ -70,16 +77,40 @@ public struct ExampleSet: Sendable, Equatable, Codable {
 }
 
 /// An analyzer incident in the few terms drift needs to join on, so this target does not depend on
-/// the analyzer: component (`retrieval`, `tools`, `model`, `wrapper`, `traffic`), scope (`all`,
-/// `task=…`, `key=value`) and the action it recommends.
+/// the analyzer: its id, component (`retrieval`, `tools`, `model`, `wrapper`, `traffic`), scope
+/// (`all`, `task=…`, `key=value`), the slices it is narrowed to, the action it recommends and its
+/// window (open incidents have no end).
 public struct IncidentSummary: Sendable, Equatable, Hashable, Codable {
+    public var id: String?
     public var component: String
     public var scope: String
+    /// `key=value` predicates beyond the task (slice or version), e.g. `language=de`.
+    public var slices: [String]?
     public var action: String
+    public var fromMicros: Int64?
+    /// nil while the incident is open.
+    public var toMicros: Int64?
 
-    public init(component: String, scope: String, action: String) {
+    public init(id: String? = nil, component: String, scope: String, slices: [String]? = nil, action: String,
+                fromMicros: Int64? = nil, toMicros: Int64? = nil) {
+        self.id = id
         self.component = component
         self.scope = scope
+        self.slices = slices
         self.action = action
+        self.fromMicros = fromMicros
+        self.toMicros = toMicros
+    }
+
+    /// [from, to), open-ended while open; nil when the caller gave no times.
+    public var window: Range<Int64>? {
+        guard let fromMicros else { return nil }
+        return fromMicros..<max(fromMicros + 1, toMicros ?? .max)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, component, scope, slices, action
+        case fromMicros = "from_micros"
+        case toMicros = "to_micros"
     }
 }

@@ -10,7 +10,11 @@ import DriftwatchStatistics
 ///   tools → `targeted_retraining`, with the slice and the example set;
 /// - slice-mix drift toward the slice the serving model handles worst while its quality there is
 ///   stable → `routing_change`, naming the slice and the best model observed on it;
-/// - any other drift → `none`, saying why; version features are reported but never acted on alone.
+/// - any other drift → no lever, saying why; version features are reported, never recommended on:
+///   a deploy is a known change that the analyzer attributes.
+///
+/// The rules only suggest. ``join(_:_:)`` makes the analyzer the one recommender: a recommendation
+/// whose scope and window have incidents links them and takes their action; one without is `watch`.
 struct DriftRecommender {
     let context: RecommendationContext
     private var claimed: Set<String> = []
@@ -136,7 +140,8 @@ struct DriftRecommender {
                     let rise = Double(cur.failures) / Double(cur.judged) - Double(ref.failures) / Double(ref.judged)
                     let restRise = Double(allCur.failures - cur.failures) / Double(restCurJudged)
                         - Double(allRef.failures - ref.failures) / Double(restRefJudged)
-                    guard RecommendationContext.rose(ref.failures, ref.judged, cur.failures, cur.judged), rise - restRise >= 0.03 else { continue }
+                    // 1e-6: a Bonferroni share of 1e-4 over the up to a hundred model × slice pairs asked.
+                    guard RecommendationContext.rose(ref.failures, ref.judged, cur.failures, cur.judged, level: 1e-6), rise - restRise >= 0.03 else { continue }
                     // Healthy retrieval and tools on the slice: their failure rates explain less than
                     // half of the rise.
                     let explains = { (before: Int, nBefore: Int, now: Int, nNow: Int) -> Bool in
@@ -233,33 +238,15 @@ struct DriftRecommender {
 
     // MARK: - The rest
 
-    /// The version that lost the most share and the one that gained the most, from the windows' top
-    /// values: during a rollout the most frequent version can be the same in both windows, which
-    /// would name no change at all.
-    static func versionChange(_ row: FeatureDrift) -> (from: String, to: String) {
-        var delta: [String: Double] = [:]
-        for s in row.reference.top ?? [] { delta[s.value, default: 0] -= s.share }
-        for s in row.current.top ?? [] { delta[s.value, default: 0] += s.share }
-        let ordered = delta.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }
-        guard let lost = ordered.first, let gained = ordered.last, lost.key != gained.key else {
-            return (row.reference.top?.first?.value ?? "?", row.current.top?.first?.value ?? "?")
-        }
-        return (lost.key, gained.key)
-    }
-
     private mutating func remaining() {
         var byFeature: [String: [FeatureDrift]] = [:]
-        for row in context.rows where row.drifted && !claimed.contains(Self.tag(row)) { byFeature[row.feature, default: []].append(row) }
+        for row in context.rows where row.drifted && !row.informational && !claimed.contains(Self.tag(row)) {
+            byFeature[row.feature, default: []].append(row)
+        }
         for (feature, rows) in byFeature.sorted(by: { $0.key < $1.key }) {
             let first = rows.first { $0.scope == "all" } ?? rows[0]
             let scopes = rows.map(\.scope)
-            let reason: String
-            if first.informational {
-                let (from, to) = Self.versionChange(first)
-                reason = "version change (\(from) → \(to)) with no drift in retrieval, tools or traffic it would explain: version features are reported, not acted on"
-            } else {
-                reason = "\(describe(first)) in \(scopes.count) scope(s) without a retrieval, tool or traffic cause; no quality effect attributed by drift alone"
-            }
+            let reason = "\(describe(first)) in \(scopes.count) scope(s) without a retrieval, tool or traffic cause; no quality effect attributed by drift alone"
             claim(rows)
             result.append(DriftRecommendation(
                 action: "none", component: FeatureSource(name: feature)?.component ?? "output", scope: first.scope,
@@ -285,18 +272,37 @@ struct DriftRecommender {
         }
     }
 
-    /// Attaches matching analyzer incidents; a "no action" drift with an incident behind it takes
-    /// the incident's action, since the analyzer has seen the quality effect drift alone cannot.
+    /// Links the analyzer incidents of the recommendation's scope whose window overlaps the current
+    /// one, whatever component they name: the analyzer has seen the quality effect and attributed it,
+    /// so its action is the recommendation (drift's own suggestion, when different, stays in the
+    /// reason). Without an incident, drift alone is a `watch`.
     private func join(_ rec: DriftRecommendation, _ incidents: [IncidentSummary]) -> DriftRecommendation {
         var rec = rec
-        let matching = incidents.filter {
-            $0.component == rec.component && ($0.scope == rec.scope || $0.scope == "all" || rec.scope == "all" || $0.scope == rec.slice)
+        let now = context.currentFrom..<max(context.currentFrom + 1, context.currentTo)
+        let matching = incidents.filter { incident in
+            guard incident.window.map({ $0.overlaps(now) }) ?? true else { return false }
+            return Self.scopesMeet(rec, incident)
         }
         rec.incidents = matching
-        if rec.action == "none", let incident = matching.first(where: { $0.action != "none" }) {
+        let suggestion = rec.action == "none" ? nil : rec.action
+        if let incident = matching.first(where: { $0.action != "none" }) ?? matching.first {
             rec.action = incident.action
-            rec.reason += "; the analyzer reports a quality regression here (\(incident.action) on \(incident.scope))"
+            rec.suggestedAction = nil
+            let id = incident.id.map { " \($0)" } ?? ""
+            rec.reason += "; the analyzer attributes the quality effect here to \(incident.component) (incident\(id), \(incident.action) on \(incident.scope))"
+            if let suggestion, suggestion != incident.action { rec.reason += "; drift alone pointed at \(suggestion)" }
+        } else {
+            rec.action = "watch"
+            rec.suggestedAction = suggestion
         }
         return rec
+    }
+
+    /// Whether an incident is about the recommendation's scope: either is `all`, the same task, or the
+    /// recommendation's scope or slice among the incident's slices.
+    static func scopesMeet(_ rec: DriftRecommendation, _ incident: IncidentSummary) -> Bool {
+        if rec.scope == "all" || incident.scope == "all" || incident.scope == rec.scope { return true }
+        let slices = incident.slices ?? []
+        return slices.contains(rec.scope) || rec.slice.map { slices.contains($0) || incident.scope == $0 } ?? false
     }
 }

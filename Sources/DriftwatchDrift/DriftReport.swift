@@ -24,9 +24,12 @@ public struct DriftReport: Sendable, Equatable, Codable {
     public var recommendations: [DriftRecommendation]
     /// Feature/scope pairs not tested because a window held fewer than `min_count` values.
     public var skippedForCount: Int
+    /// Reference buckets left out of the baseline because an analyzer incident's window overlaps them.
+    public var excludedReferenceBuckets: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case baseline, current, features, detectors, recommendations
+        case excludedReferenceBuckets = "excluded_reference_buckets"
         case newestRecord = "newest_record"
         case recordsSeen = "records_seen"
         case trailingReference = "trailing_reference"
@@ -47,7 +50,8 @@ public struct FeatureDrift: Sendable, Equatable, Codable {
     public var feature: String
     /// `all`, `task=<task>` or `<slice key>=<value>`.
     public var scope: String
-    /// Evidently's name of the statistic: chisquare, z, ks, jensenshannon, wasserstein, psi.
+    /// Evidently's name of the statistic: chisquare, z, ks, jensenshannon, wasserstein, psi; or
+    /// `new_documents` (evidence documents, a p-value: see `NewDocumentTest`).
     public var statistic: String
     /// The drift score: a p-value for chisquare/z/ks, a distance otherwise.
     public var value: Double
@@ -85,7 +89,8 @@ public struct WindowSummary: Sendable, Equatable, Codable {
     public var top: [Share]?
     /// Documents: share of evidence going to the reference's top-N documents.
     public var topDocumentShare: Double?
-    /// Documents: share of evidence going to documents absent from the reference.
+    /// Documents: share of evidence going to documents absent from the reference (in the reference's
+    /// summary, the mean of the same share in each reference bucket against the other buckets).
     public var newDocumentShare: Double?
     /// Documents: how many of the reference's top-N documents this window never returned.
     public var vanishedTopDocuments: Int?

@@ -1,8 +1,8 @@
-/// The detector's persisted state: vocabularies, scopes, the baseline window, the time buckets of
+/// The detector's persisted state: vocabularies, scopes, the reference buckets, the time buckets of
 /// the current (and trailing reference) window, and the streaming detectors. Bounded by the caps of
 /// ``DriftConfiguration``: scopes × features × (categories or fine bins) × buckets.
 struct DriftState: Sendable, Equatable, Codable {
-    static let formatVersion = 2
+    static let formatVersion = 3
 
     var formatVersion = DriftState.formatVersion
     var fingerprint: String
@@ -25,7 +25,11 @@ struct DriftState: Sendable, Equatable, Codable {
     var newestMicros: Int64?
     var baselineFromMicros: Int64?
     var baselineToMicros: Int64?
-    var baseline = WindowCounts()
+    /// The reference in buckets of ``DriftConfiguration/referenceBucketMicros`` (ascending by
+    /// index): the baseline period for `leading` and `fixed`, the buckets that left the current
+    /// window within the last reference span for `rolling`. Kept in parts so open incidents can be
+    /// cut out and the new-document test can measure the reference's own variation.
+    var reference: [TimeBucket] = []
     /// Quality counters since the first record, by scope id: small, and what comparing a rarely used
     /// fallback model with the serving model needs.
     var lifetimeQuality: [QualityTable] = []
@@ -44,12 +48,12 @@ struct DriftState: Sendable, Equatable, Codable {
         models = Vocabulary(cap: 255)
         tasks = Vocabulary(cap: 4095)
         scopes = Vocabulary(cap: configuration.maxScopes)
-        detectors = DriftState.detectorNames.map { RateDetector(name: $0, settings: configuration.detectors) }
+        detectors = DriftState.detectorNames.map { RateDetector(name: $0, settings: configuration.detectors, bucketMicros: configuration.bucketMicros) }
         switch configuration.baseline {
         case .fixed(let from, let to):
             baselineFromMicros = from
             baselineToMicros = to
-        case .leading:
+        case .leading, .rolling:
             break
         }
     }

@@ -1,10 +1,19 @@
 public import DriftwatchStatistics
 
 /// ADWIN and Page–Hinkley on one 0/1 stream (say, "this tool call timed out"), so a rate that starts
-/// to rise is flagged as it happens rather than when a window closes. Both detectors restart after
-/// a detection, as River's do; the counters and times here survive that.
+/// to rise is flagged within a bucket or two rather than when a window closes. Both detectors restart
+/// after a detection, as River's do; the counters and times here survive that.
+///
+/// Observations are summed per time bucket (batches of buckets at low traffic) and the detectors see
+/// one value per batch: ADWIN the batch's rate, Page–Hinkley its standardized excess over the
+/// stream's rate so far. On raw 0/1
+/// values both detectors' false-alarm rates grow with traffic (Page–Hinkley fired several times a day
+/// at 200 requests/min); per bucket and in standard errors they depend on the number of buckets only.
 public struct RateDetector: Sendable, Equatable {
     public let name: String
+    public let bucketMicros: Int64
+    /// See ``DriftConfiguration/DetectorSettings/minimumExpectedEvents``.
+    public let minimumExpectedEvents: Double
     public private(set) var adwin: ADWIN
     public private(set) var pageHinkley: PageHinkley
     public private(set) var observations = 0
@@ -15,29 +24,100 @@ public struct RateDetector: Sendable, Equatable {
     /// ADWIN's window mean just before its latest detection, and the mean of the newest values after
     /// it: how the rate moved.
     public private(set) var rateBeforeLastDetection: Double?
+    /// The open bucket: its index and counts (late observations for closed buckets join it).
+    private(set) var openBucket: Int64?
+    private(set) var openEvents = 0
+    private(set) var openTrials = 0
+    /// Events and trials of every closed bucket, the Page–Hinkley null rate.
+    private(set) var closedEvents = 0
+    private(set) var closedTrials = 0
+    private(set) var closedBuckets = 0
+    /// Count, sum and sum of squares of the batches' z-scores.
+    private(set) var zCount = 0.0
+    private(set) var zSum = 0.0
+    private(set) var zSumSquares = 0.0
+    /// First bucket of the open batch.
+    private(set) var batchStart: Int64?
+    /// See ``DriftConfiguration/DetectorSettings/pageHinkleyMinInstances``.
+    public let warmUpBuckets: Int
 
-    public init(name: String, settings: DriftConfiguration.DetectorSettings) {
+    public init(name: String, settings: DriftConfiguration.DetectorSettings, bucketMicros: Int64 = 300_000_000) {
         self.name = name
-        adwin = ADWIN(delta: settings.adwinDelta)
+        minimumExpectedEvents = settings.minimumExpectedEvents
+        self.bucketMicros = bucketMicros
+        warmUpBuckets = settings.pageHinkleyMinInstances
+        // Checked on every batch (River's clock is 32 values, which at one value per 5 minutes would
+        // wait hours).
+        adwin = ADWIN(delta: settings.adwinDelta, clock: 1)
         pageHinkley = PageHinkley(
-            minInstances: settings.pageHinkleyMinInstances, delta: settings.pageHinkleyDelta,
+            minInstances: 1, delta: settings.pageHinkleyDelta,
             threshold: settings.pageHinkleyThreshold, mode: .up)
     }
 
-    /// Adds one observation (1 = the event happened) at `micros`.
+    /// Adds one observation (1 = the event happened) at `micros`; a bucket closes when the first
+    /// observation of a later one arrives.
     public mutating func update(_ event: Bool, at micros: Int64) {
         observations += 1
-        let x = event ? 1.0 : 0.0
+        let index = micros >= 0 ? micros / bucketMicros : (micros - bucketMicros + 1) / bucketMicros
+        if let open = openBucket, index > open {
+            // A batch closes at a bucket boundary once it expects enough events for its z-score to be
+            // near normal; at low traffic a batch spans several buckets.
+            let p = (Double(closedEvents) + 0.5) / (Double(closedTrials) + 1)
+            // Closing on enough observed events as well keeps a jump in the rate from waiting for the
+            // low null rate's batch to fill.
+            let full = Double(openTrials) * p >= minimumExpectedEvents || Double(openEvents) >= minimumExpectedEvents
+            if full || closedTrials == 0 { close(at: micros, buckets: index - (batchStart ?? index)) }
+            if full || closedTrials == 0 || batchStart == nil { batchStart = index }
+            openBucket = index
+        } else if openBucket == nil {
+            openBucket = index
+        }
+        openTrials += 1
+        if event { openEvents += 1 }
+    }
+
+    private mutating func close(at micros: Int64, buckets: Int64) {
+        guard openTrials > 0 else { return }
+        let rate = Double(openEvents) / Double(openTrials)
         let before = adwin.estimation
-        if adwin.update(x) {
+        if adwin.update(rate) {
             adwinDetections += 1
             rateBeforeLastDetection = before
             note(micros)
         }
-        if pageHinkley.update(x) {
+        // The null rate with add-one smoothing, so a stream with no events yet has a positive variance;
+        // Page–Hinkley waits for `minInstances` buckets of it, or its running mean would keep the
+        // first buckets' estimation error.
+        let p = (Double(closedEvents) + 0.5) / (Double(closedTrials) + 1)
+        let n = Double(openTrials)
+        var z = (Double(openEvents) - n * p) / (n * p * (1 - p)).squareRoot()
+        // Rates also move between batches beyond binomial noise (minutes-long swings in failure rates):
+        // divide by the z-scores' own spread so far, when it is above 1. The spread is learnt from
+        // z-scores clipped to ±3, so a real jump barely widens it, and not from the first batch,
+        // whose null rate was a guess.
+        let raw = z
+        if zCount >= 2 {
+            let variance = (zSumSquares - zSum * zSum / zCount) / (zCount - 1)
+            z /= max(1, variance).squareRoot()
+        }
+        if closedTrials > 0 {
+            let clipped = min(3, max(-3, raw))
+            zSum += clipped
+            zSumSquares += clipped * clipped
+            zCount += 1
+        }
+        // Page–Hinkley starts once `warmUpBuckets` of time are in the null rate, or its running mean
+        // would keep the first batches' estimation error.
+        let warm = closedBuckets >= warmUpBuckets
+        closedBuckets += max(1, Int(buckets))
+        if warm, pageHinkley.update(z) {
             pageHinkleyDetections += 1
             note(micros)
         }
+        closedEvents += openEvents
+        closedTrials += openTrials
+        openEvents = 0
+        openTrials = 0
     }
 
     private mutating func note(_ micros: Int64) {
@@ -45,7 +125,7 @@ public struct RateDetector: Sendable, Equatable {
         lastDetectionMicros = micros
     }
 
-    /// The rate over ADWIN's current window (the recent, homogeneous stretch of the stream).
+    /// The mean bucket rate over ADWIN's current window (the recent, homogeneous stretch of the stream).
     public var currentRate: Double { adwin.estimation }
 }
 
@@ -53,6 +133,7 @@ extension RateDetector: Codable {
     enum CodingKeys: String, CodingKey {
         case name, observations, adwinDetections, pageHinkleyDetections, firstDetectionMicros, lastDetectionMicros
         case rateBeforeLastDetection, adwin, pageHinkley
+        case zCount, zSum, zSumSquares, bucketMicros, minimumExpectedEvents, warmUpBuckets, batchStart, openBucket, openEvents, openTrials, closedEvents, closedTrials, closedBuckets
     }
 
     struct ADWINCoding: Codable {
@@ -72,6 +153,19 @@ extension RateDetector: Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
+        bucketMicros = try c.decode(Int64.self, forKey: .bucketMicros)
+        minimumExpectedEvents = try c.decode(Double.self, forKey: .minimumExpectedEvents)
+        warmUpBuckets = try c.decode(Int.self, forKey: .warmUpBuckets)
+        zCount = try c.decode(Double.self, forKey: .zCount)
+        zSum = try c.decode(Double.self, forKey: .zSum)
+        zSumSquares = try c.decode(Double.self, forKey: .zSumSquares)
+        batchStart = try c.decodeIfPresent(Int64.self, forKey: .batchStart)
+        openBucket = try c.decodeIfPresent(Int64.self, forKey: .openBucket)
+        openEvents = try c.decode(Int.self, forKey: .openEvents)
+        openTrials = try c.decode(Int.self, forKey: .openTrials)
+        closedEvents = try c.decode(Int.self, forKey: .closedEvents)
+        closedTrials = try c.decode(Int.self, forKey: .closedTrials)
+        closedBuckets = try c.decode(Int.self, forKey: .closedBuckets)
         observations = try c.decode(Int.self, forKey: .observations)
         adwinDetections = try c.decode(Int.self, forKey: .adwinDetections)
         pageHinkleyDetections = try c.decode(Int.self, forKey: .pageHinkleyDetections)
@@ -97,6 +191,19 @@ extension RateDetector: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
+        try c.encode(bucketMicros, forKey: .bucketMicros)
+        try c.encode(minimumExpectedEvents, forKey: .minimumExpectedEvents)
+        try c.encode(warmUpBuckets, forKey: .warmUpBuckets)
+        try c.encode(zCount, forKey: .zCount)
+        try c.encode(zSum, forKey: .zSum)
+        try c.encode(zSumSquares, forKey: .zSumSquares)
+        try c.encodeIfPresent(batchStart, forKey: .batchStart)
+        try c.encodeIfPresent(openBucket, forKey: .openBucket)
+        try c.encode(openEvents, forKey: .openEvents)
+        try c.encode(openTrials, forKey: .openTrials)
+        try c.encode(closedEvents, forKey: .closedEvents)
+        try c.encode(closedTrials, forKey: .closedTrials)
+        try c.encode(closedBuckets, forKey: .closedBuckets)
         try c.encode(observations, forKey: .observations)
         try c.encode(adwinDetections, forKey: .adwinDetections)
         try c.encode(pageHinkleyDetections, forKey: .pageHinkleyDetections)

@@ -72,15 +72,16 @@ struct RecommendationContext {
         state.scopes.values.filter { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
     }
 
-    /// Whether a rate rose from the baseline to the current window: one-sided pooled z-test p < 0.001
-    /// and at least `margin` higher.
-    static func rose(_ eventsBefore: Int, _ nBefore: Int, _ eventsNow: Int, _ nNow: Int, margin: Double = 0.03) -> Bool {
+    /// Whether a rate rose from the baseline to the current window: one-sided pooled z-test p < `level`
+    /// and at least `margin` higher. The level is small because the question is asked every hour of
+    /// every day: 1e-4 for the few service-wide rates, less where many slices are asked at once.
+    static func rose(_ eventsBefore: Int, _ nBefore: Int, _ eventsNow: Int, _ nNow: Int, margin: Double = 0.03, level: Double = 1e-4) -> Bool {
         guard nBefore >= 30, nNow >= 30 else { return false }
         let before = Double(eventsBefore) / Double(nBefore), now = Double(eventsNow) / Double(nNow)
         guard now - before >= margin else { return false }
         let p = Proportions.twoProportionZTest(
             successes1: eventsNow, trials1: nNow, successes2: eventsBefore, trials2: nBefore, alternative: .greater).pValue
-        return p < 0.001
+        return p < level
     }
 
     static func percent(_ x: Double?) -> String {

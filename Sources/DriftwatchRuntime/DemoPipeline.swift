@@ -17,7 +17,8 @@ public enum DemoPipeline {
     public static func run(configuration: DriftwatchConfiguration, dashboardsDirectory: String, logger: Logger) throws -> Output {
         let store = try SQLiteStore(path: configuration.databasePath, logger: logger)
         try StoreCatchUp.run(store: store, configuration: configuration, logger: logger)
-        let drift = try DriftRunner(store: store, settings: configuration.drift, logger: logger).catchUp().engine.report()
+        let runner = DriftRunner(store: store, settings: configuration.drift, logger: logger)
+        let drift = try runner.catchUp().engine.report(incidents: try runner.incidentSummaries())
         let outcome = try DashboardRunner(store: store, configuration: configuration, logger: logger).render(to: dashboardsDirectory)
         return Output(
             analysis: try AnalysisReport.make(store: store),

@@ -19,7 +19,7 @@ struct DriftCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "In text output, list every tested feature and scope, not only drifted ones.")
     var all = false
 
-    @Option(name: .long, help: "JSON file with analyzer incidents to join: [{\"component\":…,\"scope\":…,\"action\":…}].")
+    @Option(name: .long, help: "JSON file with analyzer incidents to join instead of the store's: [{\"component\":…,\"scope\":…,\"action\":…,\"from_micros\":…}].")
     var incidents: String?
 
     @Option(name: .long, help: "Directory to write each retraining recommendation's example set to, as JSON Lines.")
@@ -52,6 +52,9 @@ struct DriftCommand: AsyncParsableCommand {
                 throw ValidationError("cannot read incidents file \(incidents)")
             }
             joined = try JSONDecoder().decode([IncidentSummary].self, from: data)
+        } else if let runner {
+            // The analyzer's incidents, so drift links them and names the same action as `analyze`.
+            joined = try runner.incidentSummaries()
         }
         let report = engine.report(incidents: joined)
         if let exportExamples, let runner {

@@ -12,6 +12,7 @@ import Testing
             DriftFeature(.evidenceAgeDays),
         ]
         c.monitorAllSliceKeys = false
+        c.baseline = .leading(durationMicros: 3_600_000_000)
         return c
     }
 

@@ -44,7 +44,8 @@ import Testing
         for r in records { direct.ingest(r.record) }
         #expect(last.engine.report() == direct.report())
         let report = last.engine.report()
-        #expect(report.recommendations.contains { $0.action == "retrieval_fix" })
+        // No analyzer incidents in this store: drift alone is a watch, pointing at retrieval.
+        #expect(report.recommendations.contains { $0.action == "watch" && $0.suggestedAction == "retrieval_fix" })
         #expect(try report.render(.json).contains("\"p_value\""))
         #expect(try report.render(.text).contains("retrieval_fix"))
     }
@@ -76,7 +77,7 @@ import Testing
         settings.detector.currentWindowMicros = 45 * 60_000_000
         let runner = DriftRunner(store: store, settings: settings, logger: Logger(label: "test"))
         let report = try runner.catchUp().engine.report()
-        let rec = try #require(report.recommendations.first { $0.action == "targeted_retraining" })
+        let rec = try #require(report.recommendations.first { $0.suggestedAction == "targeted_retraining" })
         let examples = try #require(rec.examples)
         let lines = try runner.exportExamples(examples).split(separator: UInt8(ascii: "\n"))
         #expect(lines.count > 50)

@@ -9,7 +9,10 @@ extension ConfigurationLoader {
     ///     drift:
     ///       interval: 30s
     ///       bucket: 5m
-    ///       baseline: 1h            # the first hour of data; or {from: RFC 3339, to: RFC 3339}
+    ///       baseline: rolling       # the 24 h before the current window; or 1h (the first hour of data),
+    ///                               # or {from: RFC 3339, to: RFC 3339}
+    ///       reference_window: 24h   # the rolling baseline's length
+    ///       reference_bucket: 1h
     ///       current_window: 1h
     ///       trailing_reference: 1h
     ///       min_count: 100
@@ -18,7 +21,7 @@ extension ConfigurationLoader {
         var settings = DriftwatchConfiguration.DriftSettings()
         let fields = try reader.mapping(node, path: "drift")
         try reader.allowOnly(fields, keys: [
-            "interval", "batch_rows", "bucket", "baseline", "current_window", "trailing_reference", "min_count",
+            "interval", "batch_rows", "bucket", "baseline", "reference_window", "reference_bucket", "current_window", "trailing_reference", "min_count",
             "max_categories", "max_documents", "max_scopes", "task_scopes", "slice_scopes", "all_slice_keys",
             "adjust_p_values", "significance_guard", "features",
         ], path: "drift")
@@ -41,10 +44,19 @@ extension ConfigurationLoader {
                     return micros
                 }
                 d.baseline = .fixed(fromMicros: try time("from"), toMicros: try time("to"))
+            } else if case .scalar(let scalar) = n, scalar.string == "rolling" {
+                d.baseline = .rolling(durationMicros: 86_400_000_000)
             } else {
                 d.baseline = .leading(durationMicros: try reader.duration(n, path: "drift.baseline"))
             }
         }
+        if let n = fields["reference_window"] {
+            guard case .rolling = d.baseline else {
+                throw reader.error(n, path: "drift.reference_window", "applies to `baseline: rolling` only")
+            }
+            d.baseline = .rolling(durationMicros: try reader.duration(n, path: "drift.reference_window"))
+        }
+        if let n = fields["reference_bucket"] { d.referenceBucketOverride = try reader.duration(n, path: "drift.reference_bucket") }
         if let n = fields["min_count"] { d.minCount = try reader.int(n, path: "drift.min_count", minimum: 1) }
         if let n = fields["max_categories"] { d.maxCategories = try reader.int(n, path: "drift.max_categories", minimum: 2) }
         if let n = fields["max_documents"] { d.maxDocuments = try reader.int(n, path: "drift.max_documents", minimum: 10) }

@@ -58,7 +58,7 @@ public struct DashboardRunner: Sendable {
         var drift: DriftReport?
         if let stored = try store.loadDriftState(),
            let engine = try? DriftEngine(configuration: configuration.drift.detector, restoring: stored.state) {
-            drift = engine.report()
+            drift = engine.report(incidents: incidents.map(DriftRunner.summary))
         }
         return DashboardSnapshot(generatedAtMicros: nowMicros, dataThroughMicros: through, bucketMicros: bucket,
                                  rollups: rollups, versions: versions, incidents: incidents, drift: drift)

@@ -9,7 +9,10 @@ extension DriftReport {
         if format == .json { return try ReportJSON.encode(self) }
         var lines: [String] = []
         lines.append("records counted  \(formatCount(Int64(recordsSeen)))" + (newestRecord.map { "  newest \($0)" } ?? ""))
-        if let baseline { lines.append("baseline         \(baseline.from) … \(baseline.to)") }
+        if let baseline {
+            let cut = excludedReferenceBuckets > 0 ? "  (\(excludedReferenceBuckets) reference buckets left out: analyzer incidents)" : ""
+            lines.append("baseline         \(baseline.from) … \(baseline.to)\(cut)")
+        }
         if let current { lines.append("current window   \(current.from) … \(current.to)") }
         if let trailingReference { lines.append("trailing ref     \(trailingReference.from) … \(trailingReference.to)") }
         let drifted = features.filter(\.drifted)
@@ -34,6 +37,7 @@ extension DriftReport {
             lines.append("recommendations")
             for rec in recommendations {
                 var head = "  \(rec.action) [\(rec.scope)]"
+                if let suggested = rec.suggestedAction { head += " (drift suggests \(suggested))" }
                 if let slice = rec.slice { head += " slice \(slice)" }
                 if let model = rec.model { head += " model \(model)" }
                 if let to = rec.routeTo { head += " → \(to)" }
@@ -43,7 +47,9 @@ extension DriftReport {
                 if let examples = rec.examples {
                     lines.append("    examples: \(examples.modelName) on \(examples.sliceKey)=\(examples.sliceValue), outcome \(examples.outcome ?? "any"), up to \(examples.limit) (--export-examples DIR writes them)")
                 }
-                for incident in rec.incidents { lines.append("    analyzer incident: \(incident.action) on \(incident.component) [\(incident.scope)]") }
+                for incident in rec.incidents {
+                    lines.append("    analyzer incident\(incident.id.map { " " + $0 } ?? ""): \(incident.action) on \(incident.component) [\(incident.scope)]")
+                }
             }
         }
         return lines.joined(separator: "\n")
