@@ -9,7 +9,18 @@ extension DriftRunner {
     public func incidentSummaries(limit: Int = 1000) throws -> [IncidentSummary] {
         try store.incidents(limit: limit).compactMap { try? AnalysisPersistence.decode($0.document) }
             .filter { !AnalysisEngine.isWithdrawn($0) }
-            .map(Self.summary)
+            .flatMap(Self.summaries)
+    }
+
+    /// One summary per scope the incident's cause hit (its own and its affected scopes), all under its id: drift on
+    /// any of those tasks links the one incident.
+    public static func summaries(_ incident: Incident) -> [IncidentSummary] {
+        guard let affected = incident.affected, affected.count > 1 else { return [summary(incident)] }
+        return affected.map { scope in
+            var one = incident
+            one.scope = scope.scope
+            return summary(one)
+        }
     }
 
     /// One incident as drift sees it: scope `task=<task>` (`all` without a task), its other
