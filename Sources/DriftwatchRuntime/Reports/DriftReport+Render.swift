@@ -52,7 +52,7 @@ extension DriftReport {
                 }
             }
         }
-        return lines.joined(separator: "\n")
+        return lines.map(TerminalText.safe).joined(separator: "\n")
     }
 
     static func format(_ x: Double) -> String {
