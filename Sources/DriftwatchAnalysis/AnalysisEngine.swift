@@ -39,6 +39,8 @@ public struct AnalysisEngine: Sendable {
     private var hourly: [Int64: [MetricCounters]] = [:]
     private var touchedHours: Set<Int64> = []
     private var lastTouchedHour: Int64 = .min
+    /// Every scope's baseline and current sums as of the last evaluation, slid one bucket per evaluation.
+    private(set) var windowSums = RunningWindows()
     /// Scope ids and timeline slots by record shape (see ``ScopeSignature``).
     private var resolved: [ScopeSignature: ResolvedScopes] = [:]
 
@@ -67,6 +69,8 @@ public struct AnalysisEngine: Sendable {
         let observation = RecordObservation(record)
         let resolved = resolve(record)
         fine.add(observation, scopeIDs: resolved.scopeIDs)
+        // A bucket already in the running window sums changed: they are summed again at the next evaluation.
+        if t < windowSums.sealedBefore { windowSums.invalidate() }
         if configuration.detectSlices {
             shapes.add(observation, shape: resolved.shape)
             // A bucket already read into the lattice's running sums changed: they are rebuilt from the buckets at
@@ -263,6 +267,7 @@ public struct AnalysisEngine: Sendable {
         recovering = state.recovering
         restoreShapes(state)
         hourly.removeAll()
+        windowSums = RunningWindows()
         touchedHours.removeAll()
         lastTouchedHour = .min
         events.removeAll()
@@ -273,6 +278,11 @@ public struct AnalysisEngine: Sendable {
     private mutating func prune() {
         guard let start = horizonStartMicros else { return }
         fine.prune(before: start)
+        if let watermark = watermarkMicros {
+            // No record older than the lateness horizon is accepted: the fine buckets of hours before it are final,
+            // and their sketches (exported with them) no longer needed in memory.
+            fine.dropSketches(before: coarse.bucketStart(watermark - configuration.latenessMicros))
+        }
         shapes.prune(before: start)
         for hour in hourly.keys where hour < start { hourly[hour] = nil }
         for (id, incident) in incidents where incident.status == .resolved && (incident.resolvedAtMicros ?? 0) < start {
@@ -294,9 +304,14 @@ public struct AnalysisEngine: Sendable {
             excluded[incident.task, default: []].append(span)
             if incident.status == .resolved { explained[incident.task, default: []].append(span) }
         }
-        refreshHourly(before: t - configuration.currentWindowMicros)
-        let windows = WindowCounters(table: fine, scopes: scopes, at: t, configuration: configuration,
-                                     excluded: excluded, explained: explained, hourly: hourly, hourMicros: coarse.bucketMicros)
+        if windowSums.canSlide(to: t, configuration: configuration, excluded: excluded, explained: explained) {
+            windowSums.slide(table: fine, scopes: scopes, to: t, configuration: configuration)
+        } else {
+            refreshHourly(before: t - configuration.currentWindowMicros)
+            windowSums.rebuild(table: fine, scopes: scopes, at: t, configuration: configuration, excluded: excluded,
+                               explained: explained, hourly: hourly, hourMicros: coarse.bucketMicros)
+        }
+        let windows = WindowCounters(windowSums, scopes: scopes, at: t, configuration: configuration, excluded: excluded)
         let openTasks = Set(incidents.values.filter { $0.status == .open }.map(\.task))
         let results = RegressionDetector(configuration: configuration).evaluate(windows, skipping: openTasks)
         for id in incidents.keys.sorted() where incidents[id]!.status == .open {
