@@ -42,7 +42,9 @@ public struct AnalysisEngine: Sendable {
     /// Every scope's baseline and current sums as of the last evaluation, slid one bucket per evaluation.
     private(set) var windowSums = RunningWindows()
     /// Scope ids and timeline slots by record shape (see ``ScopeSignature``).
-    private var resolved: [ScopeSignature: ResolvedScopes] = [:]
+    /// Keyed by ``ScopeSignature/fingerprint(_:)``; a fingerprint shared by different signatures keeps each.
+    private var resolved: [UInt64: [(signature: ScopeSignature, scopes: ResolvedScopes)]] = [:]
+    private var resolvedCount = 0
 
     public init(configuration: AnalysisConfiguration = AnalysisConfiguration()) throws(AnalysisError) {
         try configuration.validate()
@@ -89,9 +91,14 @@ public struct AnalysisEngine: Sendable {
     /// The scope ids and timeline slots of the record's shape: one lookup on a hit; on a miss the scopes are
     /// built and interned once. The cache is bounded (cleared when full), since shapes multiply with slices.
     private mutating func resolve(_ r: RequestRecord) -> ResolvedScopes {
-        let signature = ScopeSignature(r)
-        if let hit = resolved[signature] { return hit }
-        if resolved.count >= 1 << 16 { resolved.removeAll(keepingCapacity: true) }
+        let key = ScopeSignature.fingerprint(r)
+        if let hits = resolved[key] {
+            for hit in hits where hit.signature.matches(r) { return hit.scopes }
+        }
+        if resolvedCount >= 1 << 16 {
+            resolved.removeAll(keepingCapacity: true)
+            resolvedCount = 0
+        }
         var ids: [Int] = []
         for scope in r.analysisScopes() { ids.append(scopes.id(scope)) }
         var slots: [Int] = []
@@ -105,7 +112,8 @@ public struct AnalysisEngine: Sendable {
             if let v = release.evalSuite { slots.append(timeline.slot("release.eval_suite", v)) }
         }
         let shape = ResolvedScopes(scopeIDs: ids, timelineSlots: slots, shape: shapes.intern(ids))
-        resolved[signature] = shape
+        resolved[key, default: []].append((ScopeSignature(r), shape))
+        resolvedCount += 1
         return shape
     }
 
@@ -257,6 +265,7 @@ public struct AnalysisEngine: Sendable {
         }
         timeline = VersionTimeline()
         resolved.removeAll()
+        resolvedCount = 0
         for entry in state.timeline { timeline.restore(entry) }
         incidents = Dictionary(state.incidents.filter { !Self.isWithdrawn($0) }.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         lastEventValue = incidents.mapValues { $0.latest?.value ?? $0.current.value }
