@@ -39,8 +39,12 @@ public struct AnalysisEngine: Sendable {
     private var hourly: [Int64: [MetricCounters]] = [:]
     private var touchedHours: Set<Int64> = []
     private var lastTouchedHour: Int64 = .min
+    /// Every scope's baseline and current sums as of the last evaluation, slid one bucket per evaluation.
+    private(set) var windowSums = RunningWindows()
     /// Scope ids and timeline slots by record shape (see ``ScopeSignature``).
-    private var resolved: [ScopeSignature: ResolvedScopes] = [:]
+    /// Keyed by ``ScopeSignature/fingerprint(_:)``; a fingerprint shared by different signatures keeps each.
+    private var resolved: [UInt64: [(signature: ScopeSignature, scopes: ResolvedScopes)]] = [:]
+    private var resolvedCount = 0
 
     public init(configuration: AnalysisConfiguration = AnalysisConfiguration()) throws(AnalysisError) {
         try configuration.validate()
@@ -67,6 +71,8 @@ public struct AnalysisEngine: Sendable {
         let observation = RecordObservation(record)
         let resolved = resolve(record)
         fine.add(observation, scopeIDs: resolved.scopeIDs)
+        // A bucket already in the running window sums changed: they are summed again at the next evaluation.
+        if t < windowSums.sealedBefore { windowSums.invalidate() }
         if configuration.detectSlices {
             shapes.add(observation, shape: resolved.shape)
             // A bucket already read into the lattice's running sums changed: they are rebuilt from the buckets at
@@ -85,9 +91,14 @@ public struct AnalysisEngine: Sendable {
     /// The scope ids and timeline slots of the record's shape: one lookup on a hit; on a miss the scopes are
     /// built and interned once. The cache is bounded (cleared when full), since shapes multiply with slices.
     private mutating func resolve(_ r: RequestRecord) -> ResolvedScopes {
-        let signature = ScopeSignature(r)
-        if let hit = resolved[signature] { return hit }
-        if resolved.count >= 1 << 16 { resolved.removeAll(keepingCapacity: true) }
+        let key = ScopeSignature.fingerprint(r)
+        if let hits = resolved[key] {
+            for hit in hits where hit.signature.matches(r) { return hit.scopes }
+        }
+        if resolvedCount >= 1 << 16 {
+            resolved.removeAll(keepingCapacity: true)
+            resolvedCount = 0
+        }
         var ids: [Int] = []
         for scope in r.analysisScopes() { ids.append(scopes.id(scope)) }
         var slots: [Int] = []
@@ -101,7 +112,8 @@ public struct AnalysisEngine: Sendable {
             if let v = release.evalSuite { slots.append(timeline.slot("release.eval_suite", v)) }
         }
         let shape = ResolvedScopes(scopeIDs: ids, timelineSlots: slots, shape: shapes.intern(ids))
-        resolved[signature] = shape
+        resolved[key, default: []].append((ScopeSignature(r), shape))
+        resolvedCount += 1
         return shape
     }
 
@@ -254,6 +266,7 @@ public struct AnalysisEngine: Sendable {
         }
         timeline = VersionTimeline()
         resolved.removeAll()
+        resolvedCount = 0
         for entry in state.timeline { timeline.restore(entry) }
         incidents = Dictionary(state.incidents.filter { !Self.isWithdrawn($0) }.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         lastEventValue = incidents.mapValues { $0.latest?.value ?? $0.current.value }
@@ -264,6 +277,7 @@ public struct AnalysisEngine: Sendable {
         recovering = state.recovering
         restoreShapes(state)
         hourly.removeAll()
+        windowSums = RunningWindows()
         touchedHours.removeAll()
         lastTouchedHour = .min
         events.removeAll()
@@ -274,6 +288,11 @@ public struct AnalysisEngine: Sendable {
     private mutating func prune() {
         guard let start = horizonStartMicros else { return }
         fine.prune(before: start)
+        if let watermark = watermarkMicros {
+            // No record older than the lateness horizon is accepted: the fine buckets of hours before it are final,
+            // and their sketches (exported with them) no longer needed in memory.
+            fine.dropSketches(before: coarse.bucketStart(watermark - configuration.latenessMicros))
+        }
         shapes.prune(before: start)
         for hour in hourly.keys where hour < start { hourly[hour] = nil }
         for (id, incident) in incidents where incident.status == .resolved && (incident.resolvedAtMicros ?? 0) < start {
@@ -297,9 +316,14 @@ public struct AnalysisEngine: Sendable {
             excluded[incident.task, default: []].append(span)
             if incident.status == .resolved { explained[incident.task, default: []].append(span) }
         }
-        refreshHourly(before: t - configuration.currentWindowMicros)
-        let windows = WindowCounters(table: fine, scopes: scopes, at: t, configuration: configuration,
-                                     excluded: excluded, explained: explained, hourly: hourly, hourMicros: coarse.bucketMicros)
+        if windowSums.canSlide(to: t, configuration: configuration, excluded: excluded, explained: explained) {
+            windowSums.slide(table: fine, scopes: scopes, to: t, configuration: configuration)
+        } else {
+            refreshHourly(before: t - configuration.currentWindowMicros)
+            windowSums.rebuild(table: fine, scopes: scopes, at: t, configuration: configuration, excluded: excluded,
+                               explained: explained, hourly: hourly, hourMicros: coarse.bucketMicros)
+        }
+        let windows = WindowCounters(windowSums, scopes: scopes, at: t, configuration: configuration, excluded: excluded)
         let openTasks = Set(incidents.values.filter { $0.status == .open }.map(\.task))
         let results = RegressionDetector(configuration: configuration).evaluate(windows, skipping: openTasks)
         for id in incidents.keys.sorted() where incidents[id]!.status == .open {

@@ -168,6 +168,59 @@ public struct MetricCounters: Sendable, Equatable {
         if sketch { try? latency.merge(other.pointee.latency) }
     }
 
+    /// Takes away counters earlier merged in with ``merge(from:sketch:)`` (`sketch: false`): a running window sum
+    /// drops the bucket leaving it. Check and tool entries left at zero are removed, so the sum names only what
+    /// its buckets saw, as one summed from scratch does. (Floating-point sums may differ from a fresh sum in their
+    /// last bits; the owner rebuilds them from the buckets periodically.)
+    mutating func subtract(from other: UnsafePointer<MetricCounters>) {
+        requests -= other.pointee.requests
+        outcomes -= other.pointee.outcomes
+        successes -= other.pointee.successes
+        failures -= other.pointee.failures
+        abstained -= other.pointee.abstained
+        escalated -= other.pointee.escalated
+        if !other.pointee.checks.isEmpty {
+            for c in other.pointee.checks {
+                let i = checkIndex(c.name)
+                checks[i].passed -= c.passed
+                checks[i].failed -= c.failed
+            }
+            checks.removeAll { $0.passed == 0 && $0.failed == 0 }
+        }
+        feedbackCount -= other.pointee.feedbackCount
+        feedbackSum -= other.pointee.feedbackSum
+        feedbackNegative -= other.pointee.feedbackNegative
+        if !other.pointee.tools.isEmpty {
+            for t in other.pointee.tools {
+                let i = toolIndex(t.name)
+                tools[i].calls -= t.calls
+                tools[i].errors -= t.errors
+                tools[i].timeouts -= t.timeouts
+            }
+            tools.removeAll { $0.calls == 0 && $0.errors == 0 && $0.timeouts == 0 }
+        }
+        toolRecallHits -= other.pointee.toolRecallHits
+        toolsExpected -= other.pointee.toolsExpected
+        toolPrecisionHits -= other.pointee.toolPrecisionHits
+        toolsCalled -= other.pointee.toolsCalled
+        toolMissingRequests -= other.pointee.toolMissingRequests
+        toolProblemRequests -= other.pointee.toolProblemRequests
+        retrievalRequests -= other.pointee.retrievalRequests
+        emptyRetrievals -= other.pointee.emptyRetrievals
+        topScoreSum -= other.pointee.topScoreSum
+        topScoreCount -= other.pointee.topScoreCount
+        evidenceSum -= other.pointee.evidenceSum
+        evidenceAgeDaysSum -= other.pointee.evidenceAgeDaysSum
+        evidenceAgeCount -= other.pointee.evidenceAgeCount
+        retriesSum -= other.pointee.retriesSum
+        retriedRequests -= other.pointee.retriedRequests
+        fallbackRequests -= other.pointee.fallbackRequests
+        tokensIn -= other.pointee.tokensIn
+        tokensOut -= other.pointee.tokensOut
+        costUSD -= other.pointee.costUSD
+        for i in 0..<4 { stageLatencySums[i] -= other.pointee.stageLatencySums[i] }
+    }
+
     private mutating func checkIndex(_ name: String) -> Int {
         var i = 0
         while i < checks.count {

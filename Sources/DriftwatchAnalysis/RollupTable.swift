@@ -1,3 +1,5 @@
+import DriftwatchStatistics
+
 /// Counters per scope and time bucket at one resolution, with the buckets changed since the last export.
 ///
 /// Each bucket is a column of counters indexed by interned scope id, so a record costs one bucket lookup
@@ -120,9 +122,29 @@ public struct RollupTable: Sendable {
         closeOpen()
         for start in buckets.keys where start < t { buckets[start] = nil }
     }
+
+    /// Buckets before this hold no latency sketches (see ``dropSketches(before:)``).
+    private(set) var sketchesBefore: Int64 = .min
+
+    /// Empties the latency sketches of the buckets before `t`, which must be exported and never change again
+    /// (older than any record the engine still accepts, and than every coarse bucket such a record can touch):
+    /// detection reads no sketch, and sketches were most of the memory the in-memory horizon holds.
+    mutating func dropSketches(before t: Int64) {
+        guard t > sketchesBefore else { return }
+        closeOpen()
+        let empty = MetricCounters().latency
+        for start in buckets.keys where start >= sketchesBefore && start < t {
+            buckets[start]!.dropSketches(empty)
+        }
+        sketchesBefore = t
+    }
 }
 
 extension RollupTable.Column {
+    mutating func dropSketches(_ empty: DDSketch) {
+        for id in counters.indices where !counters[id].latency.isEmpty { counters[id].latency = empty }
+    }
+
     mutating func add(_ o: RecordObservation, _ ids: [Int]) {
         for id in ids {
             ensure(id)

@@ -66,6 +66,62 @@ struct ScopeSignature: Hashable {
     }
 }
 
+extension ScopeSignature {
+    /// A 64-bit FNV-1a fingerprint of the fields ``ScopeSignature`` compares, read from the record in place: the
+    /// analyzer finds a record's shape by it and ``matches(_:)`` without building (copying, retaining) a signature
+    /// or SipHashing a dozen strings per record. Equal signatures have equal fingerprints.
+    static func fingerprint(_ r: RequestRecord) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        @inline(__always) func mix(_ s: String?) {
+            guard let s else { return byte(0xfe) }
+            for b in s.utf8 { byte(b) }
+            byte(0xff)
+        }
+        mix(r.task)
+        mix(r.retrieval?.indexVersion)
+        mix(r.route)
+        mix(r.model?.name)
+        mix(r.model?.version)
+        byte(r.model.map { $0.tuned ? 1 : 0 } ?? 2)
+        mix(r.template?.id)
+        mix(r.template?.version)
+        mix(r.release?.dataset)
+        mix(r.release?.validator)
+        mix(r.release?.evalSuite)
+        byte(UInt8(truncatingIfNeeded: r.tools.count))
+        for call in r.tools {
+            mix(call.name)
+            mix(call.version)
+        }
+        byte(UInt8(truncatingIfNeeded: r.slices.count))
+        for slice in r.slices {
+            mix(slice.key)
+            var hasher = Hasher()
+            hasher.combine(slice.value)
+            h = (h ^ UInt64(UInt(bitPattern: hasher.finalize()))) &* 0x0000_0100_0000_01b3
+        }
+        return h
+    }
+
+    /// Whether the record has this signature (``==`` against `ScopeSignature(r)`, without building it).
+    func matches(_ r: RequestRecord) -> Bool {
+        guard task == r.task, index == r.retrieval?.indexVersion, route == r.route,
+              model?.name == r.model?.name, model?.version == r.model?.version, model?.tuned == r.model?.tuned,
+              template?.id == r.template?.id, template?.version == r.template?.version,
+              release?.dataset == r.release?.dataset, release?.validator == r.release?.validator,
+              release?.evalSuite == r.release?.evalSuite,
+              tools.count == r.tools.count, slices.count == r.slices.count else { return false }
+        for i in tools.indices where tools[i].name != r.tools[i].name || tools[i].version != r.tools[i].version {
+            return false
+        }
+        for i in slices.indices where slices[i].key != r.slices[i].key || slices[i].value != r.slices[i].value {
+            return false
+        }
+        return true
+    }
+}
+
 /// A record shape's scope ids and the timeline slots of the versions it carries.
 struct ResolvedScopes {
     var scopeIDs: [Int]
