@@ -1,3 +1,5 @@
+import DriftwatchDemo
+
 /// The case groups of the suite. Effect sizes, rates and durations vary within each group on purpose: the suite
 /// measures the detector, and a detector tuned to one cell of it should show up as failing the neighbouring cells.
 enum SuiteCatalog {
@@ -141,7 +143,7 @@ enum SuiteCatalog {
     /// Long quiet runs with benign bumps every few days: the false-alarm rate.
     private static func quiet(days: Int) -> [SuiteCase] {
         [20.0, 200].map { rate in
-            SuiteCase(group: "quiet", name: "quiet-\(days)d-\(Int(rate))", cause: nil, benign: quietBenignBumps(days: days),
+            SuiteCase(group: "quiet", name: "quiet-\(days)d-\(Int(rate))", cause: nil, benign: WorkloadPreset.quietBenignBumps(days: days),
                       requestsPerMinute: rate, hours: Double(days * 24))
         }
     }

@@ -33,7 +33,7 @@ struct DriftQuiet {
 
     static func run(rate: Double, seed: UInt64, days: Double, everyHours: Double) throws {
         var workload = WorkloadConfiguration(seed: seed, length: .duration(micros: Int64(days * 86_400_000_000)), requestsPerMinute: rate)
-        for spec in benignBumps(days: Int(days)) { workload.add(try WorkloadSpecParser.parse(spec)) }
+        for spec in WorkloadPreset.quietBenignBumps(days: Int(days)) { workload.add(try WorkloadSpecParser.parse(spec)) }
         let generator = try WorkloadGenerator(workload)
         var engine = DriftEngine()
         let step = Int64(everyHours * 3_600_000_000)
@@ -75,26 +75,5 @@ struct DriftQuiet {
         func f(_ x: Double) -> String { String(format: "%.1f", x) }
         let items = (examples + detail).joined(separator: "; ")
         print("| \(Int(rate)) | \(seed) | \(Int(days)) | \(records) | \(onsets) | \(f(Double(onsets) * per30)) | \(hoursWithRec) | \(rowOnsets) | \(adwin)/\(ph) | \(f(Double(adwin + ph) * per30)) | \(items.isEmpty ? "–" : items) |")
-    }
-
-    /// Benign deploys every two and a half to four days (the analysis suite's quiet bumps): version
-    /// features drift on each, which must not become a recommendation.
-    static func benignBumps(days: Int) -> [String] {
-        let tasks = WorkloadCatalog.taskNames
-        let shares = ["1", "0.5", "0.3"]
-        var specs: [String] = []
-        var hour = 30
-        var n = 0
-        while hour < days * 24 {
-            n += 1
-            let share = shares[n % shares.count]
-            switch n % 4 {
-            case 0: specs.append("benign_model@\(hour)h:model=tuned,share=\(share),version=ckpt-b\(n)")
-            case 2: specs.append("benign_model@\(hour)h:model=general,share=\(share),version=general-b\(n)")
-            default: specs.append("benign_template@\(hour)h:task=\(tasks[n % tasks.count]),share=\(share),version=b\(n)")
-            }
-            hour += 60 + (n * 13) % 37
-        }
-        return specs
     }
 }

@@ -15,6 +15,7 @@ enum TrainingExport {
         for task in (incident.affected?.map(\.task) ?? []) + [incident.task] where !tasks.contains(task) { tasks.append(task) }
         var out = ""
         var failing = 0, total = 0
+        let sliceJSON = RecordFieldPaths.jsonString(details["slice"] ?? "")
         for task in tasks {
             var query = RecordQuery(from: incident.startedAtMicros, task: task)
             if let model = details["model"], !model.isEmpty { query.modelName = model }
@@ -30,7 +31,7 @@ enum TrainingExport {
             for id in all {
                 let label = passing.contains(id) ? "passing" : "failing"
                 if label == "failing" { failing += 1 }
-                out += "{\"request_id\":\(jsonString(id)),\"label\":\"\(label)\",\"task\":\(jsonString(task)),\"slice\":\(jsonString(details["slice"] ?? ""))}\n"
+                out += "{\"request_id\":\(RecordFieldPaths.jsonString(id)),\"label\":\"\(label)\",\"task\":\(RecordFieldPaths.jsonString(task)),\"slice\":\(sliceJSON)}\n"
             }
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -38,26 +39,5 @@ enum TrainingExport {
         try out.write(toFile: path, atomically: true, encoding: .utf8)
         return ["export_path": path, "export_failing": "\(failing)", "export_passing": "\(total - failing)",
                 "export_tasks": tasks.joined(separator: ",")]
-    }
-
-    private static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }
