@@ -1,4 +1,5 @@
 import Foundation
+import DriftwatchAnalysis
 
 /// `analysis-suite`: the measuring instrument for issue #12. Runs every case of the chosen groups × seeds through
 /// the analyzer in memory and prints the results (see `SuiteOptions.usage`). Build it in release; a debug build
@@ -19,6 +20,9 @@ struct AnalysisSuite {
         }
         let progress = isatty(STDERR_FILENO) != 0
         var results: [CaseResult] = []
+        var incidentLines: [String] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
         for suiteCase in SuiteCatalog.cases(groups: options.groups, quietDays: options.quietDays) {
             let seeds = suiteCase.group == "quiet" ? options.quietSeeds ?? options.seeds : options.seeds
             for seed in seeds {
@@ -26,7 +30,11 @@ struct AnalysisSuite {
                     FileHandle.standardError.write(Data("\(suiteCase.group)/\(suiteCase.name) seed \(seed)…".utf8))
                 }
                 do {
-                    let result = try CaseRunner.run(suiteCase, seed: seed)
+                    let result = try CaseRunner.run(suiteCase, seed: seed) { incident in
+                        guard options.incidentsPath != nil, let data = try? encoder.encode(incident),
+                              let text = String(data: data, encoding: .utf8) else { return }
+                        incidentLines.append("{\"case\":\"\(suiteCase.group)/\(suiteCase.name)\",\"seed\":\(seed),\"incident\":\(text)}")
+                    }
                     results.append(result)
                     if progress {
                         let verdict = result.detected.map { $0 ? "detected" : "missed" } ?? "quiet"
@@ -50,6 +58,13 @@ struct AnalysisSuite {
         if let path = options.jsonPath {
             guard FileManager.default.createFile(atPath: path, contents: Data(json.utf8)) else {
                 FileHandle.standardError.write(Data("analysis-suite: could not write the JSON results to \(path)\n".utf8))
+                exit(1)
+            }
+        }
+        if let path = options.incidentsPath {
+            let text = incidentLines.map { $0 + "\n" }.joined()
+            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+                FileHandle.standardError.write(Data("analysis-suite: could not write the incidents to \(path)\n".utf8))
                 exit(1)
             }
         }

@@ -11,7 +11,8 @@ enum CaseRunner {
     /// window is an hour long, so the last hour of the cause is still being judged.
     private static let lateMatchMicros: Int64 = 3_600_000_000
 
-    static func run(_ suiteCase: SuiteCase, seed: UInt64) throws(SuiteError) -> CaseResult {
+    /// `opened` receives every incident as it was first opened.
+    static func run(_ suiteCase: SuiteCase, seed: UInt64, opened: (Incident) -> Void = { _ in }) throws(SuiteError) -> CaseResult {
         var workload = WorkloadConfiguration(
             seed: seed, length: .duration(micros: Int64(suiteCase.hours * 3_600_000_000)),
             requestsPerMinute: suiteCase.requestsPerMinute, noise: suiteCase.noise)
@@ -41,6 +42,7 @@ enum CaseRunner {
             if n % commitEvery == 0 { events += engine.takeChanges().events }
         }
         events += engine.takeChanges().events
+        for event in events where event.kind == .opened { opened(event.incident) }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let cpuSeconds = threadCPUSeconds() - cpuStarted

@@ -10,10 +10,12 @@ struct SuiteOptions: Sendable {
     var format = Format.markdown
     /// Also write the JSON document here, so one run gives both the table and the machine-readable results.
     var jsonPath: String?
+    /// Write every opened incident (with its case and seed) here as JSON Lines: what to read when a row surprises.
+    var incidentsPath: String?
     var help = false
 
     static let usage = """
-        usage: analysis-suite [--cases GROUP,...] [--seeds 1,2,3] [--quiet-seeds 1,2] [--days N] [--quick] [--format markdown|json] [--json FILE]
+        usage: analysis-suite [--cases GROUP,...] [--seeds 1,2,3] [--quiet-seeds 1,2] [--days N] [--quick] [--format markdown|json] [--json FILE] [--incidents FILE]
 
         Runs the demo generator straight into the analyzer for every case of the chosen groups × seeds and prints
         a results table (markdown, or JSON with --format json).
@@ -24,6 +26,7 @@ struct SuiteOptions: Sendable {
           --quick        a smoke check: quiet runs of 3 days, seed 1 only unless --seeds is given
           --format       markdown (default) or json, on stdout
           --json         also write the JSON document to FILE
+          --incidents    write every opened incident, as first opened, to FILE (JSON Lines with case and seed)
         """
 
     static func parse(_ arguments: [String]) throws(SuiteError) -> SuiteOptions {
@@ -66,6 +69,8 @@ struct SuiteOptions: Sendable {
                 options.format = format
             case "--json":
                 options.jsonPath = try value(argument)
+            case "--incidents":
+                options.incidentsPath = try value(argument)
             case "-h", "--help":
                 options.help = true
             default:

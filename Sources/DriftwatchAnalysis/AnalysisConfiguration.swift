@@ -26,6 +26,9 @@ public struct AnalysisConfiguration: Sendable, Equatable {
     /// Also test each validation check's pass rate (`check:<name>`) in the same Benjamini–Hochberg family as the
     /// success rates; a check incident opens only for a task whose success rate did not fall.
     public var detectChecks = true
+    /// Also test each tool's call failure rate (`tool:<name>`: errors and timeouts per call) in the same family: a tool
+    /// incident opens when its calls fail significantly more often, whatever the success rate did.
+    public var detectToolFailures = true
     /// Consecutive evaluations a task must show a regression in before an incident opens.
     public var confirmations: Int = 2
     /// A new version first seen this close to the estimated onset is taken as the onset (a deploy marker).

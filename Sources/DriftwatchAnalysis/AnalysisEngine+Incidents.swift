@@ -24,7 +24,8 @@ extension AnalysisEngine {
         for cohort in cohorts where cohort.kind == .newVersion && scope[cohort.scope.dimension] == nil {
             scope[cohort.scope.dimension] = cohort.scope.value
         }
-        let onset = onset(primary: primary, cohorts: cohorts, mixDriver: attribution.mixDriver, component: attribution.component, windows: windows)
+        let onset = onset(primary: primary, cohorts: cohorts, mixDriver: attribution.mixDriver, component: attribution.component,
+                          recommendation: attribution.recommendation, windows: windows)
         let started = onset.estimate
         var incident = Incident(
             id: Self.incidentID(task: task, scope: primary.scope, metric: result.metric, detectedAt: t), status: .open,
@@ -145,8 +146,9 @@ extension AnalysisEngine {
         } else {
             let recent = recentRate(incident, metric: metric, at: t)
             var back = passesRecovery(current: recent, baselineFailureRate: 1 - baselineRate, baselineTrials: incident.baseline.n)
-            if !back, let stageBaseline = incident.stageBaseline {
+            if !back, let stageBaseline = incident.stageBaseline, !metric.isTool {
                 // The blamed stage is healthy again: what is left on the task is another cause's, to be found anew.
+                // (A tool's call failures are that stage's own signal: the test above is the whole story.)
                 let component = incident.component
                 let stage = recentRate(incident, at: t, subtractingOthers: false, baselineFailureRate: 1 - stageBaseline.value) {
                     StageSignals.stageFailures(component, in: $0)

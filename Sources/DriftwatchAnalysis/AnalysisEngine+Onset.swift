@@ -9,9 +9,12 @@ extension AnalysisEngine {
 
     /// When the drop began, with an interval: the first sighting of the new version that carries it; otherwise the
     /// change point (``ChangePoint``: step or linear ramp, profile likelihood) of the scope's failures over the
-    /// `onsetLookback` before the evaluation — for traffic, of the growing slice's share — snapped to a deploy
-    /// marker (a version serving the task first seen inside the interval, widened by a bucket), the closest first.
-    func onset(primary: Finding, cohorts: [Finding], mixDriver: ScopeKey?, component: String, windows: WindowCounters) -> Onset {
+    /// `onsetLookback` before the evaluation — for traffic, of the growing slice's share; for a tool, of its calls'
+    /// failures, the cause's own signal — snapped to a deploy marker: the first sighting of the version the
+    /// recommendation names (or, when it names none, of a version of the blamed component) serving the task, when the
+    /// profile does not reject a change there (``ChangePoint/supports(changeAt:bucketMicros:)``), the closest first.
+    func onset(primary: Finding, cohorts: [Finding], mixDriver: ScopeKey?, component: String,
+               recommendation: Incident.Recommendation, windows: WindowCounters) -> Onset {
         let t = windows.evaluationMicros
         let from = windows.currentRange.lowerBound - configuration.currentWindowMicros
         for cohort in cohorts where cohort.kind == .newVersion {
@@ -32,8 +35,10 @@ extension AnalysisEngine {
             }
         } else {
             let id = scopes.existingID(primary.scope) ?? -1
+            let tool = component == "tools" ? recommendation.details["tool"].map(Self.toolName) : nil
+            let metric = tool.map { DetectedMetric.tool($0) } ?? primary.metric
             for start in bucketStarts(from: lookbackStart, to: t, windows: windows, task: task) {
-                let c = fine.counters(id, at: start).map(primary.metric.rate) ?? PassRate(passes: 0, trials: 0)
+                let c = fine.counters(id, at: start).map(metric.rate) ?? PassRate(passes: 0, trials: 0)
                 series.append(.init(start: start, x: Double(c.trials - c.passes), n: Double(c.trials)))
             }
         }
@@ -42,9 +47,11 @@ extension AnalysisEngine {
             return Onset(estimate: start, lower: start, upper: start, method: "start of the current window (too few buckets for a change point)")
         }
         let method = "change point (\(cp.shape.rawValue)), 95% interval \(RFC3339.format(micros: cp.lower)) – \(RFC3339.format(micros: cp.upper))"
-        if mixDriver == nil, let marker = deployMarker(task: task, component: component, in: (cp.lower - bucket)...(cp.upper + bucket),
-                                                       near: cp.estimate, windows: windows) {
-            return Onset(estimate: marker.at, lower: cp.lower, upper: cp.upper, method: method + ", snapped to the first sighting of \(marker.name)")
+        if mixDriver == nil, let marker = deployMarker(task: task, component: component, named: Self.namedVersion(component, recommendation),
+                                                       in: lookbackStart...t, near: cp.estimate, windows: windows,
+                                                       where: { cp.supports(changeAt: $0, bucketMicros: bucket) }) {
+            return Onset(estimate: marker.at, lower: min(cp.lower, marker.at), upper: max(cp.upper, marker.at),
+                         method: method + ", snapped to the first sighting of \(marker.name) (a change there is not rejected at 99%)")
         }
         return Onset(estimate: cp.estimate, lower: cp.lower, upper: cp.upper, method: method)
     }
@@ -57,20 +64,43 @@ extension AnalysisEngine {
         var method: String
     }
 
-    /// The first sighting of a version of the blamed component serving `task` now that lies in `range`, closest to
-    /// `t` (an unrelated deploy inside the interval, e.g. a fallback model bump during a tool outage, is no onset).
-    func deployMarker(task: String, component: String, in range: ClosedRange<Int64>, near t: Int64,
-                              windows: WindowCounters) -> (at: Int64, name: String)? {
+    /// The first sighting of a version of the blamed component serving `task` now that lies in `range` and passes
+    /// `accept`, closest to `t` (an unrelated deploy inside the interval, e.g. a fallback model bump during a tool
+    /// outage, is no onset). `named` (a scope value, or a tool name) narrows it to the version the recommendation names.
+    func deployMarker(task: String, component: String, named: String? = nil, in range: ClosedRange<Int64>, near t: Int64,
+                      windows: WindowCounters, where accept: (Int64) -> Bool = { _ in true }) -> (at: Int64, name: String)? {
         var best: (at: Int64, name: String)?
         for scope in windows.current.keys.sorted() where scope.task == task && Dimension.versioned.contains(scope.dimension)
             && Dimension.component(of: scope.dimension) == component {
+            if let named, scope.value != named, !(scope.dimension == Dimension.tool && Self.toolName(scope.value) == named) { continue }
             let (component, version) = Self.timelineKey(dimension: scope.dimension, value: scope.value)
             guard let first = timeline.entry(component: component, version: version)?.firstSeenMicros, range.contains(first),
                   let earliest = timeline.earliestFirstSeen(component: component),
-                  first > earliest + configuration.bucketMicros else { continue }
+                  first > earliest + configuration.bucketMicros, accept(first) else { continue }
             if best.map({ abs(first - t) < abs($0.at - t) }) ?? true { best = (first, "\(scope.dimension)=\(scope.value)") }
         }
         return best
+    }
+
+    /// A tool's name without its version (`refund_api@v2` → `refund_api`).
+    static func toolName(_ value: String) -> String {
+        value.split(separator: "@", maxSplits: 1).first.map(String.init) ?? value
+    }
+
+    /// The version scope value the recommendation names for its component (index version, `template@version`,
+    /// `model@version`), or for tools the tool's name; nil when it names none.
+    static func namedVersion(_ component: String, _ recommendation: Incident.Recommendation) -> String? {
+        let d = recommendation.details
+        func known(_ v: String?) -> String? { v.flatMap { $0.isEmpty || $0 == "unknown" ? nil : $0 } }
+        switch component {
+        case "retrieval": return known(d["index_version"])
+        case "wrapper": return known(d["template"])
+        case "tools": return known(d["tool"]).map(toolName)
+        case "model":
+            guard let model = known(d["model"]), let version = known(d["model_version"]) else { return nil }
+            return model + "@" + version
+        default: return nil
+        }
     }
 
     func bucketStarts(from: Int64, to t: Int64, windows: WindowCounters, task: String) -> [Int64] {

@@ -60,6 +60,20 @@ struct Attributor {
                           recommendation: .init(action: "routing_change", summary: summary, details: details), mixDriver: driver)
         }
 
+        // A tool's own calls failing is the tools component by definition: the stage signals only say how much of
+        // it reached the requests.
+        if case .tool(let name) = primary.metric {
+            evidence += stageEvidence(bs, cs, base, cur)
+            let rate = 1 - (primary.currentRate.value ?? 1)
+            let reached = cs.toolProblems - bs.toolProblems
+            return Result(component: "tools", confidence: 0.9, evidence: evidence, recommendation: .init(
+                action: "tool_fix",
+                summary: "Tool \(name) is failing on \(percent(rate)) of calls in \(task) (was \(percent(1 - (primary.referenceRate.value ?? 1)))); fix the tool or its orchestration (retries, timeouts), not the model.",
+                details: ["tool": name, "task": task, "failure_rate": format(rate),
+                          "tool_problem_rate_change": format(reached), "missing_required_calls": "\(cur.toolMissingRequests)"]),
+                          mixDriver: nil)
+        }
+
         let positive = excess.reduce(0) { $0 + $1.value }
         let top = excess.max { $0.value < $1.value }!
         let confidence = top.value > 0 ? min(1, top.value / max(positive, dropped, 1e-9)) : 0.2

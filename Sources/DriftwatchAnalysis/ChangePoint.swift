@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// When a rate began to change: a profile-likelihood change point over bucket counts, for a step or a linear ramp,
 /// with an interval.
 ///
@@ -7,7 +13,8 @@
 /// Gaussian log-likelihoods compare directly. The ramp is taken unless the step fits better by more than 1.92 (a
 /// step fitted to a ramp lands half-way up it; a ramp fitted to a step starts at the step); its best τ is the
 /// estimate, and the interval is every τ of that model whose log-likelihood is within 1.92 (χ²₁ at 95%, half) of
-/// its best. CUSUM's change point (the
+/// its best. Log-likelihoods are divided by the overdispersion (Pearson χ² of the best fit per degree of freedom,
+/// at least 1), as a quasi-binomial model would. CUSUM's change point (the
 /// previous method) dates a ramp late: its cumulative excess only turns once the ramp is well under way.
 struct ChangePoint: Sendable, Equatable {
     enum Shape: String, Sendable { case step, ramp }
@@ -16,6 +23,23 @@ struct ChangePoint: Sendable, Equatable {
     var lower: Int64
     var upper: Int64
     var shape: Shape
+    /// The profile: for every candidate change bucket, the better log-likelihood of its step and ramp fits, and the
+    /// best of all (what a deploy marker is tested against: see ``supports(changeAt:bucketMicros:)``).
+    var profile: [Int64: Double] = [:]
+    var bestLogLikelihood = 0.0
+
+    /// Whether a change starting at `t` (a deploy marker) is at least as probable as the best change point once the
+    /// marker is given its due: a prior that puts half its mass on the marker and spreads the other half over the m
+    /// candidate buckets makes the marker's prior odds against any one bucket m, so the marker is taken unless the
+    /// best bucket's likelihood beats it by more than that (log-likelihood within ln m, at least 3.32 — the 99%
+    /// likelihood-ratio bound). The marker is a fact about the system, the change point an estimate from noisy
+    /// counts (one unlucky bucket can carry a step): the marker wins unless the data clearly date the change
+    /// elsewhere. The bucket holding `t` or the next, whichever fits better, stands for it.
+    func supports(changeAt t: Int64, bucketMicros: Int64) -> Bool {
+        let bucket = t - ((t % bucketMicros) + bucketMicros) % bucketMicros
+        let fit = max(profile[bucket] ?? -.infinity, profile[bucket + bucketMicros] ?? -.infinity)
+        return fit >= bestLogLikelihood - max(3.32, log(Double(max(profile.count, 1))))
+    }
 
     struct Point {
         var start: Int64
@@ -54,17 +78,29 @@ struct ChangePoint: Sendable, Equatable {
                 fits.append((shape, k, -max(sse, 0) / (2 * variance)))
             }
         }
+        // Quasi-likelihood: counts noisier than binomial (bursts, a mix of slices inside the scope) would make the
+        // profile too sharp and the interval too narrow; the best fit's Pearson χ² per degree of freedom (at least 1)
+        // scales the log-likelihoods down.
+        if let top = fits.map(\.logLik).max(), points.count > 3 {
+            let dispersion = max(1, -2 * top / Double(points.count - 3))
+            for i in fits.indices { fits[i].logLik /= dispersion }
+        }
+        var profile: [Int64: Double] = [:]
+        for fit in fits { profile[points[fit.k].start] = max(profile[points[fit.k].start] ?? -.infinity, fit.logLik) }
+        let overall = fits.map(\.logLik).max() ?? 0
         guard let bestStep = fits.filter({ $0.shape == .step }).max(by: { $0.logLik < $1.logLik }),
               let bestRamp = fits.filter({ $0.shape == .ramp }).max(by: { $0.logLik < $1.logLik }) else {
             guard let only = fits.max(by: { $0.logLik < $1.logLik }) else { return nil }
             let inside = fits.filter { $0.logLik >= only.logLik - 1.92 }.map { points[$0.k].start }
-            return ChangePoint(estimate: points[only.k].start, lower: inside.min()!, upper: inside.max()!, shape: only.shape)
+            return ChangePoint(estimate: points[only.k].start, lower: inside.min()!, upper: inside.max()!, shape: only.shape,
+                               profile: profile, bestLogLikelihood: overall)
         }
         // A ramp the data do not reject against the step (within 1.92) is preferred: a step fitted to a ramp lands
         // half-way up it, while a ramp fitted to a step starts at the step.
         let best = bestRamp.logLik >= bestStep.logLik - 1.92 ? bestRamp : bestStep
         let inside = fits.filter { $0.shape == best.shape && $0.logLik >= best.logLik - 1.92 }.map { points[$0.k].start }
         return ChangePoint(estimate: points[best.k].start, lower: inside.min() ?? points[best.k].start,
-                           upper: inside.max() ?? points[best.k].start, shape: best.shape)
+                           upper: inside.max() ?? points[best.k].start, shape: best.shape, profile: profile,
+                           bestLogLikelihood: overall)
     }
 }

@@ -96,6 +96,11 @@ struct RegressionDetector {
                     tested += findings(task: task, metric: .check(check), windows: windows, skipping: skipping)
                 }
             }
+            if configuration.detectToolFailures {
+                for tool in cur.tools.map(\.name).sorted() {
+                    tested += findings(task: task, metric: .tool(tool), windows: windows, skipping: skipping)
+                }
+            }
         }
         guard !tested.isEmpty else { return ([], []) }
         // One Benjamini–Hochberg family: every metric × scope hypothesis of this evaluation.
@@ -136,8 +141,8 @@ struct RegressionDetector {
                 let b = windows.baseline[scope] ?? MetricCounters()
                 let baseTrials = metric.rate(b).trials
                 if baseTrials >= configuration.minimumBaseline {
-                    // Checks are tested per task and per new version only: segment tests of every check would
-                    // multiply the family and delay every other finding under Benjamini–Hochberg.
+                    // Checks and tools are tested per task and per new version only: segment tests of every one
+                    // would multiply the family and delay every other finding under Benjamini–Hochberg.
                     if onlyCanaries || metric != .successRate { continue }
                     tested.append(test(scope, .segment, metric: metric, reference: b, current: c, taskTrials: curTrials))
                 } else if Dimension.versioned.contains(dimension), baseTrials * 20 < metric.rate(c).trials {

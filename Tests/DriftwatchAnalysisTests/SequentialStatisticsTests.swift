@@ -14,6 +14,9 @@ struct SequentialReference: Decodable {
         var bucket: Int64
         var shape: String
         var estimate: Int64, lower: Int64, upper: Int64
+        var best_log_likelihood: Double
+        /// [τ, log-likelihood] pairs; τ fits Int64 exactly in a Double below 2^53 (the fixtures' times do).
+        var profile: [[Double]]
     }
 
     var mixture_sprt: [SPRT]
@@ -62,7 +65,36 @@ struct SequentialStatisticsTests {
             #expect(cp.estimate == c.estimate)
             #expect(cp.lower == c.lower)
             #expect(cp.upper == c.upper)
+            #expect(abs(cp.bestLogLikelihood - c.best_log_likelihood) <= 1e-6 * max(1, abs(c.best_log_likelihood)))
+            #expect(cp.profile.count == c.profile.count)
+            for pair in c.profile {
+                let t = Int64(pair[0])
+                let value = try #require(cp.profile[t])
+                #expect(abs(value - pair[1]) <= 1e-6 * max(1, abs(pair[1])), "profile at \(t)")
+            }
         }
+    }
+
+    /// A deploy marker is taken when the profile at its bucket is within max(3.32, ln m) of the best: the
+    /// estimate itself always is; the reference profile decides every other bucket, on both sides of the bound.
+    @Test("a deploy marker is supported exactly where the reference profile is within max(3.32, ln m) of its best")
+    func markerSupport() throws {
+        var rejectedSomewhere = false
+        for c in try SequentialReference.load().change_points {
+            let series = c.points.map { ChangePoint.Point(start: $0[0], x: Double($0[1]), n: Double($0[2])) }
+            let cp = try #require(ChangePoint.estimate(series, bucketMicros: c.bucket))
+            #expect(cp.supports(changeAt: c.estimate, bucketMicros: c.bucket))
+            let bound = c.best_log_likelihood - max(3.32, log(Double(c.profile.count)))
+            let profile = Dictionary(uniqueKeysWithValues: c.profile.map { (Int64($0[0]), $0[1]) })
+            for (t, _) in profile {
+                // A marker inside bucket t stands for t or the next bucket, whichever fits better.
+                let fit = max(profile[t] ?? -.infinity, profile[t + c.bucket] ?? -.infinity)
+                let expected = fit >= bound
+                if !expected { rejectedSomewhere = true }
+                #expect(cp.supports(changeAt: t + c.bucket / 3, bucketMicros: c.bucket) == expected, "marker in bucket \(t)")
+            }
+        }
+        #expect(rejectedSomewhere)
     }
 
     /// Ville's inequality in practice: under the null, the chance that the e-value ever crosses 1/α in many looks

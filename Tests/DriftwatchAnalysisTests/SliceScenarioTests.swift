@@ -61,21 +61,39 @@ struct SliceScenarioTests {
         #expect(run.opened.isEmpty, "false alarms: \(run.opened.map(\.debugLine))")
     }
 
-    /// The issue asks for detection by the half-way point and dating to the start within an hour; at 200
-    /// requests/min the matrix meets both, at 20–60 not always (docs/analysis.md), so this asserts detection within
-    /// the ramp and a dating within 90 minutes of its start.
-    @Test("a six-hour linear ramp is found while it ramps and dated to its start", arguments: [
-        "tool_outage@26h:tool=refund_api,rate=0.6,ramp=6h",
+    /// The issue asks for detection by the half-way point and dating to the start within an hour. The onset is the
+    /// change point of the cause's own signal (the tool's call failures for a tool), snapped to the first sighting
+    /// of the version the recommendation names when the profile does not reject a change there; at 20–60
+    /// requests/min not every ramp is found by its half-way point (docs/analysis.md), so this asserts detection
+    /// within the ramp.
+    @Test("a six-hour linear ramp is found while it ramps and dated to its start within an hour", arguments: [
+        ("tool_outage@26h:tool=refund_api,rate=0.6,ramp=6h", "tools"),
+        ("retrieval_index_change@26h:effect=0.3,ramp=6h", "retrieval"),
+        ("checkpoint_regression@26h:slice=language=de,effect=0.25,ramp=6h", "model"),
     ])
-    func ramp(_ spec: String) throws {
+    func ramp(_ spec: String, component: String) throws {
         let run = try ScenarioRun.run(specs: Self.benign + [spec], seed: 6, hours: 34, noise: 0.1, requestsPerMinute: 60)
         let first = try #require(run.opened.min { $0.detectedAtMicros < $1.detectedAtMicros }, "no incident for \(spec)")
         print("ramp \(spec): detected \(Double(first.detectedAtMicros - Self.injectedAt) / 60_000_000) min after the ramp's start, onset error \(Double(first.startedAtMicros - Self.injectedAt) / 60_000_000) min; \(first.debugLine)")
-        #expect(first.component == "tools")
-        #expect(first.detectedAtMicros <= Self.injectedAt + 6 * Self.hour)
-        // The issue's ±1 h is met for steps and at 200 requests/min; a ramp's first, faint hour hides in the noise
-        // at 60 (75 min late here): left open in docs/analysis.md, bounded here so a regression shows.
-        #expect(abs(first.startedAtMicros - Self.injectedAt) <= 90 * 60_000_000)
+        #expect(first.component == component)
+        #expect(first.detectedAtMicros > Self.injectedAt && first.detectedAtMicros <= Self.injectedAt + 6 * Self.hour)
+        #expect(abs(first.startedAtMicros - Self.injectedAt) <= Self.hour)
+    }
+
+    /// A 15 % outage of one tool moves its task's success rate by 1–2 points (under the window test's bar at 20
+    /// requests/min); the tool's own call failure rate (metric `tool:<name>`) carries the cause.
+    @Test("a small tool outage with a flat success rate is found on the tool's own failure rate", arguments: [UInt64(8), 9])
+    func smallToolOutage(seed: UInt64) throws {
+        let run = try ScenarioRun.run(specs: Self.benign + ["tool_outage@26h:tool=refund_api,rate=0.15"], seed: seed, hours: 32,
+                                      noise: 0.1, requestsPerMinute: 20)
+        let hit = try #require(run.opened.first { $0.component == "tools" }, "no tool incident: \(run.opened.map(\.debugLine))")
+        print("small tool outage seed \(seed): delay \(Double(hit.detectedAtMicros - Self.injectedAt) / 60_000_000) min; \(hit.debugLine)")
+        #expect(hit.metric == "tool:refund_api")
+        #expect(hit.recommendation.action == "tool_fix")
+        #expect(hit.recommendation.details["tool"].map { $0.hasPrefix("refund_api") } == true)
+        #expect(hit.detectedAtMicros > Self.injectedAt && hit.detectedAtMicros <= Self.injectedAt + 2 * Self.hour)
+        #expect(abs(hit.startedAtMicros - Self.injectedAt) <= Self.hour)
+        #expect(run.opened.count == 1, "\(run.opened.map(\.debugLine))")
     }
 
     @Test("a cause that persists for 18 hours is one incident that stays open until it ends")

@@ -13,7 +13,10 @@ sequential_reference.json, which the Swift tests read; they never need Python.
 - change_points: the profile-likelihood change point of a failure series for a step and a linear ramp, fitted by
   weighted least squares with numpy.linalg.lstsq (weights = trials); the ramp unless the step fits better by more
   than 1.92, its best τ, and the 95% interval (every τ of that model within 1.92 of its best Gaussian
-  log-likelihood at the pooled variance).
+  log-likelihood at the pooled variance, divided by the overdispersion: the best fit's Pearson χ² per degree of
+  freedom, at least 1); also the profile (best log-likelihood per τ over both shapes) and its maximum, from which
+  the Swift side decides whether a deploy marker at τ is supported (within max(3.32, ln m) of the best). One series
+  is beta-binomial (overdispersed), so the scaling matters.
 """
 import json
 import math
@@ -62,12 +65,20 @@ def change_point(points, bucket):
                 continue
             sse = float(np.sum(ns * (y - design @ coef) ** 2))
             fits.append((shape, k, -sse / (2 * var)))
+    top = max(f[2] for f in fits)
+    dispersion = max(1.0, -2 * top / (len(points) - 3))
+    fits = [(f[0], f[1], f[2] / dispersion) for f in fits]
+    profile = {}
+    for f in fits:
+        profile[starts[f[1]]] = max(profile.get(starts[f[1]], -math.inf), f[2])
     best_step = max((f for f in fits if f[0] == "step"), key=lambda f: f[2])
     best_ramp = max((f for f in fits if f[0] == "ramp"), key=lambda f: f[2])
     # The ramp unless the step fits better by more than 1.92 (the analyzer's rule).
     best = best_ramp if best_ramp[2] >= best_step[2] - 1.92 else best_step
     inside = [starts[f[1]] for f in fits if f[0] == best[0] and f[2] >= best[2] - 1.92]
-    return {"shape": best[0], "estimate": starts[best[1]], "lower": min(inside), "upper": max(inside)}
+    return {"shape": best[0], "estimate": starts[best[1]], "lower": min(inside), "upper": max(inside),
+            "dispersion": dispersion, "best_log_likelihood": max(profile.values()),
+            "profile": [[t, v] for t, v in sorted(profile.items())]}
 
 
 def main():
@@ -88,11 +99,16 @@ def main():
     bucket = 300_000_000
     series = []
     for shape, n_per, p0, p1, change, count in [("step", 40, 0.1, 0.3, 30, 72), ("ramp", 40, 0.1, 0.4, 24, 72),
-                                                 ("step", 8, 0.05, 0.25, 50, 96), ("ramp", 200, 0.08, 0.2, 60, 120)]:
+                                                 ("step", 8, 0.05, 0.25, 50, 96), ("ramp", 200, 0.08, 0.2, 60, 120),
+                                                 ("overdispersed", 150, 0.1, 0.2, 40, 96)]:
         points = []
         for i in range(count):
             if shape == "step":
                 p = p1 if i >= change else p0
+            elif shape == "overdispersed":
+                # A step whose per-bucket rate also wanders (beta with concentration 40): beta-binomial counts.
+                base = p1 if i >= change else p0
+                p = float(rng.beta(base * 40, (1 - base) * 40))
             else:
                 p = p0 + (p1 - p0) * min(1.0, max(0.0, (i - change + 1) / 72))
             n = int(rng.poisson(n_per))
