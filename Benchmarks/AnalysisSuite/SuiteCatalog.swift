@@ -3,7 +3,7 @@ import DriftwatchDemo
 /// The case groups of the suite. Effect sizes, rates and durations vary within each group on purpose: the suite
 /// measures the detector, and a detector tuned to one cell of it should show up as failing the neighbouring cells.
 enum SuiteCatalog {
-    static let groupNames = ["narrow", "slice_retrieval", "half", "ramp", "persist", "step", "ambiguous", "quiet"]
+    static let groupNames = ["narrow", "slice_retrieval", "half", "ramp", "persist", "step", "ambiguous", "chain", "quiet"]
 
     /// Every case of the named groups, in catalog order. `quietDays` is the length of the `quiet` group's runs.
     static func cases(groups: [String], quietDays: Int) -> [SuiteCase] {
@@ -16,6 +16,7 @@ enum SuiteCatalog {
             case "persist": return persist()
             case "step": return step()
             case "ambiguous": return ambiguous()
+            case "chain": return chain()
             case "quiet": return quiet(days: quietDays)
             default: return []
             }
@@ -109,6 +110,16 @@ enum SuiteCatalog {
             ("template-canary", "template_canary@\(h)h:share=0.3,effect=0.4"),
             ("checkpoint", "checkpoint_regression@\(h)h:slice=language=de,effect=0.25"),
             ("traffic", "traffic_shift@\(h)h:slice=language=de,share=0.5"),
+        ])
+    }
+
+    /// The causal chain (issue #13): tool outages whose failed calls leave the answer ungrounded, so the grounded
+    /// check (a retrieval-family check) fails with them while retrieval itself is healthy; the verdict must be
+    /// tools. Timeouts and errors, two outage sizes, two coupling strengths.
+    private static func chain() -> [SuiteCase] {
+        withControls("chain", hours: Double(h + 8), rates: [200, 20], causes: [
+            ("timeouts-grounded-0.9", "tool_outage@\(h)h:tool=refund_api,rate=0.5,mode=timeout,grounded=0.9"),
+            ("errors-grounded-0.6", "tool_outage@\(h)h:tool=crm_lookup,rate=0.3,mode=error,grounded=0.6"),
         ])
     }
 

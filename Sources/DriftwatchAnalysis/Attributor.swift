@@ -127,7 +127,9 @@ struct Attributor {
             let bRate = b.map { Double($0.failed) / Double(max(1, $0.passed + $0.failed)) }
             out.append(Incident.Evidence(signal: "check:\(check.name) failure_rate", baseline: bRate,
                                          current: Double(check.failed) / Double(max(1, check.passed + check.failed)),
-                                         note: "\(familyName(StageSignals.family(ofCheck: check.name))) check"))
+                                         note: "\(familyName(StageSignals.family(ofCheck: check.name))) check"
+                                             + (check.failedOnToolProblem > 0
+                                                ? "; \(check.failedOnToolProblem) of \(check.failed) failures in requests with a tool problem (charged to tools)" : "")))
         }
         if cur.retrievalRequests > 0 || base.retrievalRequests > 0 {
             out.append(Incident.Evidence(signal: "empty_retrieval_rate", baseline: Double(base.emptyRetrievals) / Double(max(1, base.retrievalRequests)),

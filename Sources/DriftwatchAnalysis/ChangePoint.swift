@@ -36,8 +36,16 @@ struct ChangePoint: Sendable, Equatable {
     /// counts (one unlucky bucket can carry a step): the marker wins unless the data clearly date the change
     /// elsewhere. The bucket holding `t` or the next, whichever fits better, stands for it.
     func supports(changeAt t: Int64, bucketMicros: Int64) -> Bool {
-        let bucket = t - ((t % bucketMicros) + bucketMicros) % bucketMicros
-        let fit = max(profile[bucket] ?? -.infinity, profile[bucket + bucketMicros] ?? -.infinity)
+        // The candidate bucket holding `t` (buckets need not be epoch-aligned), or the first one starting within a
+        // bucket after it when `t`'s own bucket is no candidate (the series' first, or one without trials).
+        let fit: Double
+        if let holding = profile.keys.filter({ $0 <= t && t < $0 + bucketMicros }).max() {
+            fit = max(profile[holding] ?? -.infinity, profile[holding + bucketMicros] ?? -.infinity)
+        } else if let next = profile.keys.filter({ $0 > t && $0 <= t + bucketMicros }).min() {
+            fit = profile[next] ?? -.infinity
+        } else {
+            return false
+        }
         return fit >= bestLogLikelihood - max(3.32, log(Double(max(profile.count, 1))))
     }
 

@@ -1,9 +1,10 @@
 import DriftwatchStatistics
 
 /// Compact binary form of ``MetricCounters`` for the store: a version byte, zigzag varints for counts,
-/// raw doubles for sums, the check and tool tables, then the serialized latency sketch.
+/// raw doubles for sums, the check and tool tables, then the serialized latency sketch. Version 2 adds each
+/// check's failures on tool-problem requests; version 1 (before) reads with them at 0.
 extension MetricCounters {
-    static let formatVersion: UInt8 = 1
+    static let formatVersion: UInt8 = 2
 
     public func serializedBytes() -> [UInt8] {
         var w = ByteWriter()
@@ -17,7 +18,7 @@ extension MetricCounters {
         }
         for v in [feedbackSum, topScoreSum, evidenceAgeDaysSum, costUSD] + stageLatencySums { w.double(v) }
         w.varint(UInt64(checks.count))
-        for c in checks { w.string(c.name); w.int(c.passed); w.int(c.failed) }
+        for c in checks { w.string(c.name); w.int(c.passed); w.int(c.failed); w.int(c.failedOnToolProblem) }
         w.varint(UInt64(tools.count))
         for t in tools { w.string(t.name); w.int(t.calls); w.int(t.errors); w.int(t.timeouts) }
         w.blob(latency.serializedBytes())
@@ -28,7 +29,7 @@ extension MetricCounters {
     public init(bytes: [UInt8]) throws(AnalysisError) {
         do {
             var r = ByteReader(bytes: bytes)
-            guard bytes.first == Self.formatVersion else { throw ByteReader.Truncated() }
+            guard let version = bytes.first, version == 1 || version == Self.formatVersion else { throw ByteReader.Truncated() }
             r.offset = 1
             var ints: [Int64] = []
             for _ in 0..<24 { ints.append(try r.int()) }
@@ -44,7 +45,10 @@ extension MetricCounters {
             (feedbackSum, topScoreSum, evidenceAgeDaysSum, costUSD) = (doubles[0], doubles[1], doubles[2], doubles[3])
             stageLatencySums = Array(doubles[4..<8])
             let checkCount = try r.count()
-            for _ in 0..<checkCount { checks.append(CheckCount(name: try r.string(), passed: try r.int(), failed: try r.int())) }
+            for _ in 0..<checkCount {
+                checks.append(CheckCount(name: try r.string(), passed: try r.int(), failed: try r.int(),
+                                         failedOnToolProblem: version >= 2 ? try r.int() : 0))
+            }
             let toolCount = try r.count()
             for _ in 0..<toolCount {
                 tools.append(ToolCount(name: try r.string(), calls: try r.int(), errors: try r.int(), timeouts: try r.int()))

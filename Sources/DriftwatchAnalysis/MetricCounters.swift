@@ -9,6 +9,16 @@ public struct MetricCounters: Sendable, Equatable {
         public var name: String
         public var passed: Int64 = 0
         public var failed: Int64 = 0
+        /// Failures in requests that also had a tool problem (a required call failed or was skipped): the causal
+        /// chain charges these to tools, the earlier stage, not to the check's own family (issue #13).
+        public var failedOnToolProblem: Int64 = 0
+
+        public init(name: String, passed: Int64 = 0, failed: Int64 = 0, failedOnToolProblem: Int64 = 0) {
+            self.name = name
+            self.passed = passed
+            self.failed = failed
+            self.failedOnToolProblem = failedOnToolProblem
+        }
     }
 
     /// Call counts of one tool (all versions).
@@ -71,7 +81,12 @@ public struct MetricCounters: Sendable, Equatable {
         }
         for check in o.checks {
             let i = checkIndex(check.check)
-            if check.passed { checks[i].passed += 1 } else { checks[i].failed += 1 }
+            if check.passed {
+                checks[i].passed += 1
+            } else {
+                checks[i].failed += 1
+                if o.toolProblem { checks[i].failedOnToolProblem += 1 }
+            }
         }
         if let f = o.feedback, f.isFinite {
             feedbackCount += 1
@@ -130,6 +145,7 @@ public struct MetricCounters: Sendable, Equatable {
                 let i = checkIndex(c.name)
                 checks[i].passed += c.passed
                 checks[i].failed += c.failed
+                checks[i].failedOnToolProblem += c.failedOnToolProblem
             }
         }
         feedbackCount += other.pointee.feedbackCount
@@ -184,6 +200,7 @@ public struct MetricCounters: Sendable, Equatable {
                 let i = checkIndex(c.name)
                 checks[i].passed -= c.passed
                 checks[i].failed -= c.failed
+                checks[i].failedOnToolProblem -= c.failedOnToolProblem
             }
             checks.removeAll { $0.passed == 0 && $0.failed == 0 }
         }

@@ -1,5 +1,7 @@
 /// Failure signals per pipeline stage, as rates per request, so a drop in success can be traced to the stage
-/// whose health fell with it.
+/// whose health fell with it. Along the pipeline (retrieval → tools → wrapper → model → validation), a check
+/// failure in a request that also had a tool problem is charged to tools, the earlier stage whose own signal
+/// explains it: a tool outage that leaves answers ungrounded is a tool incident, not a retrieval one.
 struct StageSignals {
     enum CheckFamily { case wrapper, retrieval, model }
 
@@ -25,10 +27,13 @@ struct StageSignals {
         var retrieval: Int64 = 0, wrapper: Int64 = 0, model: Int64 = 0
         var retrievalSeen = false
         for check in c.checks {
+            // The causal chain: a check that failed in a request whose tool call failed is the tool's symptom
+            // (the answer lacked the tool's data), counted under tools, not under the check's own stage.
+            let own = Self.ownFailures(check)
             switch Self.family(ofCheck: check.name) {
-            case .retrieval: retrieval += check.failed; retrievalSeen = true
-            case .wrapper: wrapper += check.failed
-            case .model: model += check.failed
+            case .retrieval: retrieval += own; retrievalSeen = true
+            case .wrapper: wrapper += own
+            case .model: model += own
             }
         }
         retrievalChecks = Double(retrieval) / n
@@ -38,6 +43,11 @@ struct StageSignals {
         modelChecks = Double(model) / n
         failure = 1 - (c.successRate ?? 1)
         hasRetrievalChecks = retrievalSeen
+    }
+
+    /// A check's failures charged to its own stage: those in requests without a tool problem.
+    static func ownFailures(_ check: MetricCounters.CheckCount) -> Int64 {
+        max(0, check.failed - check.failedOnToolProblem)
     }
 
     /// Failures of `component`'s own stage in `c` (tool problems, or the failures of its family of checks; empty
@@ -51,7 +61,7 @@ struct StageSignals {
             let family: CheckFamily = component == "retrieval" ? .retrieval : component == "wrapper" ? .wrapper : .model
             var seen = false
             for check in c.checks where Self.family(ofCheck: check.name) == family {
-                failures += check.failed
+                failures += ownFailures(check)
                 seen = true
             }
             if component == "retrieval", !seen { failures = c.emptyRetrievals }

@@ -8,7 +8,10 @@
 ///   evidence, raising grounded failures by about `effect`. `index` [support|claims], `version`. With `slice`
 ///   (any slice key, e.g. `slice=language=de`) only that slice's requests degrade; every request of the pool
 ///   still moves to the new version, so the version alone does not point at the slice.
-/// - `tool_outage`: `tool` [refund_api] fails on `rate` [0.5] of calls. `mode` [mixed|error|timeout].
+/// - `tool_outage`: `tool` [refund_api] fails on `rate` [0.5] of calls. `mode` [mixed|error|timeout]. With
+///   `grounded` [0], a request whose required call to the tool still failed after its retry also fails the
+///   grounded check with that probability (the answer lacks the tool's data): a retrieval-family symptom while
+///   retrieval itself is healthy (issue #13's causal chain).
 /// - `template_canary`: a new template `version` of `task` [refund_question] on `share` [0.3] of its traffic,
 ///   raising schema failures on that version by `effect` [0.4]. `share=1` is a full rollout: e.g.
 ///   `template_canary@26h:task=claim_triage,share=1,effect=0.055` takes claim_triage from about 1 % schema
@@ -72,7 +75,7 @@ public struct InjectedIncident: Sendable, Equatable, CustomStringConvertible {
             switch self {
             case .retrievalIndexChange: return ["index", "version", "slice"]
             case .reindexLowerScores: return ["index", "version"]
-            case .toolOutage: return ["tool", "mode"]
+            case .toolOutage: return ["tool", "mode", "grounded"]
             case .templateCanary: return ["task", "share", "version"]
             case .checkpointRegression: return ["slice", "share", "version", "task"]
             case .trafficShift: return ["slice"]

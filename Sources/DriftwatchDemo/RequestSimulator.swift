@@ -187,6 +187,7 @@ struct RequestSimulator: Sendable {
         var toolsMs = 0.0
         var toolRetries = 0
         var requiredToolFailed = false
+        var groundedOnToolFailure = 0.0
         var requiredToolSkipped = false
         var skipFailure = 0.0
         for toolIndex in task.value.toolsExpected {
@@ -205,7 +206,12 @@ struct RequestSimulator: Sendable {
             if status != .ok {
                 toolRetries += 1
                 status = callTool(toolIndex, rng: &rng, change: &change, noise: noiseFactor, t: t, into: &r, ms: &toolsMs)
-                if status != .ok { requiredToolFailed = true }
+                if status != .ok {
+                    requiredToolFailed = true
+                    for c in changes where c.action == .toolOutage && c.tool == toolIndex && c.grounded > 0 && c.isActive(at: t) {
+                        groundedOnToolFailure = max(groundedOnToolFailure, c.grounded)
+                    }
+                }
             }
         }
         if let optional = task.value.optionalTool, rng.chance(optional.probability) {
@@ -226,6 +232,11 @@ struct RequestSimulator: Sendable {
             } else {
                 groundedFailed = u < 0.012 * noiseFactor + 0.93 / (1 + exp((relevance - 0.5) / 0.04))
             }
+        }
+        // Its own stream, so workloads without the option draw exactly what they drew before.
+        if groundedOnToolFailure > 0, task.value.pool != nil, !groundedFailed {
+            var chain = SplitMix64(keys: seed, key, 9)
+            groundedFailed = chain.unit() < groundedOnToolFailure
         }
         var policy = modelProfile.value.policyFailure[taskIndex]
         for penalty in modelProfile.value.slicePenalty where sliceValue(penalty.key) == penalty.value { policy += penalty.penalty }

@@ -26,6 +26,8 @@ struct ScheduledChange: Sendable {
     var mode = ToolFailureMode.mixed
     var days = 0.0
     var failure = 0.0
+    /// For a tool outage: the chance that a request whose required call failed also fails the grounded check.
+    var grounded = 0.0
     /// Always set by the initialisers; the simulator clears it so copying a change in its hot loops
     /// retains nothing.
     var label: GroundTruthLabel?
@@ -78,6 +80,7 @@ struct ScheduledChange: Sendable {
                 case "timeout": mode = .timeout
                 case let other: throw DriftwatchError(.invalidArgument, "parameter \"mode\" is \"\(other)\"; expected mixed, error or timeout")
                 }
+                grounded = try p.number("grounded", default: 0, in: 0...1)
             } else {
                 failure = try p.number("failure", default: 0.5, in: 0...1)
             }

@@ -1,5 +1,6 @@
 @testable import DriftwatchAnalysis
 import DriftwatchCore
+import DriftwatchStatistics
 import Testing
 
 @Suite("Per-record metrics and counters")
@@ -20,6 +21,10 @@ struct MetricCountersTests {
         c.add(o)
         #expect(c.requests == 1 && c.outcomes == 1 && c.failures == 1 && c.successes == 0)
         #expect(c.check("grounded")?.failed == 1 && c.check("schema")?.passed == 1)
+        // The grounded failure came with a tool problem: the causal chain charges it to tools, not retrieval.
+        #expect(c.check("grounded")?.failedOnToolProblem == 1)
+        #expect(StageSignals(c).retrievalChecks == 0 && StageSignals(c).toolProblems == 1)
+        #expect(StageSignals.stageFailures("retrieval", in: c).passes == 1)
         #expect(c.tools.map(\.name) == ["order_api", "crm", "refund_api"])
         #expect(c.toolFailures == 2 && c.feedbackNegative == 1 && c.retriedRequests == 1 && c.fallbackRequests == 1)
         #expect(c.tokensIn == 1000 && c.tokensOut == 200 && c.stageLatencySums == [50, 300, 400, 20])
@@ -51,6 +56,31 @@ struct MetricCountersTests {
         #expect(restored.latencyQuantile(0.5) == all.latencyQuantile(0.5))
         #expect(throws: AnalysisError.self) { try MetricCounters(bytes: Array(all.serializedBytes().prefix(20))) }
         #expect(throws: AnalysisError.self) { try MetricCounters(bytes: [9, 1, 2]) }
+        #expect(all.checks.contains { $0.failedOnToolProblem > 0 })
+    }
+
+    /// Stores written before the causal-chain counter (format 1) still load, with it at 0.
+    @Test("format-1 counters (no failures on tool problems) read with that count at 0")
+    func formatOneBytes() throws {
+        var c = MetricCounters()
+        for i in 0..<10 { c.add(RecordObservation(sampleRecord(id: "v\(i)", success: i % 2 == 0))) }
+        var w = ByteWriter()
+        w.bytes.append(1)
+        for v in [c.requests, c.outcomes, c.successes, c.failures, c.abstained, c.escalated, c.feedbackCount, c.feedbackNegative,
+                  c.toolRecallHits, c.toolsExpected, c.toolPrecisionHits, c.toolsCalled, c.toolMissingRequests, c.toolProblemRequests,
+                  c.retrievalRequests, c.emptyRetrievals, c.topScoreCount, c.evidenceSum, c.evidenceAgeCount, c.retriesSum,
+                  c.retriedRequests, c.fallbackRequests, c.tokensIn, c.tokensOut] { w.int(v) }
+        for v in [c.feedbackSum, c.topScoreSum, c.evidenceAgeDaysSum, c.costUSD] + c.stageLatencySums { w.double(v) }
+        w.varint(UInt64(c.checks.count))
+        for k in c.checks { w.string(k.name); w.int(k.passed); w.int(k.failed) }
+        w.varint(UInt64(c.tools.count))
+        for t in c.tools { w.string(t.name); w.int(t.calls); w.int(t.errors); w.int(t.timeouts) }
+        w.blob(c.latency.serializedBytes())
+        let restored = try MetricCounters(bytes: w.bytes)
+        var expected = c
+        for i in expected.checks.indices { expected.checks[i].failedOnToolProblem = 0 }
+        #expect(restored == expected)
+        #expect(c.checks.contains { $0.failedOnToolProblem > 0 })
     }
 
     @Test("latency quantiles from the bucket sketch are within 1% of the exact order statistic")

@@ -96,6 +96,22 @@ struct SliceScenarioTests {
         #expect(run.opened.count == 1, "\(run.opened.map(\.debugLine))")
     }
 
+    /// Issue #13's causal chain: timeouts of refund_api leave answers ungrounded, so the grounded check fails with
+    /// them while every retrieval signal is flat. The failure is the tool's: its incident is tools/tool_fix, and no
+    /// retrieval incident opens.
+    @Test("a tool outage that makes the grounded check fail is a tool incident, not a retrieval one",
+          arguments: [(60.0, UInt64(11)), (200.0, 12)])
+    func toolOutageFailsGrounded(rate: Double, seed: UInt64) throws {
+        let run = try ScenarioRun.run(specs: Self.benign + ["tool_outage@26h:tool=refund_api,rate=0.5,mode=timeout,grounded=0.9"],
+                                      seed: seed, hours: 30, noise: 0.1, requestsPerMinute: rate)
+        let first = try #require(run.opened.min { $0.detectedAtMicros < $1.detectedAtMicros }, "no incident")
+        print("tool outage with grounded failures at \(rate)/min: \(run.opened.map(\.debugLine))")
+        #expect(first.component == "tools")
+        #expect(first.recommendation.action == "tool_fix")
+        #expect(!run.opened.contains { $0.component == "retrieval" }, "\(run.opened.map(\.debugLine))")
+        #expect(first.detectedAtMicros > Self.injectedAt && first.detectedAtMicros <= Self.injectedAt + Self.hour)
+    }
+
     @Test("a cause that persists for 18 hours is one incident that stays open until it ends")
     func persists() throws {
         let run = try ScenarioRun.run(specs: Self.benign + ["tool_outage@26h:tool=refund_api,rate=0.4,for=18h"], seed: 7, hours: 50,
