@@ -1,0 +1,97 @@
+import DriftwatchAlerts
+import DriftwatchCore
+import DriftwatchRuntime
+import DriftwatchTesting
+import Foundation
+import Testing
+
+@Suite("Alerts configuration")
+struct AlertsConfigurationTests {
+    @Test("Slack and PagerDuty receivers, inhibit rules and built-in rules are read")
+    func receiversAndInhibition() throws {
+        let config = try ConfigurationLoader().load(yaml: """
+            alerts:
+              builtin_rules: off
+              rule_dirs: [./rules]
+              inhibit_rules:
+                - source_matchers: ['severity="page"']
+                  target_matchers: ['severity=~"warning|info"']
+                  equal: [task]
+              receivers:
+                - name: chat
+                  slack: { url: "https://hooks.slack.com/services/T0/B0/x", timeout: 5s }
+                - name: pager
+                  pagerduty: { routing_key: R0UT1NGKEY0123456789abcdefABCDEF, url: "https://events.eu.pagerduty.com/v2/enqueue" }
+                  send_resolved: off
+            """)
+        let alerts = config.alerts
+        #expect(!alerts.builtinRules)
+        #expect(alerts.ruleDirectories == ["./rules"])
+        #expect(alerts.inhibitRules.count == 1)
+        #expect(alerts.inhibitRules.first?.equal == ["task"])
+        #expect(alerts.inhibitRules.first?.targetMatchers.map(\.description) == ["severity=~\"warning|info\""])
+        #expect(alerts.receivers.map(\.kind) == ["slack", "pagerduty"])
+        #expect(alerts.receivers[0].slack?.timeout == .seconds(5))
+        #expect(alerts.receivers[0].endpoint == "hooks.slack.com:443")
+        #expect(alerts.receivers[1].pagerduty?.url == "https://events.eu.pagerduty.com/v2/enqueue")
+        #expect(alerts.receivers[1].pagerduty?.routingKey.value == "R0UT1NGKEY0123456789abcdefABCDEF")
+        #expect(!alerts.receivers[1].sendResolved)
+        #expect(alerts.route.receiver == "chat")
+    }
+
+    @Test("defaults: built-in rules, default inhibit rules, grouping per incident")
+    func defaults() throws {
+        let alerts = try ConfigurationLoader().load(yaml: "alerts:\n  receivers:\n    - { name: pd, pagerduty: { routing_key: k } }\n").alerts
+        #expect(alerts.builtinRules && alerts.ruleDirectories.isEmpty)
+        #expect(alerts.inhibitRules == InhibitRule.defaults)
+        #expect(alerts.route.groupBy == ["alertname", "task", "incident_id"])
+        #expect(alerts.receivers[0].pagerduty?.url == "https://events.pagerduty.com/v2/enqueue")
+    }
+
+    @Test("errors name the file, the key and the expectation", arguments: [
+        ("alerts:\n  receivers:\n    - { name: c, slack: {} }\n", "key \"alerts.receivers[0].slack.url\" is required"),
+        ("alerts:\n  receivers:\n    - { name: c, slack: { url_env: DW_TEST_SURELY_UNSET_42 } }\n",
+         "key \"alerts.receivers[0].slack.url_env\" names the environment variable DW_TEST_SURELY_UNSET_42, which is not set"),
+        ("alerts:\n  receivers:\n    - { name: c, slack: { url: nope } }\n", "key \"alerts.receivers[0].slack.url\" expected an http:// or https:// URL"),
+        ("alerts:\n  receivers:\n    - { name: p, pagerduty: { url: https://x.example/ } }\n", "key \"alerts.receivers[0].pagerduty.routing_key\" is required"),
+        ("alerts:\n  receivers:\n    - { name: p, pagerduty: { routing_key: k }, slack: { url: https://x.example/ } }\n",
+         "needs exactly one of webhook, email, slack or pagerduty"),
+        ("alerts:\n  inhibit_rules:\n    - { source_matchers: ['a=b'] }\n", "key \"alerts.inhibit_rules[0]\" needs source_matchers and target_matchers"),
+        ("alerts:\n  inhibit_rules:\n    - { source_matchers: ['a'], target_matchers: ['b=c'] }\n", "key \"alerts.inhibit_rules[0].source_matchers\" expected a matcher"),
+        ("alerts:\n  builtin_rules: sometimes\n", "key \"alerts.builtin_rules\" expected true or false"),
+    ])
+    func errors(yaml: String, message: String) throws {
+        let error = #expect(throws: DriftwatchError.self) {
+            _ = try ConfigurationLoader().load(yaml: yaml, file: "/etc/driftwatch.yaml")
+        }
+        #expect(error?.message.hasPrefix("/etc/driftwatch.yaml") == true)
+        #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+    }
+
+    /// Every key the loader accepts in these sections is a row of docs/configuration.md. The accepted keys are asked
+    /// of the loader itself: an unknown key's error lists them.
+    @Test("every alerts key the loader accepts is documented", arguments: [
+        ("alerts", "alerts: { zz_probe: 1 }"),
+        ("alerts.route", "alerts: { route: { zz_probe: 1 } }"),
+        ("alerts.retry", "alerts: { retry: { zz_probe: 1 } }"),
+        ("alerts.inhibit_rules[]", "alerts: { inhibit_rules: [ { zz_probe: 1 } ] }"),
+        ("alerts.receivers[]", "alerts: { receivers: [ { zz_probe: 1 } ] }"),
+        ("alerts.receivers[].webhook", "alerts: { receivers: [ { name: a, webhook: { zz_probe: 1 } } ] }"),
+        ("alerts.receivers[].email", "alerts: { receivers: [ { name: a, email: { zz_probe: 1 } } ] }"),
+        ("alerts.receivers[].slack", "alerts: { receivers: [ { name: a, slack: { zz_probe: 1 } } ] }"),
+        ("alerts.receivers[].pagerduty", "alerts: { receivers: [ { name: a, pagerduty: { zz_probe: 1 } } ] }"),
+    ])
+    func documented(prefix: String, yaml: String) throws {
+        let docs = try String(contentsOf: DriftwatchExecutable.packageRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        var message = ""
+        do { _ = try ConfigurationLoader().load(yaml: yaml) } catch let error as DriftwatchError { message = error.message }
+        let list = try #require(message.components(separatedBy: "expected one of: ").last, "no key list in: \(message)")
+        let keys = list.components(separatedBy: ", ").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(keys.count > 1, "\(message)")
+        for key in keys {
+            // A mapping (a receiver's `webhook`) is documented through its keys.
+            #expect(docs.contains("`\(prefix).\(key)`") || docs.contains("`\(prefix).\(key)."),
+                    "\(prefix).\(key) is accepted by the loader but not documented in docs/configuration.md")
+        }
+    }
+}
