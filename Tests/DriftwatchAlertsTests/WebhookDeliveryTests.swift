@@ -139,6 +139,8 @@ extension WebhookDeliveryTests {
         #expect(finished - started >= 5.5, "the hanging receiver was given its timeout")
         let delivered = try #require(log.entries.first { $0.id == "n-1" })
         #expect(delivered.at - started < 3, "the other receiver was not kept waiting behind it: \(delivered.at - started) s")
+        let retrying = try #require(try store.outbox(status: .pending).first)
+        #expect(retrying.lastError == "receiver \"hangs\" (webhook 127.0.0.1:\(hangingPort)): no response within 6s")
     }
 }
 #endif

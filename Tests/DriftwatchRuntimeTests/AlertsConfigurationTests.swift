@@ -48,6 +48,18 @@ struct AlertsConfigurationTests {
         #expect(alerts.receivers[0].pagerduty?.url == "https://events.pagerduty.com/v2/enqueue")
     }
 
+    @Test("rules without receivers are a warning, not silence")
+    func noReceivers() throws {
+        let quiet = try ConfigurationLoader().load(yaml: "alerts:\n  interval: 30s\n")
+        let report = AlertsAdmin(configuration: quiet).check()
+        #expect(report.ok)
+        #expect(report.warnings.count == 1)
+        #expect(report.warnings.first?.contains("alerts.receivers is empty") == true)
+        #expect(try report.render(.text).contains("warning"))
+        let off = try ConfigurationLoader().load(yaml: "alerts:\n  enabled: off\n")
+        #expect(AlertsAdmin(configuration: off).check().warnings.isEmpty)
+    }
+
     @Test("errors name the file, the key and the expectation", arguments: [
         ("alerts:\n  receivers:\n    - { name: c, slack: {} }\n", "key \"alerts.receivers[0].slack.url\" is required"),
         ("alerts:\n  receivers:\n    - { name: c, slack: { url_env: DW_TEST_SURELY_UNSET_42 } }\n",
