@@ -218,7 +218,13 @@ struct RuleNodeParser {
         for name in AlertTemplate.placeholders(template) {
             if name.hasPrefix("labels."), !name.dropFirst(7).isEmpty { continue }
             if RuleVocabulary.matches(name, fields) { continue }
-            return "has an unknown template variable \"\(name)\"; expected one of \(RuleVocabulary.describe(fields))"
+            if case .incident = rule.condition {
+                // The incident document has some seventy fields: name the useful ones.
+                let useful = ["value"] + labels + RuleVocabulary.incidentLabels.filter { !labels.contains($0) }
+                    + ["baseline.value", "current.value", "recommendation.action", "recommendation.summary", "scope.<key>", "labels.<name>"]
+                return "has an unknown template variable \"\(name)\"; expected one of \(useful.joined(separator: ", ")) or another field of the incident document"
+            }
+            return "has an unknown template variable \"\(name)\"; expected one of \(RuleVocabulary.describe(fields)), labels.<name>"
         }
         return nil
     }
