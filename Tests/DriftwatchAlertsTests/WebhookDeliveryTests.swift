@@ -78,6 +78,20 @@ import Testing
         #expect(log.delivered == ["n-400": 1])
     }
 
+    @Test func aTLSFailureIsOneReadableLine() async throws {
+        let directory = TemporaryDirectory()
+        let log = ReceiverLog(path: directory.file("log.jsonl"))
+        let server = try await ScriptServer.start(script: "webhook_receiver.py", portFile: directory.file("port"), arguments: [log.path, Self.secret, "-"])
+        var configuration = Self.configuration(port: server.port, maxAttempts: 1)
+        // https to a plain-HTTP server, by IP address (no SNI for addresses).
+        configuration.receivers[0].webhook?.url = "https://127.0.0.1:\(server.port)/hook"
+        let store = try SQLiteStore(path: directory.file("db.sqlite"))
+        try store.enqueueNotifications([Self.row("n-tls")])
+        try await Self.drain(OutboxDeliverer(store: store, configuration: configuration, logger: Logger(label: "test")), store)
+        let dead = try #require(try store.outbox(status: .undeliverable).first)
+        #expect(dead.lastError == "receiver \"hook\" (webhook 127.0.0.1:\(server.port)): TLS handshake failed: the server does not speak TLS")
+    }
+
     @Test func connectionRefusedIsRetriedUntilTheReceiverComesUpOrTheBudgetIsSpent() async throws {
         let directory = TemporaryDirectory()
         let log = ReceiverLog(path: directory.file("log.jsonl"))

@@ -44,7 +44,9 @@ package struct HTTPClientLite: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         if tls {
                             let context = try NIOSSLContext(configuration: .makeClientConfiguration())
-                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: host))
+                            // SNI takes names only: an https URL with an IP address would otherwise never connect.
+                            let isAddress = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host))
                         }
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)

@@ -67,6 +67,14 @@ public struct AlertsAdmin: Sendable {
         case .retryable(let reason, _), .permanent(let reason):
             try store.recordAttempt(id: row.id, status: .undeliverable, attempts: 1, nextAttemptAtMicros: after, error: reason, at: after)
         }
+        // PagerDuty keeps a triggered test open until it is resolved: resolve it (best effort, not recorded).
+        if receiver.pagerduty != nil, outcome == .delivered {
+            var resolved = item
+            resolved.endsAtMicros = after
+            let resolve = NotificationRenderer.Input(id: input.id + "-resolve", receiver: name, groupKey: "test", groupLabels: input.groupLabels,
+                                                     firing: [], resolved: [resolved], atMicros: after)
+            _ = await deliverer.attempt(NotificationRenderer(dashboardURL: configuration.alerts.dashboardURL).outboxRow(resolve, receiver: receiver))
+        }
         return (row, outcome)
     }
 
