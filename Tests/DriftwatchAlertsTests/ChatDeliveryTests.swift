@@ -146,6 +146,29 @@ import Testing
         #expect(!reason.contains("\n"))
     }
 
+    @Test func alertsWithoutAnIncidentNameTheirRuleAndKeepOneDedupKeyPerGroup() throws {
+        let item = NotificationRenderer.Input.Item(labels: ["alertname": "SuccessRateLow", "severity": "page", "metric": "success_rate", "task": "refund"],
+                                                   annotations: ["summary": "success rate 0.7 below 0.85 over 10m"], startsAtMicros: 1_000_000,
+                                                   endsAtMicros: nil, value: 0.7, incidentDocument: nil)
+        let firing = NotificationRenderer.Input(id: "m-1", receiver: "pager", groupKey: "0:{alertname=\"SuccessRateLow\"}", groupLabels: [:],
+                                                firing: [item], resolved: [], atMicros: 2_000_000)
+        var ended = item
+        ended.endsAtMicros = 3_000_000
+        var resolved = firing
+        resolved.firing = []
+        resolved.resolved = [ended]
+        let renderer = NotificationRenderer()
+        let slack = try #require(try JSONSerialization.jsonObject(with: Data(renderer.slackBody(firing).utf8)) as? [String: Any])
+        let header = ((slack["blocks"] as? [[String: Any]])?.first?["text"] as? [String: Any])?["text"] as? String
+        #expect(header == "FIRING · refund · SuccessRateLow")
+        let trigger = try #require(try JSONSerialization.jsonObject(with: Data(renderer.pagerDutyEvent(firing).utf8)) as? [String: Any])
+        let resolve = try #require(try JSONSerialization.jsonObject(with: Data(renderer.pagerDutyEvent(resolved).utf8)) as? [String: Any])
+        #expect(trigger["event_action"] as? String == "trigger" && resolve["event_action"] as? String == "resolve")
+        #expect((trigger["dedup_key"] as? String)?.hasPrefix("driftwatch/group-") == true)
+        #expect(trigger["dedup_key"] as? String == resolve["dedup_key"] as? String)
+        #expect((trigger["payload"] as? [String: Any])?["class"] as? String == "success_rate")
+    }
+
     @Test func longSummariesAndKeysStayWithinTheDocumentedLimits() throws {
         var input = Self.input("p-long", resolved: false, incident: String(repeating: "x", count: 300))
         input.firing[0].annotations["summary"] = String(repeating: "s", count: 5000)

@@ -15,8 +15,7 @@ extension NotificationRenderer {
         let status = input.status == "firing" ? "FIRING" : "RESOLVED"
         var headline = [status]
         if let task = common["task"] { headline.append(task) }
-        if let component = common["component"] { headline.append(component) }
-        if headline.count == 1 { headline.append(common["alertname"] ?? "\(items.count) alerts") }
+        headline.append(common["component"] ?? common["alertname"] ?? "\(items.count) alerts")
         let header = Self.clip(headline.joined(separator: " · "), Self.slackHeaderLimit)
         var blocks: [[String: Any]] = [["type": "header", "text": ["type": "plain_text", "text": header, "emoji": false]]]
         var shown = 0
