@@ -19,7 +19,7 @@ import Testing
         let logger = Logger(label: "test")
         var demo = DemoRunner()
         demo.outputDirectory = directory.file("logs")
-        demo.requestsPerMinute = 120
+        demo.requestsPerMinute = 60
         let settings = configuration
         let runner = demo
         let (store, events, roots) = try await offPool { () throws -> (SQLiteStore, [StoredIncidentEvent], [StoredIncident]) in
