@@ -151,6 +151,7 @@ let package = Package(
         ),
         .testTarget(name: "DriftwatchRuntimeTests", dependencies: [
             "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchMetrics",
+            "DriftwatchAlerts",
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         // Runs the real `driftwatch` process (built by `swift build`).

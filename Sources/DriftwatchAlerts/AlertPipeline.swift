@@ -22,11 +22,15 @@ public struct AlertPipeline<C: Clock>: Sendable where C.Duration == Duration, C.
         dispatcher.insert(alerts, at: now)
     }
 
-    /// Flushes due groups into outbox rows (silences applied at `anchor`'s wall time).
+    /// Flushes due groups into outbox rows (silences applied at `anchor`'s wall time, inhibit rules against the
+    /// alerts firing now).
     public mutating func flush(at now: C.Instant, silences: [Silence], anchor: InstantAnchor<C>,
                                makeID: (() -> String)? = nil) -> [OutboxRow] {
         let wall = anchor.micros(now)
-        let notifications = dispatcher.flush(at: now) { labels in silences.contains { $0.mutes(labels, atMicros: wall) } }
+        let inhibitor = Inhibitor(rules: configuration.inhibitRules, firing: machine.firingLabels)
+        let notifications = dispatcher.flush(at: now) { labels in
+            silences.contains { $0.mutes(labels, atMicros: wall) } || inhibitor.mutes(labels)
+        }
         let renderer = NotificationRenderer(dashboardURL: configuration.dashboardURL)
         return notifications.compactMap { notification in
             guard let receiver = configuration.receiver(named: notification.receiver) else { return nil }

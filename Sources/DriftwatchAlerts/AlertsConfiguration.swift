@@ -1,3 +1,5 @@
+import Foundation
+
 /// A secret (webhook signing key, SMTP password) that prints as `<redacted>` so it never reaches a log.
 public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     public var value: String
@@ -11,17 +13,68 @@ public struct ReceiverConfiguration: Sendable, Equatable {
     public var name: String
     public var webhook: WebhookReceiver?
     public var email: EmailReceiver?
+    public var slack: SlackReceiver?
+    public var pagerduty: PagerDutyReceiver?
     /// Alertmanager's `send_resolved`, on by default.
     public var sendResolved: Bool
 
-    public init(name: String, webhook: WebhookReceiver? = nil, email: EmailReceiver? = nil, sendResolved: Bool = true) {
+    public init(name: String, webhook: WebhookReceiver? = nil, email: EmailReceiver? = nil, slack: SlackReceiver? = nil,
+                pagerduty: PagerDutyReceiver? = nil, sendResolved: Bool = true) {
         self.name = name
         self.webhook = webhook
         self.email = email
+        self.slack = slack
+        self.pagerduty = pagerduty
         self.sendResolved = sendResolved
     }
 
-    public var kind: String { webhook != nil ? "webhook" : "email" }
+    public var kind: String {
+        if webhook != nil { return "webhook" }
+        if slack != nil { return "slack" }
+        if pagerduty != nil { return "pagerduty" }
+        return "email"
+    }
+
+    /// Where deliveries go, `host:port`, for error messages (never the secret part of a URL).
+    public var endpoint: String {
+        if let webhook { return Self.hostPort(webhook.url) }
+        if let slack { return Self.hostPort(slack.url.value) }
+        if let pagerduty { return Self.hostPort(pagerduty.url) }
+        if let email { return "\(email.host):\(email.port)" }
+        return "?"
+    }
+
+    static func hostPort(_ text: String) -> String {
+        guard let url = URL(string: text), let host = url.host else { return "?" }
+        let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
+        return "\(host):\(port)"
+    }
+}
+
+/// A Slack incoming webhook. The URL is the credential, so it is kept as a secret.
+public struct SlackReceiver: Sendable, Equatable {
+    public var url: Secret
+    public var timeout: Duration
+
+    public init(url: Secret, timeout: Duration = .seconds(10)) {
+        self.url = url
+        self.timeout = timeout
+    }
+}
+
+/// PagerDuty Events API v2. The routing key is added at send time, so it never reaches the outbox.
+public struct PagerDutyReceiver: Sendable, Equatable {
+    public static let defaultURL = "https://events.pagerduty.com/v2/enqueue"
+
+    public var routingKey: Secret
+    public var url: String
+    public var timeout: Duration
+
+    public init(routingKey: Secret, url: String = Self.defaultURL, timeout: Duration = .seconds(10)) {
+        self.routingKey = routingKey
+        self.url = url
+        self.timeout = timeout
+    }
 }
 
 public struct WebhookReceiver: Sendable, Equatable {
@@ -90,9 +143,14 @@ public struct EmailReceiver: Sendable, Equatable {
 /// The `alerts:` section: rule directories, the routing tree, receivers, timing and retries.
 public struct AlertsConfiguration: Sendable, Equatable {
     public var enabled: Bool = true
-    public var ruleDirectories: [String] = ["Alerts"]
+    /// Rule files added to the built-in rules (a rule named like a built-in one replaces it).
+    public var ruleDirectories: [String] = []
+    /// Whether the rules compiled into the binary (the repository's `Alerts/`) are loaded.
+    public var builtinRules: Bool = true
+    /// Alertmanager's `inhibit_rules`; the defaults give one notification per incident under the built-in rules.
+    public var inhibitRules: [InhibitRule] = InhibitRule.defaults
     public var evaluationInterval: Duration = .seconds(15)
-    public var route = Route(receiver: nil, groupBy: ["alertname", "task"])
+    public var route = Route(receiver: nil, groupBy: Route.defaultGroupBy)
     public var receivers: [ReceiverConfiguration] = []
     public var retry = RetryPolicy()
     /// Base URL of the dashboard; links in notifications point below it.

@@ -78,6 +78,8 @@ public struct DriftwatchApplication: Sendable {
         }
         if configuration.alerts.enabled && !configuration.alerts.receivers.isEmpty {
             services.append(AlertDispatcherService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
+        } else if let warning = AlertsAdmin.noReceiversWarning(configuration.alerts, rules: AlertRuleLoader().load(configuration.alerts).rules.count) {
+            logger.warning("alerts are not sent", metadata: ["reason": "\(warning)"])
         }
         if let receiver = try makeReceiverConfiguration() {
             services.append(OTLPReceiverService(configuration: receiver, sink: store, journal: configuration.server.journal ? store : nil, metrics: metrics, logger: logger))

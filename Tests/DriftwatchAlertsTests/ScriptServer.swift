@@ -60,6 +60,7 @@ struct ReceiverLog {
         var answer: String
         var at: Double
         var status: String?
+        var incidents: [String]?
     }
 
     let path: String

@@ -72,10 +72,24 @@ import Testing
         #expect(log.entries.count == 1)
         let dead = try store.outbox(status: .undeliverable)
         #expect(dead.map(\.id) == ["n-400"])
-        #expect(dead.first?.lastError == "HTTP 400")
+        #expect(dead.first?.lastError == "receiver \"hook\" (webhook 127.0.0.1:\(server.port)): HTTP 400", "receiver, host and cause on one line")
         #expect(try store.retryUndeliverable(now: WallClock.nowMicros()) == 1)
         try await Self.drain(deliverer, store)
         #expect(log.delivered == ["n-400": 1])
+    }
+
+    @Test func aTLSFailureIsOneReadableLine() async throws {
+        let directory = TemporaryDirectory()
+        let log = ReceiverLog(path: directory.file("log.jsonl"))
+        let server = try await ScriptServer.start(script: "webhook_receiver.py", portFile: directory.file("port"), arguments: [log.path, Self.secret, "-"])
+        var configuration = Self.configuration(port: server.port, maxAttempts: 1)
+        // https to a plain-HTTP server, by IP address (no SNI for addresses).
+        configuration.receivers[0].webhook?.url = "https://127.0.0.1:\(server.port)/hook"
+        let store = try SQLiteStore(path: directory.file("db.sqlite"))
+        try store.enqueueNotifications([Self.row("n-tls")])
+        try await Self.drain(OutboxDeliverer(store: store, configuration: configuration, logger: Logger(label: "test")), store)
+        let dead = try #require(try store.outbox(status: .undeliverable).first)
+        #expect(dead.lastError == "receiver \"hook\" (webhook 127.0.0.1:\(server.port)): TLS handshake failed: the server does not speak TLS")
     }
 
     @Test func connectionRefusedIsRetriedUntilTheReceiverComesUpOrTheBudgetIsSpent() async throws {
@@ -91,7 +105,7 @@ import Testing
         try await Self.drain(deliverer, store)
         let dead = try #require(try store.outbox(status: .undeliverable).first)
         #expect(dead.attempts == 3)
-        #expect(dead.lastError?.contains("connection") == true)
+        #expect(dead.lastError == "receiver \"hook\" (webhook 127.0.0.1:\(port)): connection refused", "not a SwiftNIO error dump")
         let server = try await ScriptServer.start(script: "webhook_receiver.py", portFile: directory.file("port"), arguments: [log.path, Self.secret, "-", "\(port)"])
         _ = server
         try store.retryUndeliverable(ids: ["n-refused"], now: WallClock.nowMicros())
@@ -139,6 +153,8 @@ extension WebhookDeliveryTests {
         #expect(finished - started >= 5.5, "the hanging receiver was given its timeout")
         let delivered = try #require(log.entries.first { $0.id == "n-1" })
         #expect(delivered.at - started < 3, "the other receiver was not kept waiting behind it: \(delivered.at - started) s")
+        let retrying = try #require(try store.outbox(status: .pending).first)
+        #expect(retrying.lastError == "receiver \"hangs\" (webhook 127.0.0.1:\(hangingPort)): no response within 6s")
     }
 }
 #endif

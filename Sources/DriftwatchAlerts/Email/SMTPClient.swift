@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// A small SMTP submission client (RFC 5321) on swift-nio: STARTTLS (required unless the receiver says
 /// `security: none`), implicit TLS for port 465, AUTH PLAIN or LOGIN only once the connection is encrypted,
@@ -22,7 +23,7 @@ public struct SMTPClient: Sendable {
         } catch let failure as Failure {
             return failure.outcome
         } catch {
-            return .retryable(reason: "smtp: \(error)", retryAfter: nil)
+            return .retryable(reason: "smtp: " + DeliveryCause.describe(error), retryAfter: nil)
         }
     }
 
@@ -48,10 +49,26 @@ public struct SMTPClient: Sendable {
                     }
                 }
         } catch {
-            throw Failure(outcome: .retryable(reason: "smtp connect to \(receiver.host):\(receiver.port) failed: \(error)", retryAfter: nil))
+            throw Failure(outcome: .retryable(reason: "smtp connect: " + DeliveryCause.describe(error), retryAfter: nil))
         }
-        let deadline = channel.channel.eventLoop.scheduleTask(in: timeout) { channel.channel.close(promise: nil) }
+        let timedOut = Atomic<Bool>(false)
+        let deadline = channel.channel.eventLoop.scheduleTask(in: timeout) {
+            timedOut.store(true, ordering: .relaxed)
+            channel.channel.close(promise: nil)
+        }
         defer { deadline.cancel() }
+        do {
+            try await converse(channel, message, receiver, implicitTLS: implicitTLS)
+        } catch {
+            if timedOut.load(ordering: .relaxed) {
+                throw Failure(outcome: .retryable(reason: "smtp: no reply within \(DurationText.format(receiver.timeout))", retryAfter: nil))
+            }
+            throw error
+        }
+    }
+
+    private func converse(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ message: EmailMessage, _ receiver: EmailReceiver,
+                          implicitTLS: Bool) async throws {
         try await channel.executeThenClose { inbound, outbound in
             var session = SMTPSession(iterator: inbound.makeAsyncIterator(), outbound: outbound)
             try await session.expect(220, "greeting")

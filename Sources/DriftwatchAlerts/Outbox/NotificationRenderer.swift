@@ -2,7 +2,7 @@ public import DriftwatchStore
 import Foundation
 
 /// Renders a dispatcher notification into the outbox payload for its receiver: the webhook body (Driftwatch's
-/// or Alertmanager's version "4") or the email (subject, plain text, HTML, threading headers). Rendering at
+/// or Alertmanager's version "4"), a Slack Block Kit message, a PagerDuty event or the email (subject, plain text, HTML, threading headers). Rendering at
 /// enqueue time fixes the bytes, so every retry sends exactly the same notification.
 public struct NotificationRenderer: Sendable {
     public var dashboardURL: String?
@@ -66,6 +66,10 @@ public struct NotificationRenderer: Sendable {
         let payload: String
         if let webhook = receiver.webhook {
             payload = webhook.format == .alertmanager ? alertmanagerBody(input) : driftwatchBody(input)
+        } else if receiver.slack != nil {
+            payload = slackBody(input)
+        } else if receiver.pagerduty != nil {
+            payload = pagerDutyEvent(input)
         } else {
             payload = email(input).json
         }

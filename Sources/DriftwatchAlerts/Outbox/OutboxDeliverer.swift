@@ -11,6 +11,8 @@ public struct OutboxDeliverer: Sendable {
     public let configuration: AlertsConfiguration
     let webhook = WebhookSender()
     let smtp = SMTPClient()
+    let slack = SlackSender()
+    let pagerduty = PagerDutySender()
     let logger: Logger
 
     public init(store: SQLiteStore, configuration: AlertsConfiguration, logger: Logger) {
@@ -74,18 +76,25 @@ public struct OutboxDeliverer: Sendable {
         return pass
     }
 
-    /// One attempt at one row.
+    /// One attempt at one row. A failure's reason is one line naming the receiver, its host and the cause, e.g.
+    /// `receiver "hook" (webhook 127.0.0.1:9000): connection refused`.
     public func attempt(_ row: OutboxRow) async -> DeliveryOutcome {
         guard let receiver = configuration.receiver(named: row.receiver) else {
             return .permanent(reason: "receiver \"\(row.receiver)\" is not configured")
         }
+        return await send(row, receiver).prefixed("receiver \"\(receiver.name)\" (\(receiver.kind) \(receiver.endpoint)): ")
+    }
+
+    private func send(_ row: OutboxRow, _ receiver: ReceiverConfiguration) async -> DeliveryOutcome {
         if let hook = receiver.webhook {
             return await webhook.send(row, to: hook, nowSeconds: WallClock.nowMicros() / 1_000_000)
         }
+        if let settings = receiver.slack { return await slack.send(row, to: settings) }
+        if let settings = receiver.pagerduty { return await pagerduty.send(row, to: settings) }
         if let email = receiver.email {
             guard let message = try? EmailMessage(json: row.payload) else { return .permanent(reason: "stored email payload is unreadable") }
             return await smtp.send(message, with: email)
         }
-        return .permanent(reason: "receiver \"\(row.receiver)\" has neither webhook nor email settings")
+        return .permanent(reason: "no delivery settings")
     }
 }

@@ -30,13 +30,23 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// Other 4xx, a missing receiver, a bad address: retrying cannot help.
     case permanent(reason: String)
 
-    /// Classifies an HTTP status the way the webhook sender retries.
-    public static func http(status: Int, retryAfter: Duration?) -> DeliveryOutcome {
+    /// Classifies an HTTP status the way the HTTP senders retry; the reason carries the start of the body, where
+    /// receivers say what was wrong (Slack's `invalid_payload`, PagerDuty's `errors`).
+    public static func http(status: Int, retryAfter: Duration?, body: [UInt8] = []) -> DeliveryOutcome {
+        let reason = body.isEmpty ? "HTTP \(status)" : "HTTP \(status): " + DeliveryCause.body(body)
         switch status {
         case 200..<300: return .delivered
-        case 429, 500..<600: return .retryable(reason: "HTTP \(status)", retryAfter: retryAfter)
-        case 408: return .retryable(reason: "HTTP 408", retryAfter: retryAfter)
-        default: return .permanent(reason: "HTTP \(status)")
+        case 408, 429, 500..<600: return .retryable(reason: reason, retryAfter: retryAfter)
+        default: return .permanent(reason: reason)
+        }
+    }
+
+    /// The same outcome with its reason prefixed (with the receiver and host).
+    func prefixed(_ prefix: String) -> DeliveryOutcome {
+        switch self {
+        case .delivered: return self
+        case .retryable(let reason, let retryAfter): return .retryable(reason: prefix + reason, retryAfter: retryAfter)
+        case .permanent(let reason): return .permanent(reason: prefix + reason)
         }
     }
 }

@@ -40,6 +40,9 @@ public struct Route: Sendable, Equatable {
     public static let defaultGroupWait: Duration = .seconds(30)
     public static let defaultGroupInterval: Duration = .seconds(300)
     public static let defaultRepeatInterval: Duration = .seconds(4 * 3600)
+    /// The root's grouping when none is configured: incident alerts are grouped per incident (one notification per
+    /// cause), other alerts per rule and task.
+    public static let defaultGroupBy = ["alertname", "task", "incident_id"]
 
     /// The routes an alert with these labels goes to (the root's receiver when no child matches).
     public func matches(_ labels: LabelSet) -> [Match] {

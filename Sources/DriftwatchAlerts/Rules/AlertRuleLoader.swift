@@ -24,6 +24,37 @@ public struct AlertRuleLoader: Sendable {
 
     public init() {}
 
+    /// The rules compiled into the binary (the repository's `Alerts/*.yml`), named `builtin:Alerts/<file>.yml`.
+    public func builtin() -> Result {
+        var result = Result(rules: [], errors: [], files: [])
+        for file in DefaultAlertRules.files {
+            let name = "builtin:Alerts/\(file.name).yml"
+            let parsed = parse(file.yaml, file: name)
+            result.files.append(name)
+            result.rules += parsed.rules
+            result.errors += parsed.errors
+        }
+        return result
+    }
+
+    /// The built-in rules (unless `builtins` is off) and then the rules in `directories`. A rule in a directory
+    /// with the name of a built-in one replaces it; two rules of the same name in the directories are an error.
+    public func load(directories: [String], builtins: Bool) -> Result {
+        var result = builtins ? builtin() : Result(rules: [], errors: [], files: [])
+        let added = load(directories: directories)
+        let replaced = Set(added.rules.map(\.name))
+        result.rules = result.rules.filter { !replaced.contains($0.name) } + added.rules
+        result.errors += added.errors
+        result.files += added.files
+        return result
+    }
+
+    /// The rules a configuration asks for: built-in ones (unless `builtin_rules: off`) plus `rule_dirs`.
+    public func load(_ configuration: AlertsConfiguration) -> Result {
+        load(directories: configuration.ruleDirectories, builtins: configuration.builtinRules)
+    }
+
+    /// The rules in `directories` only.
     public func load(directories: [String]) -> Result {
         var result = Result(rules: [], errors: [], files: [])
         for directory in directories {
@@ -172,11 +203,30 @@ struct RuleNodeParser {
         if let n = fields["labels"] { rule.labels = try stringMap(n, "labels") }
         if let n = fields["annotations"] {
             rule.annotations = try stringMap(n, "annotations")
-            for (key, template) in rule.annotations {
+            for (key, template) in rule.annotations.sorted(by: { $0.key < $1.key }) {
                 if let problem = AlertTemplate.validate(template) { throw fail(n, "annotations." + key, problem) }
+                if let problem = unknownVariable(template, rule: rule) { throw fail(n, "annotations." + key, problem) }
             }
         }
         return rule
+    }
+
+    /// The first placeholder naming nothing the rule's alerts carry.
+    func unknownVariable(_ template: String, rule: AlertRule) -> String? {
+        let labels = ["alertname", "severity"] + rule.labels.keys.sorted()
+        let fields = ["value"] + labels + RuleVocabulary.templateFields(rule.condition)
+        for name in AlertTemplate.placeholders(template) {
+            if name.hasPrefix("labels."), !name.dropFirst(7).isEmpty { continue }
+            if RuleVocabulary.matches(name, fields) { continue }
+            if case .incident = rule.condition {
+                // The incident document has some seventy fields: name the useful ones.
+                let useful = ["value"] + labels + RuleVocabulary.incidentLabels.filter { !labels.contains($0) }
+                    + ["baseline.value", "current.value", "recommendation.action", "recommendation.summary", "scope.<key>", "labels.<name>"]
+                return "has an unknown template variable \"\(name)\"; expected one of \(useful.joined(separator: ", ")) or another field of the incident document"
+            }
+            return "has an unknown template variable \"\(name)\"; expected one of \(RuleVocabulary.describe(fields)), labels.<name>"
+        }
+        return nil
     }
 
     func condition(_ node: Node) throws -> AlertCondition {
@@ -192,7 +242,14 @@ struct RuleNodeParser {
             let body = fields["incident"]!
             if case .scalar(let scalar) = body, scalar.string.isEmpty || scalar.string == "any" { return .incident(matchers: []) }
             for (name, value) in try mapping(body, "condition.incident").sorted(by: { $0.key < $1.key }) {
+                guard RuleVocabulary.matches(name, RuleVocabulary.incidentFields) else {
+                    throw fail(value, "condition.incident." + name, "is an unknown incident field \"\(name)\"; expected one of component, task, action, metric, status, "
+                        + "severity, confidence, scope.<key>, recommendation.action or another field of the incident document")
+                }
                 let text = try string(value, "condition.incident." + name)
+                if !text.hasPrefix("~"), let problem = RuleVocabulary.checkIncidentValue(name, text) {
+                    throw fail(value, "condition.incident." + name, problem)
+                }
                 do {
                     matchers.append(text.hasPrefix("~")
                         ? try LabelMatcher(name: name, op: .regex, value: String(text.dropFirst()))

@@ -69,6 +69,9 @@ public struct AlertStateMachine<C: Clock>: Sendable where C.Duration == Duration
               value: entry.value, incidentDocument: entry.incidentDocument)
     }
 
+    /// Labels of the alerts firing now (including those kept firing by `keep_firing_for`): the sources of inhibition.
+    public var firingLabels: [LabelSet] { tracked.values.filter { $0.phase == .firing }.map(\.labels) }
+
     /// Pending and firing alerts, for `alerts list` style reporting.
     public var active: [Tracked] { tracked.values.sorted { $0.labels["alertname", default: ""] < $1.labels["alertname", default: ""] } }
 

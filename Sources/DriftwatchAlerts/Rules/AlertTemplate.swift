@@ -33,6 +33,17 @@ public enum AlertTemplate {
         return nil
     }
 
+    /// The field names a well-formed template refers to, in order.
+    public static func placeholders(_ template: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(template)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            names.append(key(rest[open.upperBound..<close.lowerBound]))
+            rest = rest[close.upperBound...]
+        }
+        return names
+    }
+
     static func key(_ raw: Substring) -> String {
         var name = raw.trimmingCharacters(in: " \t")
         if name.hasPrefix("$labels.") { name = "labels." + name.dropFirst(8) }

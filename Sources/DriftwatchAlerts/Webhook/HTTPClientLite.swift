@@ -30,7 +30,7 @@ package struct HTTPClientLite: Sendable {
     package func post(url text: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Response {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host else {
-            throw Failure(kind: .invalidURL, message: "invalid webhook URL")
+            throw Failure(kind: .invalidURL, message: "invalid URL")
         }
         let tls = scheme == "https"
         let port = url.port ?? (tls ? 443 : 80)
@@ -44,17 +44,19 @@ package struct HTTPClientLite: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         if tls {
                             let context = try NIOSSLContext(configuration: .makeClientConfiguration())
-                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: host))
+                            // SNI takes names only: an https URL with an IP address would otherwise never connect.
+                            let isAddress = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host))
                         }
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
                     }
                 }
         } catch let error as ChannelError {
-            if case .connectTimeout = error { throw Failure(kind: .timeout, message: "connect timed out") }
-            throw Failure(kind: .connection, message: "connection failed: \(error)")
+            if case .connectTimeout = error { throw Failure(kind: .timeout, message: "connect timed out after \(DurationText.format(timeout))") }
+            throw Failure(kind: .connection, message: DeliveryCause.describe(error))
         } catch {
-            throw Failure(kind: .connection, message: "connection failed: \(error)")
+            throw Failure(kind: .connection, message: DeliveryCause.describe(error))
         }
         let timedOut = Atomic<Bool>(false)
         let deadline = channel.channel.eventLoop.scheduleTask(in: .milliseconds(max(timeout.milliseconds, 1))) {
@@ -102,7 +104,7 @@ package struct HTTPClientLite: Sendable {
             throw failure
         } catch {
             if timedOut.load(ordering: .relaxed) { throw Failure(kind: .timeout, message: "no response within \(DurationText.format(timeout))") }
-            throw Failure(kind: .connection, message: "request failed: \(error)")
+            throw Failure(kind: .connection, message: DeliveryCause.describe(error))
         }
     }
 }

@@ -20,14 +20,23 @@ public struct WebhookSender: Sendable {
         }
         do {
             let response = try await client.post(url: receiver.url, headers: headers, body: body, timeout: receiver.timeout)
-            return .http(status: response.status, retryAfter: response.header("Retry-After").flatMap(Self.parseRetryAfter))
-        } catch let failure as HTTPClientLite.Failure {
-            switch failure.kind {
-            case .invalidURL: return .permanent(reason: failure.message)
-            case .timeout, .connection: return .retryable(reason: failure.message, retryAfter: nil)
-            }
+            return Self.outcome(response)
         } catch {
-            return .retryable(reason: "\(error)", retryAfter: nil)
+            return Self.outcome(error)
+        }
+    }
+
+    /// How an HTTP answer ends a delivery (the HTTP receivers share it).
+    static func outcome(_ response: HTTPClientLite.Response) -> DeliveryOutcome {
+        .http(status: response.status, retryAfter: response.header("Retry-After").flatMap(parseRetryAfter), body: response.body)
+    }
+
+    /// How a failed request ends a delivery: retried unless the URL itself is wrong.
+    static func outcome(_ error: any Error) -> DeliveryOutcome {
+        guard let failure = error as? HTTPClientLite.Failure else { return .retryable(reason: DeliveryCause.describe(error), retryAfter: nil) }
+        switch failure.kind {
+        case .invalidURL: return .permanent(reason: failure.message)
+        case .timeout, .connection: return .retryable(reason: failure.message, retryAfter: nil)
         }
     }
 

@@ -16,6 +16,8 @@ public struct AlertsAdmin: Sendable {
         public var rules: [String]
         public var errors: [String]
         public var receivers: [String]
+        /// Problems that do not stop the rules from loading (rules with nowhere to send them).
+        public var warnings: [String] = []
         public var ok: Bool { errors.isEmpty }
 
         public func render(_ format: OutputFormat) throws -> String {
@@ -23,14 +25,24 @@ public struct AlertsAdmin: Sendable {
             var lines = ["\(rules.count) rules in \(files.count) files; receivers: \(receivers.isEmpty ? "none" : receivers.joined(separator: ", "))"]
             lines += rules.map { "  ok     \($0)" }
             lines += errors.map { "  error  \($0)" }
+            lines += warnings.map { "  warning  \($0)" }
             return lines.joined(separator: "\n")
         }
     }
 
     public func check() -> CheckReport {
-        let result = AlertRuleLoader().load(directories: configuration.alerts.ruleDirectories)
-        return CheckReport(files: result.files, rules: result.rules.map { "\($0.name) (\($0.file))" }, errors: result.errors.map(\.description),
-                           receivers: configuration.alerts.receivers.map(\.name))
+        let result = AlertRuleLoader().load(configuration.alerts)
+        var report = CheckReport(files: result.files, rules: result.rules.map { "\($0.name) (\($0.file))" }, errors: result.errors.map(\.description),
+                                 receivers: configuration.alerts.receivers.map(\.name))
+        if let warning = Self.noReceiversWarning(configuration.alerts, rules: result.rules.count) { report.warnings.append(warning) }
+        return report
+    }
+
+    /// The warning for rules that can never notify anyone; nil when alerts are off or have a receiver.
+    public static func noReceiversWarning(_ alerts: AlertsConfiguration, rules: Int) -> String? {
+        guard alerts.enabled, alerts.receivers.isEmpty, rules > 0 else { return nil }
+        return "\(rules) alert rules are loaded but alerts.receivers is empty, so no notification will be sent; "
+            + "add a receiver, or set alerts.enabled: off"
     }
 
     /// `alerts test --receiver NAME`: queues a sample notification and delivers it right away.
@@ -54,6 +66,14 @@ public struct AlertsAdmin: Sendable {
         case .delivered: try store.recordAttempt(id: row.id, status: .delivered, attempts: 1, nextAttemptAtMicros: after, error: nil, at: after)
         case .retryable(let reason, _), .permanent(let reason):
             try store.recordAttempt(id: row.id, status: .undeliverable, attempts: 1, nextAttemptAtMicros: after, error: reason, at: after)
+        }
+        // PagerDuty keeps a triggered test open until it is resolved: resolve it (best effort, not recorded).
+        if receiver.pagerduty != nil, outcome == .delivered {
+            var resolved = item
+            resolved.endsAtMicros = after
+            let resolve = NotificationRenderer.Input(id: input.id + "-resolve", receiver: name, groupKey: "test", groupLabels: input.groupLabels,
+                                                     firing: [], resolved: [resolved], atMicros: after)
+            _ = await deliverer.attempt(NotificationRenderer(dashboardURL: configuration.alerts.dashboardURL).outboxRow(resolve, receiver: receiver))
         }
         return (row, outcome)
     }

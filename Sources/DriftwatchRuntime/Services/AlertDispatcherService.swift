@@ -22,8 +22,11 @@ public struct AlertDispatcherService<C: Clock>: Service where C.Duration == Dura
 
     public func run() async throws {
         let settings = configuration.alerts
-        let loaded = AlertRuleLoader().load(directories: settings.ruleDirectories)
+        let loaded = AlertRuleLoader().load(settings)
         for error in loaded.errors { logger.error("alert rule skipped", metadata: ["problem": "\(error)"]) }
+        if let warning = AlertsAdmin.noReceiversWarning(settings, rules: loaded.rules.count) {
+            logger.warning("alerts are not sent", metadata: ["reason": "\(warning)"])
+        }
         logger.info("alert dispatcher started", metadata: ["rules": "\(loaded.rules.count)", "receivers": "\(settings.receivers.count)"])
         var pipeline = AlertPipeline<C>(rules: loaded.rules, configuration: settings)
         if let saved = try store.alertState() { pipeline.restore(saved, anchor()) }

@@ -2,7 +2,8 @@
 """Webhook receiver for Driftwatch's alert tests.
 
 Verifies Standard Webhooks signatures, answers according to a plan of responses (one per request, then 200),
-and appends one JSON line per request to a log: id, whether the signature was valid, what it answered.
+and appends one JSON line per request to a log: id, whether the signature was valid, what it answered, the
+body's status and the incident ids of its alerts.
 
 usage: webhook_receiver.py PORT_FILE LOG_FILE SECRET PLAN [PORT]
 PLAN is comma separated: 500, 429 (Retry-After: 1), 400, timeout (no answer for 5 s), 200; "-" for none.
@@ -32,7 +33,9 @@ class Handler(BaseHTTPRequestHandler):
             answer = plan.pop(0) if plan else "200"
         entry = {"id": wid, "valid": valid, "answer": answer, "at": time.time()}
         try:
-            entry["status"] = json.loads(body).get("status")
+            parsed = json.loads(body)
+            entry["status"] = parsed.get("status")
+            entry["incidents"] = sorted({a.get("labels", {}).get("incident_id", "") for a in parsed.get("alerts", [])} - {""})
         except Exception:
             entry["status"] = None
         with lock, open(log_file, "a") as f:
