@@ -15,13 +15,15 @@ public struct RecordQuery: Sendable, Equatable {
     public var outcome: String?
     /// Slice key/value pairs the record must carry (values compared as text).
     public var slices: [String: String]
+    /// Records with one of these `request_id`s (empty: any).
+    public var requestIDs: Set<String> = []
     public var limit: Int?
 
     public init(
         from: Int64? = nil, to: Int64? = nil, task: String? = nil, modelName: String? = nil,
         modelVersion: String? = nil, templateVersion: String? = nil, indexVersion: String? = nil,
         tool: String? = nil, route: String? = nil, outcome: String? = nil, slices: [String: String] = [:],
-        limit: Int? = nil
+        requestIDs: Set<String> = [], limit: Int? = nil
     ) {
         self.from = from
         self.to = to
@@ -34,6 +36,7 @@ public struct RecordQuery: Sendable, Equatable {
         self.route = route
         self.outcome = outcome
         self.slices = slices
+        self.requestIDs = requestIDs
         self.limit = limit
     }
 }

@@ -76,8 +76,24 @@ extension SQLiteStore {
 
     /// The stored raw lines of records matching `query`, oldest first (by timestamp, then row id).
     public func rawRecords(_ query: RecordQuery = RecordQuery()) throws -> [[UInt8]] {
+        try storedRecords(query).map(\.line)
+    }
+
+    /// One stored record as `driftwatch records` and the training export read it: its stored line with the
+    /// columns they label it by.
+    public struct StoredRecord: Sendable, Equatable {
+        public var row: Int64
+        public var requestID: String
+        public var timestampMicros: Int64
+        public var task: String?
+        public var outcome: String?
+        public var line: [UInt8]
+    }
+
+    /// Records matching `query` with their lines, oldest first (by timestamp, then row id).
+    public func storedRecords(_ query: RecordQuery = RecordQuery()) throws -> [StoredRecord] {
         try withConnection { connection in
-            var found: [(ts: Int64, row: Int64, line: [UInt8])] = []
+            var found: [StoredRecord] = []
             // Blocks come in row order, which is roughly time order: with a limit, the scan can stop once
             // the kept records are all older than every later block can hold.
             var blocks: [StoredBlock] = []
@@ -87,11 +103,12 @@ extension SQLiteStore {
             }
             blocks.sort { ($0.tsMin, $0.firstRow) < ($1.tsMin, $1.firstRow) }
             let statement = try connection.prepare("SELECT columns, lines FROM record_blocks WHERE first_row = ?")
+            let order: (StoredRecord, StoredRecord) -> Bool = { ($0.timestampMicros, $0.row) < ($1.timestampMicros, $1.row) }
             for block in blocks {
                 if let limit = query.limit, found.count >= limit {
-                    found.sort { ($0.ts, $0.row) < ($1.ts, $1.row) }
+                    found.sort(by: order)
                     found.removeLast(found.count - limit)
-                    if let newest = found.last?.ts, block.tsMin > newest { break }
+                    if let newest = found.last?.timestampMicros, block.tsMin > newest { break }
                 }
                 statement.bind(1, block.firstRow)
                 guard try statement.step() else { statement.reset(); continue }
@@ -101,12 +118,13 @@ extension SQLiteStore {
                 let stored = StoredBlock(firstRow: block.firstRow, lastRow: block.lastRow, count: block.count, tsMin: block.tsMin,
                                          tsMax: block.tsMax, ingestedAt: block.ingestedAt, entries: entries, lines: lines)
                 for entry in entries where query.matches(entry, line: { stored.line(entry) }) {
-                    found.append((entry.timestampMicros, entry.row, stored.line(entry)))
+                    found.append(StoredRecord(row: entry.row, requestID: entry.requestID, timestampMicros: entry.timestampMicros,
+                                              task: entry.task, outcome: entry.outcome, line: stored.line(entry)))
                 }
             }
-            found.sort { ($0.ts, $0.row) < ($1.ts, $1.row) }
+            found.sort(by: order)
             if let limit = query.limit, found.count > limit { found.removeLast(found.count - limit) }
-            return found.map(\.line)
+            return found
         }
     }
 

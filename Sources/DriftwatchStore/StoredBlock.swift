@@ -92,7 +92,7 @@ extension RecordQuery {
     /// Whether the query looks at anything but time.
     var filtersColumns: Bool {
         task != nil || modelName != nil || modelVersion != nil || templateVersion != nil || indexVersion != nil
-            || route != nil || outcome != nil || needsLine
+            || route != nil || outcome != nil || needsLine || !requestIDs.isEmpty
     }
 
     /// Whether the query needs the record's line (tools and slices are not columns).
@@ -109,6 +109,7 @@ extension RecordQuery {
         if let indexVersion, e.indexVersion != indexVersion { return false }
         if let route, e.route != route { return false }
         if let outcome, e.outcome != outcome { return false }
+        if !requestIDs.isEmpty, !requestIDs.contains(e.requestID) { return false }
         guard needsLine else { return true }
         guard let record = try? RecordDecoder().decode(line()) else { return false }
         if let tool, !record.tools.contains(where: { $0.name == tool }) { return false }

@@ -15,6 +15,7 @@ struct Driftwatch: AsyncParsableCommand {
             AnalyzeCommand.self,
             DashboardsCommand.self,
             AlertsCommand.self,
+            RecordsCommand.self,
         ]
     )
 }

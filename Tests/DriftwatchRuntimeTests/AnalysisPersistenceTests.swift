@@ -72,6 +72,21 @@ struct AnalysisPersistenceTests {
         #expect(!lines.isEmpty)
         #expect(lines.contains { $0.contains("\"label\":\"failing\"") } && lines.contains { $0.contains("\"label\":\"passing\"") })
         #expect(Int(retraining.recommendation.details["export_failing"] ?? "") ?? 0 > 0)
+        // Each example carries its full stored record, and `driftwatch records --ids-from` prints the same ones.
+        let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.requestID, $0) })
+        for line in lines.prefix(50) {
+            let example = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let id = try #require(example["request_id"] as? String)
+            let record = try #require(example["record"] as? [String: Any], "no record in \(line)")
+            #expect(record["request_id"] as? String == id)
+            #expect(record["task"] as? String == byID[id]?.task)
+            #expect((example["label"] as? String == "passing") == (byID[id]?.outcome == .success))
+        }
+        let ids = try RecordLines.requestIDs(fromFile: path)
+        #expect(ids.count == lines.count)
+        var printed: [String] = []
+        #expect(try RecordLines.write(store: store, query: RecordQuery(requestIDs: Set(ids))) { printed.append($0) } == ids.count)
+        #expect(Set(printed.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["request_id"] as? String }) == Set(ids))
 
         // The report renders both ways; JSON is the document.
         let report = try AnalysisReport.make(store: store)

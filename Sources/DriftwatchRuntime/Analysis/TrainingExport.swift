@@ -4,7 +4,9 @@ import DriftwatchStore
 import Foundation
 
 /// The curation file of a `targeted_retraining` incident: one JSON object per line with a request ID of the
-/// regressed slice and whether it failed or passed, from the incident's start on.
+/// regressed slice, whether it failed or passed, its task and slice, and the full stored record (`record`, the
+/// line as ingested), from the incident's start on — ready to become a fine-tuning or eval dataset without going
+/// back to the store (`driftwatch records --ids-from FILE` prints the same records as bare lines).
 enum TrainingExport {
     /// Writes `<directory>/<incident id>.jsonl` and returns the details to add to the recommendation. An incident
     /// whose cause hit several tasks (the same checkpoint failing the same slice everywhere) exports the slice of
@@ -23,15 +25,13 @@ enum TrainingExport {
             if let slice = details["slice"], let eq = slice.firstIndex(of: "=") {
                 query.slices[String(slice[..<eq])] = String(slice[slice.index(after: eq)...])
             }
-            let all = try store.requestIDs(query)
-            var passingQuery = query
-            passingQuery.outcome = "success"
-            let passing = Set(try store.requestIDs(passingQuery))
-            total += all.count
-            for id in all {
-                let label = passing.contains(id) ? "passing" : "failing"
+            for record in try store.storedRecords(query) {
+                total += 1
+                let label = record.outcome == "success" ? "passing" : "failing"
                 if label == "failing" { failing += 1 }
-                out += "{\"request_id\":\(RecordFieldPaths.jsonString(id)),\"label\":\"\(label)\",\"task\":\(RecordFieldPaths.jsonString(task)),\"slice\":\(sliceJSON)}\n"
+                out += "{\"request_id\":\(RecordFieldPaths.jsonString(record.requestID)),\"label\":\"\(label)\",\"task\":\(RecordFieldPaths.jsonString(task)),\"slice\":\(sliceJSON),\"record\":"
+                out += RecordLines.jsonObject(record.line) ?? "null"
+                out += "}\n"
             }
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
