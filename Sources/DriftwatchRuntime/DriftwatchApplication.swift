@@ -66,6 +66,9 @@ public struct DriftwatchApplication: Sendable {
             services.append(TailerService(patterns: source.paths, sink: sink, configuration: configuration.ingest, logger: logger,
                                           stats: ingestStats, lineDecoder: BackfillRunner.lineDecoder(for: source)))
         }
+        if !patterns.isEmpty {
+            services.append(SourceGlobService(sources: configuration.sources, clock: ContinuousClock(), logger: logger))
+        }
         // Analysis, drift, dashboards and alerts follow the records table by row id, so they work
         // the same whether records came from files or from OTLP.
         if configuration.analysis.enabled {

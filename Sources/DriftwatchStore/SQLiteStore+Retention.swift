@@ -30,6 +30,7 @@ extension SQLiteStore {
                     letters.bind(1, cutoff)
                     try letters.run()
                     deletedDeadLetters += Int64(connection.changes)
+                    try Self.addRetentionTotals(records: deletedRecords, deadLetters: deletedDeadLetters, connection)
                 }
             }
             // The estimate below can fall short (pages stay partly filled), so it is repeated a few times.
@@ -51,16 +52,46 @@ extension SQLiteStore {
                         planned += statement.int64(1)
                     }
                     statement.reset()
+                    var removed: Int64 = 0
                     for firstRow in oldest {
                         guard let block = try StoredBlock.load(connection, firstRow: firstRow, withLines: false) else { continue }
-                        deletedRecords += try Self.removeBlock(block, keeping: { _ in false }, state: state)
+                        removed += try Self.removeBlock(block, keeping: { _ in false }, state: state)
                     }
+                    try Self.addRetentionTotals(records: removed, deadLetters: 0, connection)
+                    deletedRecords += removed
                 }
             }
             if deletedRecords + deletedDeadLetters > 0 {
                 try connection.execute("PRAGMA incremental_vacuum")
             }
             return RetentionResult(deletedRecords: deletedRecords, deletedDeadLetters: deletedDeadLetters)
+        }
+    }
+
+    /// Everything retention ever deleted from this store, for `status` and `/metrics`.
+    public func retentionTotals() throws -> RetentionResult {
+        try withConnection { connection in
+            let statement = try connection.prepare("""
+                SELECT name, value FROM ingest_totals WHERE name IN ('retention_deleted_records', 'retention_deleted_dead_letters')
+                """)
+            var totals = RetentionResult(deletedRecords: 0, deletedDeadLetters: 0)
+            while try statement.step() {
+                if statement.text(0) == "retention_deleted_records" { totals.deletedRecords = statement.int64(1) } else { totals.deletedDeadLetters = statement.int64(1) }
+            }
+            return totals
+        }
+    }
+
+    /// Counted in the transaction that deletes, so the totals never disagree with what is gone.
+    private static func addRetentionTotals(records: Int64, deadLetters: Int64, _ connection: SQLiteConnection) throws {
+        let add = try connection.prepare("""
+            INSERT INTO ingest_totals (name, value) VALUES (?, ?)
+            ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+            """)
+        for (name, value) in [("retention_deleted_records", records), ("retention_deleted_dead_letters", deadLetters)] where value > 0 {
+            add.bind(1, name)
+            add.bind(2, value)
+            try add.run()
         }
     }
 

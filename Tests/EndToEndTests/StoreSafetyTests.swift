@@ -102,3 +102,20 @@ struct StoreSafetyEndToEndTests {
         #expect(try contents(storeDir) == before)
     }
 }
+
+@Suite("Empty globs end to end", .serialized)
+struct EmptyGlobEndToEndTests {
+    @Test("run warns at start when a source's glob matches nothing")
+    func runWarnsAboutAnEmptyGlob() async throws {
+        let dir = TemporaryDirectory()
+        let executable = try DriftwatchExecutable.url()
+        let pattern = dir.file("tpyo/*.log")
+        let run = try ChildProcess(executable: executable, arguments: ["run", "--db", dir.file("db.sqlite"), "--path", pattern],
+                                   directory: URL(fileURLWithPath: dir.path))
+        let deadline = Date().addingTimeInterval(30)
+        while !run.stderr.contains("matches no file") && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        run.signal(SIGTERM)
+        #expect(await run.wait(timeout: 20) == 0)
+        #expect(run.stderr.contains("a source's glob matches no file") && run.stderr.contains(pattern), "\(run.stderr.suffix(2000))")
+    }
+}
