@@ -2,6 +2,8 @@
 /// analyzer, drift detector, alert dispatcher). Served as `GET /metrics`.
 public struct SidecarMetrics: Sendable {
     public let registry: MetricsRegistry
+    /// Always 1; labels `version` and `commit` say which build is running.
+    public let buildInfo: MetricsGauge
 
     // Ingest (tailer)
     public let filesWatched: MetricsGauge
@@ -43,6 +45,7 @@ public struct SidecarMetrics: Sendable {
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
         self.registry = registry
+        buildInfo = registry.gauge("driftwatch_build_info", help: "Always 1; the running build's version and git commit as labels.", labels: ["version", "commit"])
         filesWatched = registry.gauge("driftwatch_files_watched", help: "Log files currently tailed.")
         bytesRead = registry.counter("driftwatch_ingest_bytes_read_total", help: "Bytes read from tailed logs (uncompressed).")
         recordsRead = registry.counter("driftwatch_ingest_records_total", help: "Records committed to the store, by source.", labels: ["source"])

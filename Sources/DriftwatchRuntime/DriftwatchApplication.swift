@@ -27,6 +27,7 @@ public struct DriftwatchApplication: Sendable {
         self.store = try SQLiteStore(path: configuration.databasePath, logger: logger)
         self.ingestStats = IngestStats()
         self.metrics = SidecarMetrics()
+        metrics.buildInfo.set(1, labels: [BuildInfo.version, BuildInfo.commit])
         MetricsBridge.install(metrics: metrics, ingest: ingestStats, store: store)
     }
 
