@@ -64,7 +64,7 @@ public enum BackfillRunner {
     static func noteRetention(in report: inout IngestReport, store: SQLiteStore, policy: RetentionPolicy,
                               nowMicros: Int64 = WallClock.nowMicros()) throws {
         guard let maxAge = policy.maxAgeMicros, report.inserted > 0 else { return }
-        let expired = try store.countRecords(RecordQuery(to: nowMicros - maxAge))
+        let expired = try store.countRecords(olderThan: nowMicros - maxAge)
         guard expired > 0 else { return }
         report.recordsPastRetention = expired
         report.retentionMaxAge = DurationText.format(micros: maxAge)

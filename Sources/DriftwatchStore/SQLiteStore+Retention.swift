@@ -68,6 +68,26 @@ extension SQLiteStore {
         }
     }
 
+    /// How many stored records are dated before `cutoff`: what an age pass with that cutoff would delete. Whole blocks
+    /// are counted from their metadata; only a block that straddles the cutoff is decoded.
+    public func countRecords(olderThan cutoff: Int64) throws -> Int64 {
+        try withConnection { connection in
+            let whole = try connection.prepare("SELECT COALESCE(SUM(count), 0) FROM record_blocks WHERE ts_max < ?")
+            whole.bind(1, cutoff)
+            _ = try whole.step()
+            var total = whole.int64(0)
+            let straddling = try connection.prepare("SELECT first_row FROM record_blocks WHERE ts_min < ?1 AND ts_max >= ?1")
+            straddling.bind(1, cutoff)
+            var firstRows: [Int64] = []
+            while try straddling.step() { firstRows.append(straddling.int64(0)) }
+            for firstRow in firstRows {
+                guard let block = try StoredBlock.load(connection, firstRow: firstRow, withLines: false) else { continue }
+                total += Int64(block.entries.count { $0.timestampMicros < cutoff })
+            }
+            return total
+        }
+    }
+
     /// Everything retention ever deleted from this store, for `status` and `/metrics`.
     public func retentionTotals() throws -> RetentionResult {
         try withConnection { connection in
