@@ -45,18 +45,15 @@ public enum BackfillRunner {
         }
         guard var result else { throw DriftwatchError(.invalidArgument, "no files to ingest") }  // one group at least
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-        guard let analysis else {
-            var report = IngestReport(result)
-            try noteRetention(in: &report, store: store, policy: configuration.retention.policy)
-            return report
-        }
-        let summary = try analysis.finish()
-        result.elapsed = ContinuousClock.now - started
+        let summary = try analysis?.finish()
+        if summary != nil { result.elapsed = ContinuousClock.now - started }
         var report = IngestReport(result)
+        if let summary {
+            report.analysis = IngestReport.Analysis(
+                streamedRows: summary.streamedRows, storeRows: summary.storeRows,
+                incidentsOpened: summary.progress.events[.opened] ?? 0, records: summary.records)
+        }
         try noteRetention(in: &report, store: store, policy: configuration.retention.policy)
-        report.analysis = IngestReport.Analysis(
-            streamedRows: summary.streamedRows, storeRows: summary.storeRows,
-            incidentsOpened: summary.progress.events[.opened] ?? 0, records: summary.records)
         return report
     }
 

@@ -58,7 +58,7 @@ public final class SQLiteStore: Sendable {
         }
         let contents = try StoreIdentity.inspect(connection)
         if access == .existing && contents == .empty {
-            throw DriftwatchError(.missingStore, "\(path) is an empty database, not a Driftwatch store yet: create the store with `driftwatch ingest FILE…` or `driftwatch run`")
+            throw Self.emptyStore(path)
         }
         // No auto_vacuum: its pointer-map pages cost ~1.5 µs per inserted row (measured with
         // Benchmarks/ingest.sh). Pages freed by retention go to the free list and are reused by new
@@ -97,7 +97,7 @@ public final class SQLiteStore: Sendable {
         let current = try connection.scalarInt("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
         let latest = StoreMigration.all.last?.version ?? 0
         if current > latest {
-            throw DriftwatchError(.storage, "database \(connection.path) has schema version \(current), newer than this driftwatch knows (\(latest)); upgrade driftwatch")
+            throw Self.newerSchema(connection.path, current, latest)
         }
         for migration in StoreMigration.all where migration.version > current {
             try connection.transaction {
@@ -128,16 +128,24 @@ public final class SQLiteStore: Sendable {
     private static func checkReadable(_ connection: SQLiteConnection) throws {
         let path = connection.path
         if try StoreIdentity.inspect(connection) == .empty {
-            throw DriftwatchError(.missingStore, "\(path) is an empty database, not a Driftwatch store yet: create the store with `driftwatch ingest FILE…` or `driftwatch run`")
+            throw Self.emptyStore(path)
         }
         let current = try connection.scalarInt("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-        let latest = Int64(StoreMigration.all.last?.version ?? 0)
+        let latest = StoreMigration.all.last?.version ?? 0
         if current > latest {
-            throw DriftwatchError(.storage, "database \(path) has schema version \(current), newer than this driftwatch knows (\(latest)); upgrade driftwatch")
+            throw Self.newerSchema(path, current, latest)
         }
         if current < latest {
             throw DriftwatchError(.storage, "database \(path) has schema version \(current) and this driftwatch reads version \(latest); read-only commands do not migrate: run `driftwatch ingest` or `driftwatch run` on it once to upgrade it")
         }
+    }
+
+    private static func emptyStore(_ path: String) -> DriftwatchError {
+        DriftwatchError(.missingStore, "\(path) is an empty database, not a Driftwatch store yet: create the store with `driftwatch ingest FILE…` or `driftwatch run`")
+    }
+
+    private static func newerSchema(_ path: String, _ version: Int64, _ latest: Int) -> DriftwatchError {
+        DriftwatchError(.storage, "database \(path) has schema version \(version), newer than this driftwatch knows (\(latest)); upgrade driftwatch")
     }
 
     /// The schema version after migrations.
