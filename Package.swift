@@ -1,6 +1,13 @@
 // swift-tools-version:6.2
 import PackageDescription
 
+// The commit `driftwatch --version` and `driftwatch_build_info` report: `DRIFTWATCH_COMMIT=$(git rev-parse --short HEAD)
+// swift build …` (Scripts/build.sh does this). Only hex digits pass, so the value is always a safe C string.
+let buildCommit: String = {
+    let value = Context.environment["DRIFTWATCH_COMMIT"] ?? ""
+    return !value.isEmpty && value.allSatisfy(\.isHexDigit) ? value.lowercased() : "unknown"
+}()
+
 let package = Package(
     name: "driftwatch",
     platforms: [.macOS(.v15)],
@@ -29,6 +36,8 @@ let package = Package(
         .target(name: "DriftwatchStatistics"),
         // An SQLite VFS shim that starts write-back early (C: SQLite's VFS is a C interface).
         .target(name: "CSQLiteWriteback", dependencies: ["CSQLite"]),
+        // The build's git commit, passed in as a C define (Swift has no valued defines).
+        .target(name: "CBuildInfo", cSettings: [.define("DRIFTWATCH_COMMIT", to: "\"\(buildCommit)\"")]),
         // The one store type over SQLite.
         .target(
             name: "DriftwatchStore",
@@ -66,7 +75,7 @@ let package = Package(
             dependencies: [
                 "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
                 "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP", "DriftwatchDrift", "DriftwatchDashboards",
-                "DriftwatchAlerts",
+                "DriftwatchAlerts", "CBuildInfo",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -150,8 +159,7 @@ let package = Package(
             dependencies: ["DriftwatchDrift", "DriftwatchStatistics", "DriftwatchDemo", "DriftwatchStore", "DriftwatchTesting", "DriftwatchCore"]
         ),
         .testTarget(name: "DriftwatchRuntimeTests", dependencies: [
-            "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchMetrics",
-            "DriftwatchAlerts",
+            "DriftwatchRuntime", "DriftwatchStore", "DriftwatchIngest", "DriftwatchTesting", "DriftwatchAnalysis", "DriftwatchDemo", "DriftwatchMetrics", "DriftwatchAlerts",
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         // Runs the real `driftwatch` process (built by `swift build`).
@@ -188,7 +196,7 @@ let package = Package(
 )
 
 // Language settings in one place, as swift-log does.
-for target in package.targets where [.executable, .test, .regular].contains(target.type) && target.name != "CSQLiteWriteback" {
+for target in package.targets where [.executable, .test, .regular].contains(target.type) && !["CSQLiteWriteback", "CBuildInfo"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

@@ -41,4 +41,7 @@ fi
 # threads on a 2-core machine), and a test that awaits a timer, a child process or a socket is resumed
 # only once the CPU-bound tests queued ahead of it have run: minutes later, past the deadlines of the
 # tests that check real-time behaviour (CI stop 10). ~6 min serial.
+# The commit `driftwatch --version` reports (docs/build-info.md).
+DRIFTWATCH_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || true)
+export DRIFTWATCH_COMMIT
 exec swift test --no-parallel "$@"

@@ -2,6 +2,8 @@
 /// analyzer, drift detector, alert dispatcher). Served as `GET /metrics`.
 public struct SidecarMetrics: Sendable {
     public let registry: MetricsRegistry
+    /// Always 1; labels `version` and `commit` say which build is running.
+    public let buildInfo: MetricsGauge
 
     // Ingest (tailer)
     public let filesWatched: MetricsGauge
@@ -12,6 +14,9 @@ public struct SidecarMetrics: Sendable {
     public let deadLetters: MetricsCounter
     /// Seconds between the newest stored record's timestamp and now.
     public let ingestLagSeconds: MetricsGauge
+    /// Records and dead letters retention deleted from the store (the store's total, so it survives restarts).
+    public let retentionDeletedRecords: MetricsCounter
+    public let retentionDeletedDeadLetters: MetricsCounter
 
     // Analysis, drift, alerts
     /// Records the analyzer was given, by `outcome`: `analysed`, `beyond_lateness` (older than the watermark
@@ -40,11 +45,14 @@ public struct SidecarMetrics: Sendable {
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
         self.registry = registry
+        buildInfo = registry.gauge("driftwatch_build_info", help: "Always 1; the running build's version and git commit as labels.", labels: ["version", "commit"])
         filesWatched = registry.gauge("driftwatch_files_watched", help: "Log files currently tailed.")
         bytesRead = registry.counter("driftwatch_ingest_bytes_read_total", help: "Bytes read from tailed logs (uncompressed).")
         recordsRead = registry.counter("driftwatch_ingest_records_total", help: "Records committed to the store, by source.", labels: ["source"])
         deadLetters = registry.counter("driftwatch_ingest_dead_letters_total", help: "Lines that could not be stored as records, by code.", labels: ["code"])
         ingestLagSeconds = registry.gauge("driftwatch_ingest_lag_seconds", help: "Age of the newest stored record.")
+        retentionDeletedRecords = registry.counter("driftwatch_retention_deleted_records_total", help: "Records deleted by retention (max_age, max_size) from this store.")
+        retentionDeletedDeadLetters = registry.counter("driftwatch_retention_deleted_dead_letters_total", help: "Dead letters deleted by retention (max_age) from this store.")
         analysisRecords = registry.counter("driftwatch_analysis_records_total", help: "Records the analyzer was given, by outcome (analysed, beyond_lateness, future).", labels: ["outcome"])
         analysisLateRecords = registry.counter("driftwatch_analysis_late_records_total", help: "Analysed records that arrived after their window was evaluated; the affected windows were re-evaluated.")
         openIncidents = registry.gauge("driftwatch_open_incidents", help: "Open regression incidents, by component.", labels: ["component"])

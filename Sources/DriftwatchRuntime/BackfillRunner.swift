@@ -45,14 +45,26 @@ public enum BackfillRunner {
         }
         guard var result else { throw DriftwatchError(.invalidArgument, "no files to ingest") }  // one group at least
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-        guard let analysis else { return IngestReport(result) }
-        let summary = try analysis.finish()
-        result.elapsed = ContinuousClock.now - started
+        let summary = try analysis?.finish()
+        if summary != nil { result.elapsed = ContinuousClock.now - started }
         var report = IngestReport(result)
-        report.analysis = IngestReport.Analysis(
-            streamedRows: summary.streamedRows, storeRows: summary.storeRows,
-            incidentsOpened: summary.progress.events[.opened] ?? 0, records: summary.records)
+        if let summary {
+            report.analysis = IngestReport.Analysis(
+                streamedRows: summary.streamedRows, storeRows: summary.storeRows,
+                incidentsOpened: summary.progress.events[.opened] ?? 0, records: summary.records)
+        }
+        try noteRetention(in: &report, store: store, policy: configuration.retention.policy)
         return report
+    }
+
+    /// A backfill of old logs is stored and then deleted by `run`'s next retention pass: say so now, with the fix.
+    static func noteRetention(in report: inout IngestReport, store: SQLiteStore, policy: RetentionPolicy,
+                              nowMicros: Int64 = WallClock.nowMicros()) throws {
+        guard let maxAge = policy.maxAgeMicros, report.inserted > 0 else { return }
+        let expired = try store.countRecords(olderThan: nowMicros - maxAge)
+        guard expired > 0 else { return }
+        report.recordsPastRetention = expired
+        report.retentionMaxAge = DurationText.format(micros: maxAge)
     }
 
     /// The paths grouped by the source that reads them (nil: none, format v1), in the order given.

@@ -27,6 +27,7 @@ public struct DriftwatchApplication: Sendable {
         self.store = try SQLiteStore(path: configuration.databasePath, logger: logger)
         self.ingestStats = IngestStats()
         self.metrics = SidecarMetrics()
+        metrics.buildInfo.set(1, labels: [BuildInfo.version, BuildInfo.commit])
         MetricsBridge.install(metrics: metrics, ingest: ingestStats, store: store)
     }
 
@@ -65,6 +66,9 @@ public struct DriftwatchApplication: Sendable {
         for source in configuration.sources where source.mapping != nil {
             services.append(TailerService(patterns: source.paths, sink: sink, configuration: configuration.ingest, logger: logger,
                                           stats: ingestStats, lineDecoder: BackfillRunner.lineDecoder(for: source)))
+        }
+        if !patterns.isEmpty {
+            services.append(SourceGlobService(sources: configuration.sources, clock: ContinuousClock(), logger: logger))
         }
         // Analysis, drift, dashboards and alerts follow the records table by row id, so they work
         // the same whether records came from files or from OTLP.

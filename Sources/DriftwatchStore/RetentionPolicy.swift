@@ -11,8 +11,13 @@ public struct RetentionPolicy: Sendable, Equatable {
     }
 }
 
-/// What one retention pass removed.
+/// What one retention pass removed (or, from ``SQLiteStore/retentionTotals()``, every pass so far).
 public struct RetentionResult: Sendable, Equatable {
     public var deletedRecords: Int64
     public var deletedDeadLetters: Int64
+
+    public init(deletedRecords: Int64, deletedDeadLetters: Int64) {
+        self.deletedRecords = deletedRecords
+        self.deletedDeadLetters = deletedDeadLetters
+    }
 }

@@ -30,6 +30,7 @@ extension SQLiteStore {
                     letters.bind(1, cutoff)
                     try letters.run()
                     deletedDeadLetters += Int64(connection.changes)
+                    try Self.addRetentionTotals(records: deletedRecords, deadLetters: deletedDeadLetters, connection)
                 }
             }
             // The estimate below can fall short (pages stay partly filled), so it is repeated a few times.
@@ -51,16 +52,66 @@ extension SQLiteStore {
                         planned += statement.int64(1)
                     }
                     statement.reset()
+                    var removed: Int64 = 0
                     for firstRow in oldest {
                         guard let block = try StoredBlock.load(connection, firstRow: firstRow, withLines: false) else { continue }
-                        deletedRecords += try Self.removeBlock(block, keeping: { _ in false }, state: state)
+                        removed += try Self.removeBlock(block, keeping: { _ in false }, state: state)
                     }
+                    try Self.addRetentionTotals(records: removed, deadLetters: 0, connection)
+                    deletedRecords += removed
                 }
             }
             if deletedRecords + deletedDeadLetters > 0 {
                 try connection.execute("PRAGMA incremental_vacuum")
             }
             return RetentionResult(deletedRecords: deletedRecords, deletedDeadLetters: deletedDeadLetters)
+        }
+    }
+
+    /// How many stored records are dated before `cutoff`: what an age pass with that cutoff would delete. Whole blocks
+    /// are counted from their metadata; only a block that straddles the cutoff is decoded.
+    public func countRecords(olderThan cutoff: Int64) throws -> Int64 {
+        try withConnection { connection in
+            let whole = try connection.prepare("SELECT COALESCE(SUM(count), 0) FROM record_blocks WHERE ts_max < ?")
+            whole.bind(1, cutoff)
+            _ = try whole.step()
+            var total = whole.int64(0)
+            let straddling = try connection.prepare("SELECT first_row FROM record_blocks WHERE ts_min < ?1 AND ts_max >= ?1")
+            straddling.bind(1, cutoff)
+            var firstRows: [Int64] = []
+            while try straddling.step() { firstRows.append(straddling.int64(0)) }
+            for firstRow in firstRows {
+                guard let block = try StoredBlock.load(connection, firstRow: firstRow, withLines: false) else { continue }
+                total += Int64(block.entries.count { $0.timestampMicros < cutoff })
+            }
+            return total
+        }
+    }
+
+    /// Everything retention ever deleted from this store, for `status` and `/metrics`.
+    public func retentionTotals() throws -> RetentionResult {
+        try withConnection { connection in
+            let statement = try connection.prepare("""
+                SELECT name, value FROM ingest_totals WHERE name IN ('retention_deleted_records', 'retention_deleted_dead_letters')
+                """)
+            var totals = RetentionResult(deletedRecords: 0, deletedDeadLetters: 0)
+            while try statement.step() {
+                if statement.text(0) == "retention_deleted_records" { totals.deletedRecords = statement.int64(1) } else { totals.deletedDeadLetters = statement.int64(1) }
+            }
+            return totals
+        }
+    }
+
+    /// Counted in the transaction that deletes, so the totals never disagree with what is gone.
+    private static func addRetentionTotals(records: Int64, deadLetters: Int64, _ connection: SQLiteConnection) throws {
+        let add = try connection.prepare("""
+            INSERT INTO ingest_totals (name, value) VALUES (?, ?)
+            ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+            """)
+        for (name, value) in [("retention_deleted_records", records), ("retention_deleted_dead_letters", deadLetters)] where value > 0 {
+            add.bind(1, name)
+            add.bind(2, value)
+            try add.run()
         }
     }
 

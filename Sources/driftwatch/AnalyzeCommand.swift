@@ -11,8 +11,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var output: FormatOption
 
-    @Option(help: "Only incidents with this status: open or resolved.")
-    var status: String?
+    @Option(help: "Only incidents with this status.")
+    var status: IncidentStatusOption?
 
     @Option(help: "How many incidents to show.")
     var limit: Int = 50
@@ -26,8 +26,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try options.resolve()
         let logger = options.makeLogger()
-        let store = try SQLiteStore(path: config.databasePath, logger: logger)
-        if !noUpdate { try StoreCatchUp.run(store: store, configuration: config, logger: logger) }
-        print(try AnalysisReport.make(store: store, status: status, limit: limit, id: id).render(output.format))
+        let (store, update) = try ReportStore.open(config.databasePath, catchUp: !noUpdate, logger: logger)
+        if update { try StoreCatchUp.run(store: store, configuration: config, logger: logger) }
+        print(try AnalysisReport.make(store: store, status: status?.rawValue, limit: limit, id: id).render(output.format))
     }
 }

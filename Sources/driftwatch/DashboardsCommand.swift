@@ -26,8 +26,8 @@ struct DashboardsCommand: AsyncParsableCommand {
             throw ValidationError("say where to write the pages: --out DIR (or dashboards.out in the configuration)")
         }
         let logger = options.makeLogger()
-        let store = try SQLiteStore(path: config.databasePath, logger: logger)
-        if !noUpdate { try StoreCatchUp.run(store: store, configuration: config, logger: logger, drift: true) }
+        let (store, update) = try ReportStore.open(config.databasePath, catchUp: !noUpdate, logger: logger)
+        if update { try StoreCatchUp.run(store: store, configuration: config, logger: logger, drift: true) }
         let outcome = try DashboardRunner(store: store, configuration: config, logger: logger).render(to: directory)
         let largest = outcome.largestPageBytes
         print("wrote \(outcome.pageCount) pages to \(directory) (\(outcome.bytes) bytes, largest \(largest)) from \(outcome.rollupRows) rollup rows: "

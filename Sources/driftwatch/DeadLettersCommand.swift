@@ -16,7 +16,7 @@ struct DeadLettersCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.resolve()
-        let store = try SQLiteStore(path: config.databasePath, logger: options.makeLogger())
+        let store = try SQLiteStore(path: config.databasePath, access: .readOnly, logger: options.makeLogger())
         print(try DeadLetterReport.make(store: store, limit: limit).render(output.format))
     }
 }

@@ -41,9 +41,9 @@ struct DriftCommand: AsyncParsableCommand {
         } else if reference != nil || current != nil {
             throw ValidationError("--reference and --current go together")
         } else {
-            let store = try SQLiteStore(path: config.databasePath, logger: logger)
+            let (store, update) = try ReportStore.open(config.databasePath, catchUp: catchUp, logger: logger)
             let storeRunner = DriftRunner(store: store, settings: config.drift, logger: logger)
-            engine = catchUp ? try storeRunner.catchUp().engine : try storeRunner.restore().0
+            engine = update ? try storeRunner.catchUp().engine : try storeRunner.restore().0
             runner = storeRunner
         }
         var joined: [IncidentSummary] = []

@@ -1,10 +1,12 @@
 import ArgumentParser
+import DriftwatchRuntime
 
 @main
 struct Driftwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "driftwatch",
         abstract: "Watch LLM services' request logs: ingest exactly once, find regressions and drift, alert.",
+        version: BuildInfo.versionLine,
         subcommands: [
             RunCommand.self,
             IngestCommand.self,
@@ -16,6 +18,7 @@ struct Driftwatch: AsyncParsableCommand {
             DashboardsCommand.self,
             AlertsCommand.self,
             RecordsCommand.self,
+            ConfigCommand.self,
         ]
     )
 }

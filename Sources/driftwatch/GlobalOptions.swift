@@ -10,8 +10,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite database path, overriding the configuration (default: ./driftwatch.sqlite).")
     var db: String?
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    @Option(name: .long, help: "Log level.")
+    var logLevel: LogLevelOption = .info
 
     func resolve() throws -> DriftwatchConfiguration {
         try ConfigurationResolver.resolve(configPath: config, databasePath: db)
@@ -20,7 +20,7 @@ struct GlobalOptions: ParsableArguments {
     func makeLogger(_ label: String = "driftwatch") -> Logger {
         LoggingBootstrapper.bootstrapOnce()
         var logger = Logger(label: label)
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = Logger.Level(rawValue: logLevel.rawValue) ?? .info
         return logger
     }
 }

@@ -26,6 +26,9 @@ struct IngestCommand: AsyncParsableCommand {
             paths: paths, configuration: config, logger: options.makeLogger(),
             showProgress: output.format == .text && BackfillRunner.stderrIsTerminal, analyze: analyze, sourceName: source)
         print(try report.render(output.format))
+        for notice in report.notices {
+            FileHandle.standardError.write(Data("driftwatch ingest: warning: \(notice)\n".utf8))
+        }
         // A service logging another schema must not look like a successful ingest.
         guard report.warnings.isEmpty else {
             for warning in report.warnings {

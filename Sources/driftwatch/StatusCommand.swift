@@ -13,7 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.resolve()
-        let store = try SQLiteStore(path: config.databasePath, logger: options.makeLogger())
-        print(try StatusReport.make(store: store).render(output.format))
+        let store = try SQLiteStore(path: config.databasePath, access: .readOnly, logger: options.makeLogger())
+        print(try StatusReport.make(store: store, sources: config.sources).render(output.format))
     }
 }

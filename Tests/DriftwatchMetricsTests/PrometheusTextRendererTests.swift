@@ -48,7 +48,8 @@ import Testing
         for name in ["driftwatch_files_watched", "driftwatch_ingest_bytes_read_total", "driftwatch_ingest_records_total",
                      "driftwatch_ingest_dead_letters_total", "driftwatch_ingest_lag_seconds", "driftwatch_open_incidents",
                      "driftwatch_drift_flags", "driftwatch_alert_outbox_depth", "driftwatch_alert_send_failures_total",
-                     "driftwatch_otlp_requests_total", "driftwatch_otlp_pending_traces"] {
+                     "driftwatch_otlp_requests_total", "driftwatch_otlp_pending_traces", "driftwatch_build_info",
+                     "driftwatch_retention_deleted_records_total", "driftwatch_retention_deleted_dead_letters_total"] {
             #expect(text.contains("# TYPE \(name) "))
         }
     }

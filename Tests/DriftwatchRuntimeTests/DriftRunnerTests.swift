@@ -3,6 +3,7 @@ import DriftwatchDemo
 import DriftwatchDrift
 import DriftwatchRuntime
 import DriftwatchStore
+import DriftwatchTesting
 import Logging
 import Testing
 
@@ -48,6 +49,23 @@ import Testing
         #expect(report.recommendations.contains { $0.action == "watch" && $0.suggestedAction == "retrieval_fix" })
         #expect(try report.render(.json).contains("\"p_value\""))
         #expect(try report.render(.text).contains("retrieval_fix"))
+    }
+
+    @Test func aReadOnlyStoreKeepsStateThatNoLongerFitsTheConfiguration() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("store.sqlite")
+        do {
+            let store = try SQLiteStore(path: path)
+            _ = try store.commit(IngestBatch(records: try Self.records([], hours: 1)))
+            _ = try DriftRunner(store: store, settings: Self.settings(), logger: Logger(label: "test")).catchUp()
+            try store.checkpointWAL()
+        }
+        var other = Self.settings()
+        other.detector.bucketMicros *= 2
+        let reader = try SQLiteStore(path: path, access: .readOnly)
+        let (_, lastRowID) = try DriftRunner(store: reader, settings: other, logger: Logger(label: "test")).restore()
+        #expect(lastRowID == 0, "a fresh detector for this configuration")
+        #expect(try reader.loadDriftState() != nil, "the stored state is left for the configuration that wrote it")
     }
 
     @Test func twoRunnersTakingTurnsCountEveryRowOnce() throws {

@@ -273,7 +273,7 @@ struct RecordBlockStoreTests {
             }
             _ = try store.withConnection { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         }
-        let reader = try SQLiteConnection(path: path, readOnly: true)
+        let reader = try SQLiteConnection(path: path, access: .readOnly)
         #expect(reader.vfsName.map { !$0.contains("driftwatch-writeback") } == true)
         #expect(try reader.scalarText("PRAGMA integrity_check") == "ok")
         #expect(try SQLiteStore(path: path).countRecords() == 12_000)

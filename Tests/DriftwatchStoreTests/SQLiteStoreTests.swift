@@ -131,6 +131,22 @@ struct SQLiteStoreTests {
         #expect(try store.checkpoint(fingerprint: "fp")?.offset == 99)
     }
 
+    @Test("the records an age pass would delete are counted exactly, then deleted and totalled")
+    func countOlderThanMatchesRetention() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        // Several blocks (one per commit) with interleaved times, so some blocks straddle every cutoff.
+        for batch in 0..<6 {
+            _ = try store.commit(IngestBatch(records: (0..<50).map { i in record("b\(batch)-\(i)", ts: Int64((i * 7 + batch * 13) % 100)) }))
+        }
+        for cutoff: Int64 in [0, 1, 13, 50, 99, 100, 1_000] {
+            #expect(try store.countRecords(olderThan: cutoff) == store.countRecords(RecordQuery(to: cutoff)), "cutoff \(cutoff)")
+        }
+        let expected = try store.countRecords(olderThan: 40)
+        #expect(try store.applyRetention(RetentionPolicy(maxAgeMicros: 60), nowMicros: 100).deletedRecords == expected)
+        #expect(try store.retentionTotals().deletedRecords == expected)
+        #expect(try store.countRecords(olderThan: 40) == 0)
+    }
+
     @Test("retention by size deletes the oldest records until under the limit")
     func retentionBySize() throws {
         let path = temporaryDatabasePath()

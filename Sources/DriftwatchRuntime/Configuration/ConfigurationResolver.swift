@@ -6,6 +6,11 @@ import Foundation
 public enum ConfigurationResolver {
     public static let defaultFileName = "driftwatch.yaml"
 
+    /// The file `resolve` reads: `--config`, else `./driftwatch.yaml` when present, else nil.
+    public static func file(configPath: String?) -> String? {
+        configPath ?? (FileManager.default.fileExists(atPath: defaultFileName) ? defaultFileName : nil)
+    }
+
     public static func resolve(configPath: String?, databasePath: String?) throws -> DriftwatchConfiguration {
         var config: DriftwatchConfiguration
         if let configPath {

@@ -18,6 +18,11 @@ public struct IngestReport: Sendable, Codable, Equatable {
     public var filesWithoutIdentity: [String]
     /// Files more than half of whose first lines were dead-lettered (`ingest` then exits non-zero).
     public var mostlyDeadLettered: [DeadLetterWarning] = []
+    /// Stored records older than `retention.max_age` (nil when none, or retention by age is off): the next
+    /// retention pass deletes them. A notice, not a failure.
+    public var recordsPastRetention: Int64?
+    /// `retention.max_age` as configured, for the notice.
+    public var retentionMaxAge: String?
     /// With `ingest --analyze`: what the in-process analyzer did.
     public var analysis: Analysis?
 
@@ -46,6 +51,8 @@ public struct IngestReport: Sendable, Codable, Equatable {
         case filesWithPartialLastLine = "files_with_partial_last_line"
         case filesWithoutIdentity = "files_without_identity"
         case mostlyDeadLettered = "mostly_dead_lettered"
+        case recordsPastRetention = "records_past_retention"
+        case retentionMaxAge = "retention_max_age"
     }
 
     public init(_ result: BackfillResult) {
@@ -67,6 +74,12 @@ public struct IngestReport: Sendable, Codable, Equatable {
 
     /// One sentence per file in ``mostlyDeadLettered``, for stderr.
     public var warnings: [String] { mostlyDeadLettered.map { TerminalText.safe($0.message) } }
+
+    /// Warnings that do not fail the ingest: old records retention will delete.
+    public var notices: [String] {
+        guard let n = recordsPastRetention, let maxAge = retentionMaxAge else { return [] }
+        return ["\(formatCount(n)) records older than retention.max_age=\(maxAge) will be deleted at the next retention pass; set retention.max_age: off to keep a backfill"]
+    }
 
     public func render(_ format: OutputFormat) throws -> String {
         if format == .json { return try ReportJSON.encode(self) }
@@ -90,6 +103,9 @@ public struct IngestReport: Sendable, Codable, Equatable {
         }
         for warning in mostlyDeadLettered {
             lines.append("  warning: \(warning.message)")
+        }
+        for notice in notices {
+            lines.append("  warning: \(notice)")
         }
         return lines.map(TerminalText.safe).joined(separator: "\n")
     }

@@ -31,6 +31,11 @@ public struct StatusReport: Sendable, Codable, Equatable {
     /// Free pages inside the file, reused before it grows (retention frees them; the file does not shrink).
     public var databaseFreeBytes: Int64
     public var files: [File]
+    /// The configured sources with what each of their globs matches now.
+    public var sources: [SourceMatches] = []
+    /// Records and dead letters retention deleted from this store, every pass so far.
+    public var retentionDeletedRecords: Int64 = 0
+    public var retentionDeletedDeadLetters: Int64 = 0
     /// Where the analyzer stands and what it did with the records; nil before its first commit.
     public var analysis: Analysis?
 
@@ -73,7 +78,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case database, records, files, analysis
+        case database, records, files, analysis, sources
         case schemaVersion = "schema_version"
         case deadLetters = "dead_letters"
         case duplicates
@@ -83,10 +88,14 @@ public struct StatusReport: Sendable, Codable, Equatable {
         case recordLagSeconds = "record_lag_seconds"
         case databaseBytes = "database_bytes"
         case databaseFreeBytes = "database_free_bytes"
+        case retentionDeletedRecords = "retention_deleted_records"
+        case retentionDeletedDeadLetters = "retention_deleted_dead_letters"
     }
 
-    public static func make(store: SQLiteStore, nowMicros: Int64 = WallClock.nowMicros()) throws -> StatusReport {
+    public static func make(store: SQLiteStore, sources: [DriftwatchConfiguration.LogSource] = [],
+                            nowMicros: Int64 = WallClock.nowMicros()) throws -> StatusReport {
         let summary = try store.summary()
+        let retention = try store.retentionTotals()
         let files = summary.checkpoints.map { checkpoint -> File in
             var size: UInt64?
             if let attributes = try? FileManager.default.attributesOfItem(atPath: checkpoint.path),
@@ -117,6 +126,9 @@ public struct StatusReport: Sendable, Codable, Equatable {
             databaseBytes: summary.databaseBytes,
             databaseFreeBytes: summary.freeBytes,
             files: files,
+            sources: SourceMatches.of(sources),
+            retentionDeletedRecords: retention.deletedRecords,
+            retentionDeletedDeadLetters: retention.deletedDeadLetters,
             analysis: Analysis(try store.analysisCheckpoint())
         )
     }
@@ -131,7 +143,15 @@ public struct StatusReport: Sendable, Codable, Equatable {
             "duplicates    \(formatCount(duplicates)) (already-stored request_ids skipped)",
         ]
         if let lastIngest { lines.append("last ingest   \(lastIngest)") }
+        lines.append("retention     deleted \(formatCount(retentionDeletedRecords)) records and \(formatCount(retentionDeletedDeadLetters)) dead letters so far")
         if let analysis { lines += analysis.lines }
+        lines.append("")
+        if sources.isEmpty {
+            lines.append("no sources configured")
+        } else {
+            lines.append("sources (\(sources.count))")
+            for source in sources { lines += source.lines }
+        }
         lines.append("")
         if files.isEmpty {
             lines.append("no files read yet")

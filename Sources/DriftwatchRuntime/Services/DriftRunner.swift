@@ -63,7 +63,8 @@ public struct DriftRunner: Sendable {
             return (engine, stored.lastRowID)
         }
         logger.notice("stored drift state does not match the configuration; starting over", metadata: ["last_row_id": "\(stored.lastRowID)"])
-        try store.clearDriftState()
+        // A read-only store (`drift --no-catch-up`, a read-only file) keeps its state: the fresh detector is this run's only.
+        if store.access != .readOnly { try store.clearDriftState() }
         return (DriftEngine(configuration: settings.detector), 0)
     }
 

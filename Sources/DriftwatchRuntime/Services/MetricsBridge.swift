@@ -28,6 +28,24 @@ enum MetricsBridge {
                 metrics.ingestLagSeconds.set(Double(WallClock.nowMicros() - newest) / 1e6)
             }
         }
+        // Retention's totals live in the store (committed with each deletion): exported as the difference since the last scrape.
+        let retention = Mutex(RetentionResult(deletedRecords: 0, deletedDeadLetters: 0))
+        metrics.registry.addCollector {
+            guard let now = try? store.retentionTotals() else { return }
+            let previous = retention.withLock { last in
+                let previous = last
+                last = now
+                return previous
+            }
+            metrics.retentionDeletedRecords.touch(labels: [])
+            metrics.retentionDeletedDeadLetters.touch(labels: [])
+            if now.deletedRecords > previous.deletedRecords {
+                metrics.retentionDeletedRecords.increment(by: Double(now.deletedRecords - previous.deletedRecords))
+            }
+            if now.deletedDeadLetters > previous.deletedDeadLetters {
+                metrics.retentionDeletedDeadLetters.increment(by: Double(now.deletedDeadLetters - previous.deletedDeadLetters))
+            }
+        }
         // The analyzer's counts are committed with its checkpoint (by `run`'s analyzer or any `ingest --analyze`
         // or `analyze` on the same store): exported from there, so every writer's records are counted.
         let analysed = Mutex(RecordCounts())

@@ -16,14 +16,34 @@ package final class SQLiteConnection {
     /// ingest time). Nil if it could not be registered: SQLite's default VFS then.
     private static let writebackVFS: String? = driftwatch_register_writeback_vfs(4 << 20) == SQLITE_OK ? "driftwatch-writeback" : nil
 
-    package init(path: String, readOnly: Bool = false) throws {
+    /// How the file is opened.
+    package enum Access: Sendable {
+        /// Read and write, creating the file if missing.
+        case readWriteCreate
+        /// Read and write an existing file.
+        case readWrite
+        /// Read only; WAL needs its `-shm` file to exist or be creatable next to the database.
+        case readOnly
+        /// Read only without any locking or `-shm` file: for a WAL database in a directory no one can write to,
+        /// where SQLite cannot open it read-only otherwise (and no writer can be changing it).
+        case immutable
+    }
+
+    package init(path: String, access: Access = .readWriteCreate) throws {
         Self.configureLibrary
         self.path = path
         var db: OpaquePointer?
-        let flags = readOnly
-            ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
-            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, readOnly ? nil : Self.writebackVFS)
+        let rc: Int32
+        switch access {
+        case .readWriteCreate:
+            rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, Self.writebackVFS)
+        case .readWrite:
+            rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, Self.writebackVFS)
+        case .readOnly:
+            rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        case .immutable:
+            rc = sqlite3_open_v2(Self.immutableURI(path), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nil)
+        }
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
@@ -73,9 +93,27 @@ package final class SQLiteConnection {
         }
     }
 
+    /// True when SQLite opened the file read-only: asked to, or because the file or its directory is not writable.
+    package var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
     package var changes: Int { Int(sqlite3_changes(handle)) }
     package var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     package var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+    /// The primary result code of the last failed call (e.g. `SQLITE_READONLY`).
+    package var lastErrorCode: Int32 { sqlite3_errcode(handle) & 0xff }
+
+    /// `file:` URI for `path` with `immutable=1`; characters URIs treat specially are percent-encoded.
+    package static func immutableURI(_ path: String) -> String {
+        var encoded: [UInt8] = []
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") {
+                encoded += ("%" + String(byte, radix: 16, uppercase: true)).utf8
+            } else {
+                encoded.append(byte)
+            }
+        }
+        return "file:\(String(decoding: encoded, as: UTF8.self))?immutable=1"
+    }
 
     /// Runs a query returning one integer (e.g. `PRAGMA page_count`).
     package func scalarInt(_ sql: String) throws -> Int64 {
