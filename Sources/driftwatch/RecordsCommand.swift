@@ -92,7 +92,7 @@ struct RecordsCommand: AsyncParsableCommand {
             throw ValidationError("--ids-from \(idsFrom ?? "") lists no request ids")
         }
         query.requestIDs = wanted
-        let store = try SQLiteStore(path: config.databasePath, logger: options.makeLogger())
+        let store = try SQLiteStore(path: config.databasePath, access: .readOnly, logger: options.makeLogger())
         let count = try RecordLines.write(store: store, query: query) { print($0) }
         if !wanted.isEmpty, count < wanted.count {
             FileHandle.standardError.write(Data("driftwatch: \(wanted.count - count) of \(wanted.count) requested ids are not in the store (deleted by retention, or never ingested)\n".utf8))

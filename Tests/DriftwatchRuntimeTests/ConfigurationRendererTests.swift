@@ -74,7 +74,7 @@ struct ConfigurationRendererTests {
     func defaultsAreFilledIn() {
         let text = ConfigurationRenderer.render(DriftwatchConfiguration())
         for line in ["database: \"./driftwatch.sqlite\"", "  max_age: 30d", "  max_size: off", "  poll_interval: 250ms",
-                     "  batch_bytes: 8MiB", "  listen: off", "  bucket: 5m", "  baseline: rolling", "  rule_dirs: [\"Alerts\"]",
+                     "  batch_bytes: 8MiB", "  listen: off", "  bucket: 5m", "  baseline: rolling", "  rule_dirs: []", "  builtin_rules: true",
                      "  min_effect: 0.02", "    max_attempts: 10"] {
             #expect(text.contains(line + "\n"), "missing \(line)")
         }
@@ -156,7 +156,8 @@ struct ConfigurationRendererTests {
         #expect(report.sources.first?.patterns.map(\.matches) == [1, 0])
         #expect(report.databaseState.contains("missing"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("db.sqlite")), "config check created the store")
-        #expect(report.rules.count == 1)
+        // The built-in rules plus the one in the configured directory.
+        #expect(report.rules.count == AlertRuleLoader().builtin().rules.count + 1, "\(report.rules)")
         #expect(report.dashboards.count > 0)
         #expect(report.warnings.contains { $0.contains("typo/*.log") && $0.contains("matches no file") })
         #expect(report.warnings.contains { $0.contains("no alerts.receivers") })

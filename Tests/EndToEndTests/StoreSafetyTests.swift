@@ -6,7 +6,7 @@ import Testing
 
 /// The commands that only report: none may create, change or adopt a database.
 private let readCommands: [[String]] = [
-    ["status"], ["dead-letters"], ["analyze"], ["analyze", "--no-update"], ["drift"], ["drift", "--no-catch-up"],
+    ["status"], ["dead-letters"], ["records", "--limit", "1"], ["analyze"], ["analyze", "--no-update"], ["drift"], ["drift", "--no-catch-up"],
     ["dashboards", "--out", "/nonexistent/dashboards"], ["dashboards", "--no-update", "--out", "/nonexistent/dashboards"],
 ]
 

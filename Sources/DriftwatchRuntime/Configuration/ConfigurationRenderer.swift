@@ -98,6 +98,7 @@ public enum ConfigurationRenderer {
         y.line("  rollup_retention: \(micros(a.fineRetentionMicros))")
         y.line("  coarse_rollup_retention: \(micros(a.coarseRetentionMicros))")
         y.line("  detect_checks: \(e.detectChecks)")
+        y.line("  detect_tool_failures: \(e.detectToolFailures)")
         y.line("  detect_slices: \(e.detectSlices)")
         y.line("  slice_alpha: \(number(e.sliceAlpha))")
         y.line("  slice_min_trials: \(e.sliceMinimumTrials)")
@@ -148,6 +149,14 @@ public enum ConfigurationRenderer {
         y.line("alerts:")
         y.line("  enabled: \(a.enabled)")
         y.line("  rule_dirs: \(list(a.ruleDirectories))")
+        y.line("  builtin_rules: \(a.builtinRules)")
+        if a.inhibitRules.isEmpty { y.line("  inhibit_rules: []") } else { y.line("  inhibit_rules:") }
+        for rule in a.inhibitRules {
+            func matchers(_ m: [LabelMatcher]) -> String { list(m.map { "\($0.name)\($0.op.rawValue)\(jsonString($0.value))" }) }
+            y.line("    - source_matchers: \(matchers(rule.sourceMatchers))")
+            y.line("      target_matchers: \(matchers(rule.targetMatchers))")
+            y.line("      equal: \(list(rule.equal))")
+        }
         y.line("  interval: \(duration(a.evaluationInterval))")
         if let url = a.dashboardURL { y.line("  dashboard_url: \(q(url))") }
         y.line("  route:")
@@ -162,6 +171,17 @@ public enum ConfigurationRenderer {
                 y.line("        format: \(w.format.rawValue)")
                 y.line("        timeout: \(duration(w.timeout))")
                 if w.secret != nil { y.line("        # secret: set (not shown)") }
+            }
+            if let sl = r.slack {
+                y.line("      slack:")
+                y.line("        # url: set (not shown)")
+                y.line("        timeout: \(duration(sl.timeout))")
+            }
+            if let pd = r.pagerduty {
+                y.line("      pagerduty:")
+                y.line("        # routing_key: set (not shown)")
+                y.line("        url: \(q(pd.url))")
+                y.line("        timeout: \(duration(pd.timeout))")
             }
             if let e = r.email {
                 y.line("      email:")
