@@ -20,7 +20,7 @@ struct BarChart {
     var maxValue: Double?
     var zoom = false
 
-    static let width = 1000.0, labelWidth = 300.0, labelLimit = 46
+    static let width = 1000.0, labelWidth = 300.0, labelLimit = 38
 
     /// The axis: zero to the largest value, or with `zoom` the padded data range on round ticks (zero kept
     /// when it is close).

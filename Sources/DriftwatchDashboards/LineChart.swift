@@ -85,10 +85,12 @@ struct LineChart {
 
     func render(description: String) -> String {
         let w = Self.width, h = Self.height
-        let plotW = w - Self.left - Self.right, plotH = h - Self.top - Self.bottom
         let (lo, hi, ticks) = Self.yRange(series.flatMap { $0.values.compactMap { $0 } }, percentage: percentage)
+        // Room for the widest tick label beside the rotated axis title (about 6.8 units a character at 11 px).
+        let left = max(Self.left, 32 + Double(ticks.map { format($0).count }.max() ?? 0) * 6.8)
+        let plotW = w - left - Self.right, plotH = h - Self.top - Self.bottom
         let t0 = Double(slots.first ?? 0), t1 = Double((slots.last ?? 0) + resolution)
-        func x(_ t: Double) -> Double { Self.left + (t1 > t0 ? (t - t0) / (t1 - t0) : 0.5) * plotW }
+        func x(_ t: Double) -> Double { left + (t1 > t0 ? (t - t0) / (t1 - t0) : 0.5) * plotW }
         func y(_ v: Double) -> Double { Self.top + plotH - (v - lo) / (hi - lo) * plotH }
         func mid(_ i: Int) -> Double { x(Double(slots[i]) + Double(resolution) / 2) }
         let slotW = f(max(0.5, plotW / Double(max(1, slots.count))))
@@ -110,8 +112,8 @@ struct LineChart {
         // Grid and y ticks.
         for v in ticks {
             let yy = f(y(v))
-            s += "<line class=\"grid\" x1=\"\(f(Self.left))\" x2=\"\(f(w - Self.right))\" y1=\"\(yy)\" y2=\"\(yy)\"/>"
-            s += "<text class=\"tick\" x=\"\(f(Self.left - 6))\" y=\"\(yy)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(HTML.escape(format(v)))</text>"
+            s += "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(w - Self.right))\" y1=\"\(yy)\" y2=\"\(yy)\"/>"
+            s += "<text class=\"tick\" x=\"\(f(left - 6))\" y=\"\(yy)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(HTML.escape(format(v)))</text>"
         }
         // X ticks: about eight, on slot boundaries.
         if !slots.isEmpty {
@@ -122,9 +124,9 @@ struct LineChart {
                 s += "<text class=\"tick\" x=\"\(xx)\" y=\"\(f(Self.top + plotH + 19))\" text-anchor=\"middle\">\(TimeFormat.tick(slots[i]))</text>"
             }
         }
-        s += "<line class=\"axis\" x1=\"\(f(Self.left))\" x2=\"\(f(w - Self.right))\" y1=\"\(f(Self.top + plotH))\" y2=\"\(f(Self.top + plotH))\"/>"
-        s += "<line class=\"axis\" x1=\"\(f(Self.left))\" x2=\"\(f(Self.left))\" y1=\"\(f(Self.top))\" y2=\"\(f(Self.top + plotH))\"/>"
-        s += "<text class=\"axis-title\" x=\"\(f(Self.left + plotW / 2))\" y=\"\(f(h - 6))\" text-anchor=\"middle\">Time (UTC)</text>"
+        s += "<line class=\"axis\" x1=\"\(f(left))\" x2=\"\(f(w - Self.right))\" y1=\"\(f(Self.top + plotH))\" y2=\"\(f(Self.top + plotH))\"/>"
+        s += "<line class=\"axis\" x1=\"\(f(left))\" x2=\"\(f(left))\" y1=\"\(f(Self.top))\" y2=\"\(f(Self.top + plotH))\"/>"
+        s += "<text class=\"axis-title\" x=\"\(f(left + plotW / 2))\" y=\"\(f(h - 6))\" text-anchor=\"middle\">Time (UTC)</text>"
         s += "<text class=\"axis-title\" transform=\"translate(14 \(f(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(unitLabel))</text>"
         if lo > 0 {
             s += "<text class=\"zero-note\" x=\"4\" y=\"\(f(h - 6))\">y axis starts at \(HTML.escape(format(lo))), not 0</text>"
