@@ -47,7 +47,7 @@ enum PageShell {
     .scroll{overflow-x:auto;max-width:100%}
     table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}
     th,td{border:1px solid #ccd;padding:.2rem .45rem;text-align:left;vertical-align:top;max-width:28rem}
-    thead th{white-space:nowrap}
+    thead th,tbody th{white-space:nowrap}
     td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
     details summary{cursor:pointer;font-size:.85rem}
     .heat td.cell{text-align:center;min-width:5.5rem}
