@@ -117,7 +117,9 @@ public struct DashboardRenderer: Sendable {
         if hidden > 0 { out += "<p class=\"note\">\(hidden) smaller series not shown.</p>" }
         // Data table fallback: one row per slot with data.
         out += "<details><summary>Data table</summary><div class=\"scroll\"><table><caption class=\"sr\">\(HTML.escape(panel.title)) data</caption><thead><tr><th scope=\"col\">Time (UTC)</th>"
-        for s in series { out += "<th scope=\"col\" class=\"num\">\(HTML.text(s.name, limit: 40))</th>" }
+        for (s, shown) in zip(series, Labels.distinct(series.map(\.name), limit: 40)) {
+            out += "<th scope=\"col\" class=\"num\">\(HTML.label(s.name, shown: shown))</th>"
+        }
         out += "</tr></thead><tbody>"
         for (i, slot) in slots.enumerated() where series.contains(where: { $0.values[i] != nil }) {
             out += "<tr><th scope=\"row\">\(TimeFormat.minute(slot))</th>"
@@ -173,14 +175,15 @@ public struct DashboardRenderer: Sendable {
     /// The legend: line swatches with each series' dash pattern, or filled boxes for bar charts.
     func legend(_ names: [String], bars: Bool = false) -> String {
         var out = "<ul class=\"legend\" aria-label=\"Legend\">"
+        let shown = Labels.distinct(names, limit: 50)
         for (k, name) in names.enumerated() {
             if bars {
-                out += "<li><span class=\"box\" style=\"background:\(Palette.color(k))\"></span>\(HTML.text(name, limit: 50))</li>"
+                out += "<li><span class=\"box\" style=\"background:\(Palette.color(k))\"></span>\(HTML.label(name, shown: shown[k]))</li>"
                 continue
             }
             let dash = LineChart.dashes[k % LineChart.dashes.count]
             let style = dash.isEmpty ? "solid" : (dash.hasPrefix("1 ") || dash.hasPrefix("2 ") ? "dotted" : "dashed")
-            out += "<li><span class=\"swatch\" style=\"border-color:\(Palette.color(k));border-top-style:\(style)\"></span>\(HTML.text(name, limit: 50))</li>"
+            out += "<li><span class=\"swatch\" style=\"border-color:\(Palette.color(k));border-top-style:\(style)\"></span>\(HTML.label(name, shown: shown[k]))</li>"
         }
         return out + "</ul>"
     }

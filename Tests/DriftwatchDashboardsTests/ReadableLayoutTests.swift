@@ -33,6 +33,10 @@ import Testing
                              rows: labels.map { BarChart.Row(label: $0, values: [0.5]) }, format: { Format.percent($0) }, maxValue: 1)
         let svg = chart.render(description: "d")
         for label in labels { #expect(svg.contains("<title>\(HTML.escape(label))</title>"), "full text of \(label) in a tooltip") }
+        // Legends too.
+        let legend = DashboardRenderer().legend(labels.map { String(repeating: "-", count: 30) + $0 })
+        let items = legend.components(separatedBy: "</span>").dropFirst().map { $0.components(separatedBy: "</bdi>")[0].components(separatedBy: ">").last! }
+        #expect(Set(items).count == labels.count, "\(items)")
         let texts = svg.components(separatedBy: "class=\"bar-label\"").dropFirst().filter { $0.contains("text-anchor=\"end\"") }
             .map { $0.components(separatedBy: ">")[1].components(separatedBy: "<")[0] }
         #expect(Set(texts).count == labels.count, "\(texts)")
