@@ -70,6 +70,8 @@ public struct PanelDefinition: Sendable, Equatable {
     /// Extra metrics (table columns).
     public var metrics: [DashboardMetric]
     /// `task`, a built-in dimension (`model_version`, `index_version`, `tool`, ...), a slice key, or `slices`.
+    /// A timeseries of `tool_error_rate`, `tool_timeout_rate` or `tool_latency` by `tool` has one series per tool
+    /// (``ToolStats``), not per tool version.
     public var dimension: String
     /// At most this many series, rows or columns (largest by requests first).
     public var limit: Int
