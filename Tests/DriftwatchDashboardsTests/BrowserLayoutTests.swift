@@ -1,3 +1,4 @@
+import DriftwatchAnalysis
 @testable import DriftwatchDashboards
 import DriftwatchTesting
 import Foundation
@@ -74,6 +75,31 @@ struct BrowserLayoutTests {
             if let png = load.screenshot {
                 try Data(png).write(to: URL(fileURLWithPath: "/tmp/driftwatch-layout-\(width)-\(page.fileName).png"))
             }
+        }
+    }
+
+    /// Many deploys close together (model, template, index and tool versions within minutes), with long
+    /// version names sharing a prefix, and a long incident: the real font's label boxes must not overlap.
+    @Test func crowdedDeployLabelsDoNotOverlap() async throws {
+        var snapshot = RenderingTests.snapshot
+        let t0 = RenderingTests.t0, minute: Int64 = 60_000_000
+        for (k, component) in ["model:m", "template:refund_answer", "index", "tool:refund_api", "model:m", "index", "template:refund_answer", "tool:search"].enumerated() {
+            snapshot.versions.append(.init(component: component, version: "2026-12-01-build-\(1000 + k)-WWWWWWWW",
+                                           firstSeenMicros: t0 + RenderingTests.hour + Int64(k * 4) * minute,
+                                           lastSeenMicros: t0 + 2 * RenderingTests.hour, requests: 10))
+            snapshot.versions.append(.init(component: component, version: "0", firstSeenMicros: t0 - 100 * RenderingTests.hour,
+                                           lastSeenMicros: t0, requests: 10))
+        }
+        snapshot.incidents = [PageContextTests.incident(id: "inc-1", task: "refunds", from: t0 + RenderingTests.hour, to: nil)]
+        let html = DashboardRenderer().render(DashboardDefinitionLoader().defaults()[0], snapshot: snapshot, navigation: DashboardDefinitionLoader().defaults())
+        #expect(html.components(separatedBy: "<g class=\"marker\">").count - 1 >= 16, "every deploy drawn on the first two charts")
+        let directory = TemporaryDirectory(prefix: "dw-layout-deploys")
+        try AtomicFileWriter.write(Self.instrumented(html), to: directory.file("overview.html"))
+        for width in [1400, 800] {
+            let load = try await Chromium.load(directory.file("overview.html"), screenshot: width == 800, width: width, height: 1200)
+            let problems = try #require(try Self.problems(load.dom))
+            #expect(problems.isEmpty, "at \(width) px: \(problems)")
+            if let png = load.screenshot { try Data(png).write(to: URL(fileURLWithPath: "/tmp/driftwatch-layout-deploys-800.png")) }
         }
     }
 
