@@ -6,8 +6,9 @@ public struct DashboardDefinition: Sendable, Equatable {
     public var description: String?
     /// Position in the navigation bar (lower first).
     public var order: Int
-    /// How far back from the newest data the page looks.
-    public var rangeMicros: Int64
+    /// How far back from the newest data the page looks; nil (the shipped pages): the renderer's range
+    /// (`dashboards.range`), so every page covers the same time.
+    public var rangeMicros: Int64?
     /// Chart resolution; nil picks a multiple of the stored bucket giving at most ``PanelDefinition/maxPoints`` points.
     public var resolutionMicros: Int64?
     public var filters: Filters
@@ -27,7 +28,7 @@ public struct DashboardDefinition: Sendable, Equatable {
         }
     }
 
-    public init(id: String, title: String, description: String? = nil, order: Int = 100, rangeMicros: Int64,
+    public init(id: String, title: String, description: String? = nil, order: Int = 100, rangeMicros: Int64? = nil,
                 resolutionMicros: Int64? = nil, filters: Filters = Filters(), panels: [PanelDefinition]) {
         self.id = id
         self.title = title
@@ -69,6 +70,8 @@ public struct PanelDefinition: Sendable, Equatable {
     /// Extra metrics (table columns).
     public var metrics: [DashboardMetric]
     /// `task`, a built-in dimension (`model_version`, `index_version`, `tool`, ...), a slice key, or `slices`.
+    /// A timeseries of `tool_error_rate`, `tool_timeout_rate` or `tool_latency` by `tool` has one series per tool
+    /// (``ToolStats``), not per tool version.
     public var dimension: String
     /// At most this many series, rows or columns (largest by requests first).
     public var limit: Int

@@ -57,10 +57,9 @@ public struct DashboardDefinitionLoader: Sendable {
         let top = try r.mapping(root, path: "")
         try r.allowOnly(top, ["title", "description", "order", "range", "resolution", "filters", "panels"], path: "")
         guard let titleNode = top["title"] else { throw r.error(root, path: "title", "is required") }
-        guard let rangeNode = top["range"] else { throw r.error(root, path: "range", "is required (a duration such as 24h or 7d)") }
         guard let panelsNode = top["panels"] else { throw r.error(root, path: "panels", "is required (a list of panels)") }
         var definition = DashboardDefinition(id: id, title: try r.string(titleNode, path: "title"),
-                                             rangeMicros: try r.duration(rangeNode, path: "range"), panels: [])
+                                             rangeMicros: try top["range"].map { try r.duration($0, path: "range") }, panels: [])
         if let n = top["description"] { definition.description = try r.string(n, path: "description") }
         if let n = top["order"] { definition.order = try r.int(n, path: "order", minimum: 0) }
         if let n = top["resolution"] { definition.resolutionMicros = try r.duration(n, path: "resolution") }

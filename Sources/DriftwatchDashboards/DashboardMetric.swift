@@ -46,6 +46,9 @@ public enum DashboardMetric: String, Sendable, CaseIterable, Codable {
     /// Rates are stored as fractions and shown as percentages.
     public var isPercentage: Bool { unit == "%" }
 
+    /// Metrics that can be split per tool (``ToolStats``) with `dimension: tool`.
+    var isPerTool: Bool { self == .toolErrorRate || self == .toolTimeoutRate || self == .toolLatency }
+
     /// A readable name for legends and tables.
     public var label: String {
         switch self {
@@ -101,7 +104,8 @@ public enum DashboardMetric: String, Sendable, CaseIterable, Codable {
         case .retryRate: return ratio(c.retriedRequests, c.requests)
         case .toolErrorRate: return ratio(c.tools.reduce(0) { $0 + $1.errors }, c.tools.reduce(0) { $0 + $1.calls })
         case .toolTimeoutRate: return ratio(c.tools.reduce(0) { $0 + $1.timeouts }, c.tools.reduce(0) { $0 + $1.calls })
-        case .toolPrecision: return ratio(c.toolPrecisionHits, c.toolsCalled)
+        // A task that expects no tools has no precision: every call would count as a miss.
+        case .toolPrecision: return c.toolsExpected > 0 ? ratio(c.toolPrecisionHits, c.toolsCalled) : nil
         case .toolRecall: return ratio(c.toolRecallHits, c.toolsExpected)
         case .toolLatency: return mean(c.stageLatencySums[1], c.requests)
         case .emptyRetrievalRate: return ratio(c.emptyRetrievals, c.retrievalRequests)

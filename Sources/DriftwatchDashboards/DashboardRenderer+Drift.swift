@@ -69,6 +69,6 @@ extension DashboardRenderer {
         let chart = BarChart(id: id, title: "\(row.feature) (\(row.scope)): reference vs current", unitLabel: unit,
                              groups: ["reference", "current"], rows: rows, format: format, maxValue: nil)
         let text = rows.map { r in "\(r.label): reference \(r.values[0].map(format) ?? "–"), current \(r.values[1].map(format) ?? "–")" }.joined(separator: "; ")
-        return chart.render(description: text) + legend(["reference", "current"])
+        return chart.render(description: text) + legend(["reference", "current"], bars: true)
     }
 }

@@ -11,7 +11,7 @@ extension DashboardRenderer {
         var out = "<p data-open=\"\(open)\" data-total=\"\(list.count)\">\(open) open, \(list.count - open) resolved.</p>"
         for (i, incident) in list.prefix(panel.limit).enumerated() {
             let scope = incident.scope.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            out += "<article class=\"incident \(incident.status == .open ? "open" : "resolved")\" aria-labelledby=\"\(c.id)-i\(i)\">"
+            out += "<article id=\"\(Self.incidentAnchor(incident.id))\" class=\"incident \(incident.status == .open ? "open" : "resolved")\" aria-labelledby=\"\(c.id)-i\(i)\">"
             out += "<h3 id=\"\(c.id)-i\(i)\">\(incident.status == .open ? "Open" : "Resolved"): \(HTML.text(incident.metric, limit: 40)) regression in \(HTML.text(scope, limit: 120))</h3>"
             out += "<dl class=\"kv\">"
             out += "<dt>Incident</dt><dd>\(HTML.text(incident.id, limit: 60))</dd>"

@@ -65,7 +65,7 @@ extension DashboardRenderer {
         }
         table += "</tbody></table></div>"
         let chart = BarChart(id: c.id, title: panel.title + ": success rate per version", unitLabel: "Success rate (%) with 95% Wilson interval",
-                             groups: ["success rate"], rows: rows, format: { Format.percent($0) }, maxValue: 1)
+                             groups: ["success rate"], rows: rows, format: { Format.percent($0) }, maxValue: 1, zoom: true)
         let description = "Success rate per task and \(panel.dimension) over the range, with 95% confidence intervals; the table below lists the numbers and win rates."
         return chart.render(description: description) + table
     }

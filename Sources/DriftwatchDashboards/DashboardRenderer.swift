@@ -3,7 +3,14 @@ import DriftwatchAnalysis
 /// Renders dashboard pages to self-contained HTML. Pure: a definition and a snapshot in, a string out, so the
 /// same snapshot always gives the same bytes and tests need no files.
 public struct DashboardRenderer: Sendable {
-    public init() {}
+    /// The range of every page whose definition sets none (`dashboards.range`).
+    public var rangeMicros: Int64
+
+    public static let defaultRangeMicros: Int64 = 7 * 86_400_000_000
+
+    public init(rangeMicros: Int64 = DashboardRenderer.defaultRangeMicros) {
+        self.rangeMicros = rangeMicros
+    }
 
     /// One rendered page.
     public struct Page: Sendable, Equatable {
@@ -22,17 +29,19 @@ public struct DashboardRenderer: Sendable {
     }
 
     public func render(_ definition: DashboardDefinition, snapshot: DashboardSnapshot, navigation: [DashboardDefinition]) -> String {
-        let cube = RollupCube(snapshot: snapshot, definition: definition)
+        let range = definition.rangeMicros ?? rangeMicros
+        let cube = RollupCube(snapshot: snapshot, definition: definition, rangeMicros: range)
         var meta = "<p class=\"meta\">Generated \(TimeFormat.minute(snapshot.generatedAtMicros)) UTC · data through "
         meta += snapshot.dataThroughMicros.map { TimeFormat.minute($0) + " UTC" } ?? "nothing yet"
-        meta += " · range \(TimeFormat.duration(definition.rangeMicros)) · resolution \(TimeFormat.duration(cube.resolution))"
+        meta += " · resolution \(TimeFormat.duration(cube.resolution))"
         if !definition.filters.tasks.isEmpty {
             meta += " · tasks: " + definition.filters.tasks.map { HTML.text($0) }.joined(separator: ", ")
         }
         meta += "</p>"
         if let description = definition.description { meta += "\n<p class=\"note\">\(HTML.escape(description))</p>" }
         var body = ""
-        var context = PanelContext(cube: cube, snapshot: snapshot)
+        var context = PanelContext(cube: cube, snapshot: snapshot,
+                                   incidentsPage: navigation.contains { $0.id == "incidents" } || definition.id == "incidents" ? "incidents.html" : nil)
         for (i, panel) in definition.panels.enumerated() {
             context.id = "p\(i)"
             body += "<section class=\"panel\" aria-labelledby=\"p\(i)-h\" data-panel=\"\(panel.kind.rawValue)\">"
@@ -49,12 +58,15 @@ public struct DashboardRenderer: Sendable {
             }
             body += "</section>\n"
         }
-        return PageShell.page(title: definition.title, pageID: definition.id, navigation: navigation, meta: meta, body: body)
+        let rangeLabel = "Last \(TimeFormat.duration(range)): \(TimeFormat.minute(cube.rangeStart)) – \(TimeFormat.minute(cube.to)) UTC"
+        return PageShell.page(title: definition.title, pageID: definition.id, navigation: navigation, range: rangeLabel, meta: meta, body: body)
     }
 
     struct PanelContext {
         var cube: RollupCube
         var snapshot: DashboardSnapshot
+        /// Where incident links point; nil when the pages have no incidents page.
+        var incidentsPage: String?
         var id = "p"
     }
 
@@ -65,26 +77,33 @@ public struct DashboardRenderer: Sendable {
     func timeseries(_ panel: PanelDefinition, _ c: PanelContext) -> String {
         let metric = panel.metric ?? .requests
         let slots = c.cube.slots
-        var named: [(String, [Int64: MetricCounters])]
+        // Per series: its weight (requests, or calls for a tool) and its value per slot.
+        var named: [(String, Int64, [Int64: Double])]
         if metric == .checkPassRate && panel.dimension == "check" {
-            named = Self.perCheck(c.cube).map { ($0.key, $0.value) }
+            named = Self.perCheck(c.cube).map { ($0.key, $0.value.values.reduce(0) { $0 + $1.requests }, $0.value.compactMapValues { metric.value($0) }) }
+        } else if panel.dimension == Dimension.tool && metric.isPerTool {
+            named = ToolStats.perSlot(c.cube).map { name, slots in
+                (name, slots.values.reduce(0) { $0 + $1.calls }, slots.compactMapValues { $0.value(metric) })
+            }
         } else {
-            named = c.cube.series(dimension: panel.dimension, sketch: metric.needsSketch).map { ($0.key, $0.value) }
+            named = c.cube.series(dimension: panel.dimension, sketch: metric.needsSketch).map {
+                ($0.key, $0.value.values.reduce(0) { $0 + $1.requests }, $0.value.compactMapValues { metric.value($0) })
+            }
         }
+        // A series with no value in range (e.g. precision of a task that expects no tools) is not drawn.
+        named.removeAll { $0.2.isEmpty }
         // Largest series first; the rest are counted in a note.
-        named.sort { a, b in
-            let ra = a.1.values.reduce(Int64(0)) { $0 + $1.requests }, rb = b.1.values.reduce(Int64(0)) { $0 + $1.requests }
-            return (ra, b.0) > (rb, a.0)
-        }
+        named.sort { a, b in (a.1, b.0) > (b.1, a.0) }
         let hidden = max(0, named.count - panel.limit)
         named = Array(named.prefix(panel.limit))
         guard !named.isEmpty, !slots.isEmpty else { return Self.noData }
-        let series = named.map { name, buckets in
-            LineChart.Series(name: name, values: slots.map { slot in buckets[slot].flatMap { metric.value($0) } })
-        }
+        let series = named.map { name, _, values in LineChart.Series(name: name, values: slots.map { values[$0] }) }
+        let shownTasks = panel.dimension == "task" ? Set(named.map { $0.0 }) : Set(c.cube.scopes(dimension: "task").map(\.task))
+        let partial = partialSlots(c)
         let chart = LineChart(
             id: c.id, title: panel.title, unitLabel: "\(metric.label) (\(metric.unit))", slots: slots,
             resolution: c.cube.resolution, series: series, markers: markers(panel.markers, c),
+            bands: incidentBands(tasks: shownTasks, c), partial: partial,
             format: { metric.format($0) }, percentage: metric.isPercentage)
         let by = panel.dimension == "check" ? "validation check" : panel.dimension
         var description = "\(metric.label) in \(metric.unit) per \(TimeFormat.duration(c.cube.resolution)) by \(by), "
@@ -92,10 +111,15 @@ public struct DashboardRenderer: Sendable {
         description += series.map { s in "\(s.name.count > 40 ? String(s.name.prefix(39)) + "…" : s.name) \(metric.format(s.values.last(where: { $0 != nil }) ?? nil))" }.joined(separator: "; ")
         var out = chart.render(description: description)
         out += legend(series.map(\.name))
+        if !partial.isEmpty {
+            out += "<p class=\"note partial-note\">Hatched: an incomplete bucket (\(partial.values.sorted().map { HTML.escape($0) }.joined(separator: "; "))), so a low value there is not a drop.</p>"
+        }
         if hidden > 0 { out += "<p class=\"note\">\(hidden) smaller series not shown.</p>" }
         // Data table fallback: one row per slot with data.
         out += "<details><summary>Data table</summary><div class=\"scroll\"><table><caption class=\"sr\">\(HTML.escape(panel.title)) data</caption><thead><tr><th scope=\"col\">Time (UTC)</th>"
-        for s in series { out += "<th scope=\"col\" class=\"num\">\(HTML.text(s.name, limit: 40))</th>" }
+        for (s, shown) in zip(series, Labels.distinct(series.map(\.name), limit: 40)) {
+            out += "<th scope=\"col\" class=\"num\">\(HTML.label(s.name, shown: shown))</th>"
+        }
         out += "</tr></thead><tbody>"
         for (i, slot) in slots.enumerated() where series.contains(where: { $0.values[i] != nil }) {
             out += "<tr><th scope=\"row\">\(TimeFormat.minute(slot))</th>"
@@ -148,12 +172,18 @@ public struct DashboardRenderer: Sendable {
             .map { LineChart.Marker(atMicros: $0.firstSeenMicros, label: "\($0.component) \($0.version)") }
     }
 
-    func legend(_ names: [String]) -> String {
+    /// The legend: line swatches with each series' dash pattern, or filled boxes for bar charts.
+    func legend(_ names: [String], bars: Bool = false) -> String {
         var out = "<ul class=\"legend\" aria-label=\"Legend\">"
+        let shown = Labels.distinct(names, limit: 50)
         for (k, name) in names.enumerated() {
+            if bars {
+                out += "<li><span class=\"box\" style=\"background:\(Palette.color(k))\"></span>\(HTML.label(name, shown: shown[k]))</li>"
+                continue
+            }
             let dash = LineChart.dashes[k % LineChart.dashes.count]
             let style = dash.isEmpty ? "solid" : (dash.hasPrefix("1 ") || dash.hasPrefix("2 ") ? "dotted" : "dashed")
-            out += "<li><span class=\"swatch\" style=\"border-color:\(Palette.color(k));border-top-style:\(style)\"></span>\(HTML.text(name, limit: 50))</li>"
+            out += "<li><span class=\"swatch\" style=\"border-color:\(Palette.color(k));border-top-style:\(style)\"></span>\(HTML.label(name, shown: shown[k]))</li>"
         }
         return out + "</ul>"
     }

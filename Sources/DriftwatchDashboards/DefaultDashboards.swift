@@ -7,7 +7,6 @@ enum DefaultDashboards {
 title: Drift
 description: Features whose current distribution differs from the reference, with both distributions side by side.
 order: 5
-range: 7d
 panels:
   - title: Drifted features
     type: drift
@@ -18,7 +17,6 @@ panels:
 title: Incidents
 description: Open incidents first, then the most recently detected. Each names the component to blame, the evidence and the recommended action.
 order: 1
-range: 30d
 panels:
   - title: Incidents
     type: incidents
@@ -29,18 +27,17 @@ panels:
 title: Overview
 description: Requests, success, validation, latency, cost, fallbacks and retries per task over time. Vertical lines mark version deploys.
 order: 0
-range: 7d
 panels:
   - title: Requests
     type: timeseries
     metric: requests
     dimension: task
-    markers: [model_version, template_version, index_version]
+    markers: [model_version, template_version, index_version, tool]
   - title: Success rate
     type: timeseries
     metric: success_rate
     dimension: task
-    markers: [model_version, template_version, index_version]
+    markers: [model_version, template_version, index_version, tool]
   - title: Validation pass rate by check
     type: timeseries
     metric: check_pass_rate
@@ -77,7 +74,6 @@ panels:
 # Is retrieval returning anything, and is it fresh and relevant?
 title: Retrieval health
 order: 3
-range: 7d
 panels:
   - title: Empty retrieval rate
     type: timeseries
@@ -104,7 +100,6 @@ panels:
 title: Slices
 description: Success rate per task and traffic slice over the range; each cell shows the number of requests with an outcome.
 order: 6
-range: 7d
 panels:
   - title: Success by task and slice
     type: heatmap
@@ -120,18 +115,19 @@ panels:
 # Tool calls: are the right tools invoked, and do they answer?
 title: Tool health
 order: 4
-range: 7d
 panels:
   - title: Tools
     type: tools
-  - title: Tool error rate
+  - title: Tool error rate per tool
     type: timeseries
     metric: tool_error_rate
-    dimension: task
-  - title: Tool timeout rate
+    dimension: tool
+    markers: [tool]
+  - title: Tool timeout rate per tool
     type: timeseries
     metric: tool_timeout_rate
-    dimension: task
+    dimension: tool
+    markers: [tool]
   - title: Tool invocation precision
     type: timeseries
     metric: tool_precision
@@ -140,17 +136,17 @@ panels:
     type: timeseries
     metric: tool_recall
     dimension: task
-  - title: Tool stage latency
+  - title: Tool stage latency per tool
     type: timeseries
     metric: tool_latency
-    dimension: task
+    dimension: tool
+    markers: [tool]
 """#),
         ("versions", #"""
 # Every model, template and index version side by side on the same tasks, with new-vs-old win rates.
 title: Versions
 description: Each version per task over the range. The win rate counts the hours in which both versions served and the newer one had the higher success rate (ties count half).
 order: 2
-range: 14d
 panels:
   - title: Model versions
     type: versions

@@ -35,6 +35,12 @@ public enum HTML {
         return "<bdi title=\"\(escape(text))\">\(escape(cut))</bdi>"
     }
 
+    /// `text` shown as `shown` (a cut from ``Labels/distinct(_:limit:)``), with the full text as a tooltip when
+    /// they differ; isolated like ``text(_:limit:)``.
+    static func label(_ text: String, shown: String) -> String {
+        shown == text ? "<bdi>\(escape(text))</bdi>" : "<bdi title=\"\(escape(text))\">\(escape(shown))</bdi>"
+    }
+
     /// Plain escaped text cut to `limit` characters: for SVG `<text>` and `aria-label`s, where no markup may go.
     public static func short(_ text: String, limit: Int = displayLimit) -> String {
         escape(text.count <= limit ? text : String(text.prefix(limit - 1)) + "…")

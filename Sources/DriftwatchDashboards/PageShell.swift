@@ -16,17 +16,18 @@ enum PageShell {
 
     static let style = """
     :root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#111;background:#fff}
-    body{margin:0;overflow-wrap:anywhere}
+    body{margin:0}
     header{background:#0b2545;color:#fff;padding:.6rem 1rem}
     header a{color:#fff}
+    header .range{margin:.3rem 0 0;font-size:.9rem;font-weight:600}
     nav ul{list-style:none;margin:.4rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.9rem}
     nav a[aria-current=page]{font-weight:700;text-decoration:none;border-bottom:2px solid #E69F00}
-    main{max-width:1100px;margin:0 auto;padding:1rem}
+    main{max-width:1400px;margin:0 auto;padding:1rem}
     h1{font-size:1.4rem;margin:.2rem 0}
     .meta{font-size:.85rem;opacity:.9;margin:.2rem 0}
     section.panel{border:1px solid #ccd;border-radius:6px;padding:.6rem .9rem;margin:0 0 1.2rem}
     section.panel h2{font-size:1.1rem;margin:.2rem 0 .4rem}
-    .chart{width:100%;height:auto;max-width:760px;display:block}
+    .chart{width:100%;height:auto;display:block}
     .chart .grid{stroke:#e3e3e8}
     .chart .axis{stroke:#555}
     .chart .tick,.chart .axis-title{font-size:11px;fill:#333}
@@ -36,11 +37,17 @@ enum PageShell {
     .chart .hover{fill:transparent}
     .chart .hover:hover{fill:rgba(0,0,0,.06)}
     .chart .bar-label{font-size:11px;fill:#222}
+    .chart .zero-note{font-size:10px;fill:#8a3b00;font-style:italic}
+    .chart .incident-band{fill:rgba(213,94,0,.13);pointer-events:none}
+    .chart .incident-tab{fill:rgba(213,94,0,.55);cursor:pointer}
+    .chart .partial{opacity:.35}
     .legend{list-style:none;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem}
+    .box{display:inline-block;width:.9em;height:.9em;vertical-align:middle;margin-right:.3em}
     .swatch{display:inline-block;width:1.6em;height:0;border-top:3px solid;vertical-align:middle;margin-right:.3em}
     .scroll{overflow-x:auto;max-width:100%}
     table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}
     th,td{border:1px solid #ccd;padding:.2rem .45rem;text-align:left;vertical-align:top;max-width:28rem}
+    thead th,tbody th{white-space:nowrap}
     td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
     details summary{cursor:pointer;font-size:.85rem}
     .heat td.cell{text-align:center;min-width:5.5rem}
@@ -49,6 +56,7 @@ enum PageShell {
     .incident{border-left:4px solid #D55E00;padding:.3rem .8rem;margin:.8rem 0}
     .incident.resolved{border-left-color:#009E73}
     .incident h3{font-size:1rem;margin:.2rem 0}
+    .incident h3,.incident dd,.break{overflow-wrap:anywhere}
     dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.3rem 0;font-size:.9rem}
     dl.kv dt{font-weight:600}
     dl.kv dd{margin:0}
@@ -57,7 +65,7 @@ enum PageShell {
     .sr{position:absolute;left:-9999px}
     """
 
-    static func page(title: String, pageID: String, navigation: [DashboardDefinition], meta: String, body: String) -> String {
+    static func page(title: String, pageID: String, navigation: [DashboardDefinition], range: String, meta: String, body: String) -> String {
         var s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         s += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(contentSecurityPolicy)\">\n"
         s += "<meta name=\"referrer\" content=\"no-referrer\">\n"
@@ -68,7 +76,7 @@ enum PageShell {
             let current = page.id == pageID ? " aria-current=\"page\"" : ""
             s += "<li><a href=\"\(HTML.percentEncode(page.id)).html\"\(current)>\(HTML.escape(page.title))</a></li>"
         }
-        s += "</ul></nav></header>\n<main>\n<h1>\(HTML.escape(title))</h1>\n\(meta)\n\(body)</main>\n"
+        s += "</ul></nav><p class=\"range\" data-range>\(HTML.escape(range))</p></header>\n<main>\n<h1>\(HTML.escape(title))</h1>\n\(meta)\n\(body)</main>\n"
         s += "<script>\(script)</script>\n</body>\n</html>\n"
         return s
     }

@@ -11,12 +11,16 @@ struct RollupCube {
     /// Start of the first chart slot: the range start, or later when data starts later (no empty half chart).
     private(set) var from: Int64
     let to: Int64
+    /// The range start (bucket-aligned); `from` is later when the data starts later.
+    let rangeStart: Int64
+    /// The page's range.
+    let rangeMicros: Int64
     /// Chart resolution: a multiple of `bucketMicros`.
     let resolution: Int64
     /// Buckets per scope, oldest first.
     private(set) var cells: [ScopeKey: [Cell]] = [:]
 
-    init(snapshot: DashboardSnapshot, definition: DashboardDefinition) {
+    init(snapshot: DashboardSnapshot, definition: DashboardDefinition, rangeMicros: Int64) {
         let bucket = max(1, snapshot.bucketMicros)
         bucketMicros = bucket
         let through = snapshot.dataThroughMicros ?? snapshot.rollups.map { $0.startMicros + bucket }.max() ?? snapshot.generatedAtMicros
@@ -24,9 +28,11 @@ struct RollupCube {
         let end = Self.floor(through, bucket) + bucket
         var r = definition.resolutionMicros ?? bucket
         r = max(bucket, (r / bucket) * bucket)
-        while definition.rangeMicros / r > Int64(PanelDefinition.maxPoints) { r += bucket }
+        self.rangeMicros = rangeMicros
+        while rangeMicros / r > Int64(PanelDefinition.maxPoints) { r += bucket }
         resolution = r
-        let start = end - ((definition.rangeMicros + r - 1) / r) * r
+        let start = end - ((rangeMicros + r - 1) / r) * r
+        rangeStart = start
         to = end
         from = start
         let tasks = Set(definition.filters.tasks)

@@ -18,9 +18,9 @@ import Testing
             #expect(text == file.yaml + "\n", "Dashboards/\(file.id).yaml differs from DefaultDashboards.swift")
         }
         let overview = fromFiles[0]
-        #expect(overview.rangeMicros == 7 * 86_400_000_000)
+        #expect(overview.rangeMicros == nil, "shipped pages take dashboards.range")
         #expect(overview.panels.map(\.metric).contains(.latencyP95))
-        #expect(overview.panels[0].markers == ["model_version", "template_version", "index_version"])
+        #expect(overview.panels[0].markers == ["model_version", "template_version", "index_version", "tool"])
     }
 
     @Test(arguments: [
@@ -28,7 +28,6 @@ import Testing
         ("title: T\nrange: 1d\npanels:\n  - title: A\n    type: timeseries\n    metric: latency_p96\n", "line 6", "panels[0].metric", "latency_p95"),
         ("title: T\nrange: 1d\npanels:\n  - title: A\n    type: pie\n", "line 5", "panels[0].type", "timeseries, table"),
         ("title: T\nrange: soon\npanels: []\n", "line 2", "range", "duration"),
-        ("title: T\npanels:\n  - title: A\n    type: incidents\n", "line 1", "range", "is required"),
         ("title: T\nrange: 1d\npanels:\n  - title: A\n    type: table\n", "line 4", "panels[0].metrics", "is required"),
         ("title: T\nrange: 1d\nfilters:\n  tasks: [a]\npanels:\n  - title: A\n    type: incidents\n", "line 4", "filters.tasks", "expected one of: task, values"),
     ])
@@ -45,6 +44,11 @@ import Testing
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test func rangeIsOptionalAndThenTheRenderersOwn() throws {
+        let d = try DashboardDefinitionLoader().load(yaml: "title: T\npanels: [{title: A, type: incidents}]\n", id: "t", file: "t.yaml")
+        #expect(d.rangeMicros == nil)
     }
 
     @Test func rejectsPageIDsThatAreNotPlainFileNames() {
@@ -65,7 +69,7 @@ import Testing
               - {title: Heat, type: heatmap, dimension: language}
               - {title: V, type: versions}
             """, id: "mine", file: "mine.yaml")
-        #expect(d.rangeMicros == 36 * 3_600_000_000)
+        #expect(d.rangeMicros == Int64(36) * 3_600_000_000)
         #expect(d.resolutionMicros == Optional(Int64(7_200_000_000)))
         #expect(d.filters.tasks == ["refund_question", "order_status"])
         #expect(d.filters.values == ["language": ["de"]])

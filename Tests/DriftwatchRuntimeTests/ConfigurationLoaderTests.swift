@@ -79,4 +79,14 @@ struct ConfigurationLoaderTests {
         }
         #expect(error?.message.contains("/nonexistent/driftwatch.yaml") == true)
     }
+
+    @Test("dashboards.range sets every page's range, 7 days by default")
+    func dashboardsRange() throws {
+        #expect(try ConfigurationLoader().load(yaml: "").dashboards.rangeMicros == 7 * 86_400_000_000)
+        #expect(try ConfigurationLoader().load(yaml: "dashboards: { range: 30d }").dashboards.rangeMicros == 30 * 86_400_000_000)
+        let error = #expect(throws: DriftwatchError.self) {
+            _ = try ConfigurationLoader().load(yaml: "dashboards:\n  range: 10m\n")
+        }
+        #expect(error?.message.contains("dashboards.range") == true)
+    }
 }

@@ -7,6 +7,9 @@ extension DriftwatchConfiguration {
         public var definitionsDirectory: String?
         /// How often `run` re-renders.
         public var intervalMillis = 60_000
+        /// The time range of every page that does not set its own (all shipped pages).
+        public var rangeMicros: Int64 = DashboardSettings.defaultRangeMicros
+        public static let defaultRangeMicros: Int64 = 7 * 86_400_000_000
 
         public init() {}
     }

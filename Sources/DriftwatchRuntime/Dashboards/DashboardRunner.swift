@@ -39,7 +39,7 @@ public struct DashboardRunner: Sendable {
         let nowMicros = nowMicros ?? WallClock.nowMicros()
         let checkpoint = try store.analysisCheckpoint()
         let bucket = configuration.analysis.engine.coarseBucketMicros
-        let range = definitions.map(\.rangeMicros).max() ?? 0
+        let range = definitions.map { $0.rangeMicros ?? configuration.dashboards.rangeMicros }.max() ?? 0
         let through = checkpoint.watermarkMicros
         let from = through.map { $0 - range - 2 * bucket } ?? .min
         let rollups = try store.analysisRollups(bucketMicros: bucket, from: from).map { row in
@@ -71,7 +71,7 @@ public struct DashboardRunner: Sendable {
         let t0 = clock.now
         let snapshot = try snapshot(nowMicros: nowMicros)
         let t1 = clock.now
-        let pages = DashboardRenderer().renderAll(definitions, snapshot: snapshot)
+        let pages = DashboardRenderer(rangeMicros: configuration.dashboards.rangeMicros).renderAll(definitions, snapshot: snapshot)
         let t2 = clock.now
         if let directory {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
