@@ -32,6 +32,7 @@ public enum ConfigurationRenderer {
         y.line("  out: \(c.dashboards.outputDirectory.map(q) ?? "off")")
         if let definitions = c.dashboards.definitionsDirectory { y.line("  definitions: \(q(definitions))") } else { y.line("  # definitions: not set, the shipped definitions") }
         y.line("  interval: \(millis(c.dashboards.intervalMillis))")
+        y.line("  range: \(micros(c.dashboards.rangeMicros))")
         renderAlerts(c.alerts, &y)
         return y.text
     }
