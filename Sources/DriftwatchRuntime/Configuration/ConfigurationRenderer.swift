@@ -226,21 +226,7 @@ public enum ConfigurationRenderer {
     /// A double-quoted YAML string (JSON escaping is valid YAML).
     static func q(_ text: String) -> String { jsonString(text) }
 
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ text: String) -> String { RecordFieldPaths.jsonString(text) }
 
     static func list(_ items: [String]) -> String { "[" + items.map(q).joined(separator: ", ") + "]" }
     static func micros(_ value: Int64) -> String { DurationText.format(micros: value) }
