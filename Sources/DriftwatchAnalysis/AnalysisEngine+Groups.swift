@@ -20,7 +20,7 @@ extension AnalysisEngine {
             return named(details["index_version"] ?? incident.scope[Dimension.index]).map { "retrieval|\($0)" }
         case "tools":
             // The window path names the tool, the lattice its version (`name@version`): one tool either way.
-            return named(details["tool"]).map { "tools|" + ($0.split(separator: "@", maxSplits: 1).first.map(String.init) ?? $0) }
+            return named(details["tool"]).map { "tools|" + Dimension.toolName($0) }
         case "wrapper":
             return named(details["template"]).map { "wrapper|\($0)" }
         case "model":

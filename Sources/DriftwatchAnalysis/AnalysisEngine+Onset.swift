@@ -35,7 +35,7 @@ extension AnalysisEngine {
             }
         } else {
             let id = scopes.existingID(primary.scope) ?? -1
-            let tool = component == "tools" ? recommendation.details["tool"].map(Self.toolName) : nil
+            let tool = component == "tools" ? recommendation.details["tool"].map(Dimension.toolName) : nil
             let metric = tool.map { DetectedMetric.tool($0) } ?? primary.metric
             for start in bucketStarts(from: lookbackStart, to: t, windows: windows, task: task) {
                 let c = fine.counters(id, at: start).map(metric.rate) ?? PassRate(passes: 0, trials: 0)
@@ -72,7 +72,7 @@ extension AnalysisEngine {
         var best: (at: Int64, name: String)?
         for scope in windows.current.keys.sorted() where scope.task == task && Dimension.versioned.contains(scope.dimension)
             && Dimension.component(of: scope.dimension) == component {
-            if let named, scope.value != named, !(scope.dimension == Dimension.tool && Self.toolName(scope.value) == named) { continue }
+            if let named, scope.value != named, !(scope.dimension == Dimension.tool && Dimension.toolName(scope.value) == named) { continue }
             let (component, version) = Self.timelineKey(dimension: scope.dimension, value: scope.value)
             guard let first = timeline.entry(component: component, version: version)?.firstSeenMicros, range.contains(first),
                   let earliest = timeline.earliestFirstSeen(component: component),
@@ -80,11 +80,6 @@ extension AnalysisEngine {
             if best.map({ abs(first - t) < abs($0.at - t) }) ?? true { best = (first, "\(scope.dimension)=\(scope.value)") }
         }
         return best
-    }
-
-    /// A tool's name without its version (`refund_api@v2` → `refund_api`).
-    static func toolName(_ value: String) -> String {
-        value.split(separator: "@", maxSplits: 1).first.map(String.init) ?? value
     }
 
     /// The version scope value the recommendation names for its component (index version, `template@version`,
@@ -95,7 +90,7 @@ extension AnalysisEngine {
         switch component {
         case "retrieval": return known(d["index_version"])
         case "wrapper": return known(d["template"])
-        case "tools": return known(d["tool"]).map(toolName)
+        case "tools": return known(d["tool"]).map(Dimension.toolName)
         case "model":
             guard let model = known(d["model"]), let version = known(d["model_version"]) else { return nil }
             return model + "@" + version

@@ -141,7 +141,7 @@ struct Attributor {
             out.append(Incident.Evidence(signal: "tool_problem_rate", baseline: bs.toolProblems, current: cs.toolProblems,
                                          note: "requests where a required tool was not called or never returned ok"))
             for tool in cur.tools {
-                let b = base.tools.first { $0.name == tool.name }
+                let b = base.tool(tool.name)
                 let bRate = b.map { Double($0.errors + $0.timeouts) / Double(max(1, $0.calls)) }
                 out.append(Incident.Evidence(signal: "tool:\(tool.name) failure_rate", baseline: bRate,
                                              current: Double(tool.errors + tool.timeouts) / Double(max(1, tool.calls)),
@@ -205,7 +205,7 @@ struct Attributor {
 
     private func toolFailureIncrease(_ tool: MetricCounters.ToolCount, _ base: MetricCounters) -> Double {
         let cur = Double(tool.errors + tool.timeouts) / Double(max(1, tool.calls))
-        let b = base.tools.first { $0.name == tool.name }.map { Double($0.errors + $0.timeouts) / Double(max(1, $0.calls)) } ?? 0
+        let b = base.tool(tool.name).map { Double($0.errors + $0.timeouts) / Double(max(1, $0.calls)) } ?? 0
         return cur - b
     }
 

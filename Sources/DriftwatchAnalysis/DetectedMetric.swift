@@ -44,7 +44,7 @@ enum DetectedMetric: Hashable, Sendable, Comparable {
             guard let c = counters.check(check) else { return PassRate(passes: 0, trials: 0) }
             return PassRate(passes: c.passed, trials: c.passed + c.failed)
         case .tool(let tool):
-            guard let c = counters.tools.first(where: { $0.name == tool }) else { return PassRate(passes: 0, trials: 0) }
+            guard let c = counters.tool(tool) else { return PassRate(passes: 0, trials: 0) }
             return PassRate(passes: c.calls - c.errors - c.timeouts, trials: c.calls)
         }
     }

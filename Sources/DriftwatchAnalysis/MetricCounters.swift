@@ -276,6 +276,8 @@ extension MetricCounters {
 
     func check(_ name: String) -> CheckCount? { checks.first { $0.name == name } }
 
+    func tool(_ name: String) -> ToolCount? { tools.first { $0.name == name } }
+
     /// Tool calls that errored or timed out.
     var toolFailures: Int64 { tools.reduce(0) { $0 + $1.errors + $1.timeouts } }
     var toolCalls: Int64 { tools.reduce(0) { $0 + $1.calls } }

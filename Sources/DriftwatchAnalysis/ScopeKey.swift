@@ -28,6 +28,12 @@ public struct ScopeKey: Hashable, Sendable, Comparable, CustomStringConvertible 
 
 /// The built-in dimensions; every other dimension name is a key of the record's `slices`.
 public enum Dimension {
+    /// The tool's name in a `tool` scope value (`refund_api@1.8.0` → `refund_api`; a bare name stays as it is): the
+    /// value is built as `name@version`, so the last `@` separates them.
+    public static func toolName(_ value: String) -> String {
+        value.lastIndex(of: "@").map { String(value[..<$0]) } ?? value
+    }
+
     /// `name@version` of the model.
     public static let model = "model_version"
     /// `id@version` of the prompt template.

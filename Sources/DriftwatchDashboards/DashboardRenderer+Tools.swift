@@ -28,7 +28,7 @@ extension DashboardRenderer {
         if !versionTotals.isEmpty {
             out += "<h3>By tool version</h3><div class=\"scroll\"><table><thead><tr><th scope=\"col\">Tool version</th><th scope=\"col\" class=\"num\">Requests</th><th scope=\"col\" class=\"num\">Calls</th><th scope=\"col\" class=\"num\">Error rate</th><th scope=\"col\" class=\"num\">Tool stage latency, mean (ms)</th><th scope=\"col\" class=\"num\">Request latency p95 (ms)</th></tr></thead><tbody>"
             for (name, t) in versionTotals.prefix(50) {
-                let own = t.tools.first { $0.name == ToolStats.toolName(name) }
+                let own = t.tools.first { $0.name == Dimension.toolName(name) }
                 let calls = own?.calls ?? 0
                 out += "<tr><th scope=\"row\">\(HTML.text(name, limit: 50))</th><td class=\"num\">\(Format.integer(t.requests))</td><td class=\"num\">\(Format.integer(calls))</td>"
                 out += "<td class=\"num\" data-metric=\"tool_error_rate\">\(Format.percent(calls > 0 ? Double(own!.errors) / Double(calls) : nil))</td>"

@@ -29,11 +29,6 @@ struct ToolStats {
         }
     }
 
-    /// `search@3` → `search`.
-    static func toolName(_ versioned: String) -> String {
-        versioned.lastIndex(of: "@").map { String(versioned[..<$0]) } ?? versioned
-    }
-
     /// Per tool and chart slot.
     static func perSlot(_ cube: RollupCube) -> [String: [Int64: Tool]] {
         var out: [String: [Int64: Tool]] = [:]
@@ -48,7 +43,7 @@ struct ToolStats {
             }
         }
         for scope in cube.scopes(dimension: Dimension.tool) {
-            let name = toolName(scope.value)
+            let name = Dimension.toolName(scope.value)
             for cell in cube.buckets(scope) {
                 var agg = out[name]?[slot(cell.start)] ?? Tool(name: name)
                 agg.requests += cell.counters.requests

@@ -88,9 +88,7 @@ struct RecordsCommand: AsyncParsableCommand {
         }
         var wanted = Set(ids)
         if let idsFrom { wanted.formUnion(try RecordLines.requestIDs(fromFile: idsFrom)) }
-        if (!ids.isEmpty || idsFrom != nil) && wanted.isEmpty {
-            throw ValidationError("--ids-from \(idsFrom ?? "") lists no request ids")
-        }
+        if let idsFrom, wanted.isEmpty { throw ValidationError("--ids-from \(idsFrom) lists no request ids") }
         query.requestIDs = wanted
         let store = try SQLiteStore(path: config.databasePath, access: .readOnly, logger: options.makeLogger())
         let count = try RecordLines.write(store: store, query: query) { print($0) }
