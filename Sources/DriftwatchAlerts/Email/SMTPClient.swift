@@ -38,13 +38,18 @@ public struct SMTPClient: Sendable {
 
     func deliver(_ message: EmailMessage, _ receiver: EmailReceiver) async throws {
         let timeout = TimeAmount.milliseconds(max(receiver.timeout.milliseconds, 1))
+        let recorder = TLSFailureRecorder()
         let implicitTLS = receiver.security == .tls
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: group).connectTimeout(timeout)
                 .connect(host: receiver.host, port: receiver.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if implicitTLS { try channel.pipeline.syncOperations.addHandler(try self.tlsHandler(receiver)) }
+                        if implicitTLS {
+                            let tls = try self.tlsHandler(receiver)
+                            try channel.pipeline.syncOperations.addHandler(tls)
+                            try channel.pipeline.syncOperations.addHandler(recorder, position: .after(tls))
+                        }
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
@@ -58,8 +63,12 @@ public struct SMTPClient: Sendable {
         }
         defer { deadline.cancel() }
         do {
-            try await converse(channel, message, receiver, implicitTLS: implicitTLS)
+            try await converse(channel, message, receiver, implicitTLS: implicitTLS, recorder: recorder)
         } catch {
+            // A failed handshake closes the channel; a pending write or read may then report only the close.
+            if let tlsError = recorder.error {
+                throw Failure(outcome: .retryable(reason: "smtp: " + DeliveryCause.describe(tlsError), retryAfter: nil))
+            }
             if timedOut.load(ordering: .relaxed) {
                 throw Failure(outcome: .retryable(reason: "smtp: no reply within \(DurationText.format(receiver.timeout))", retryAfter: nil))
             }
@@ -68,7 +77,7 @@ public struct SMTPClient: Sendable {
     }
 
     private func converse(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ message: EmailMessage, _ receiver: EmailReceiver,
-                          implicitTLS: Bool) async throws {
+                          implicitTLS: Bool, recorder: TLSFailureRecorder) async throws {
         try await channel.executeThenClose { inbound, outbound in
             var session = SMTPSession(iterator: inbound.makeAsyncIterator(), outbound: outbound)
             try await session.expect(220, "greeting")
@@ -80,7 +89,9 @@ public struct SMTPClient: Sendable {
                 }
                 try await session.command("STARTTLS", expect: 220)
                 try await channel.channel.eventLoop.submit {
-                    try channel.channel.pipeline.syncOperations.addHandler(try self.tlsHandler(receiver), position: .first)
+                    let tls = try self.tlsHandler(receiver)
+                    try channel.channel.pipeline.syncOperations.addHandler(tls, position: .first)
+                    try channel.channel.pipeline.syncOperations.addHandler(recorder, position: .after(tls))
                 }.get()
                 encrypted = true
                 extensions = try await session.hello(receiver.helloName)
@@ -117,6 +128,23 @@ public struct SMTPClient: Sendable {
             return String(text[text.index(after: open)..<close])
         }
         return text.trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// Keeps the first TLS error that passes through the pipeline, so the delivery reports the handshake failure
+/// rather than the connection close that follows it (which one the conversation sees first is a race).
+final class TLSFailureRecorder: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    private let first = Mutex<(any Error)?>(nil)
+
+    var error: (any Error)? { first.withLock { $0 } }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is NIOSSLError || error is BoringSSLError {
+            first.withLock { if $0 == nil { $0 = error } }
+        }
+        context.fireErrorCaught(error)
     }
 }
 
