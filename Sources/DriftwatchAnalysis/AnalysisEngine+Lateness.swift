@@ -124,6 +124,9 @@ extension AnalysisEngine {
                 // Details the owner added (an export's path) are not evaluation results: the replay lacks them.
                 if current.recommendation.details != old.recommendation.details {
                     incidents[id]!.recommendation.details.merge(old.recommendation.details) { mine, _ in mine }
+                    for i in firstReplayEvent..<events.count where events[i].incident.id == id {
+                        events[i].incident.recommendation.details.merge(old.recommendation.details) { mine, _ in mine }
+                    }
                 }
                 continue
             }

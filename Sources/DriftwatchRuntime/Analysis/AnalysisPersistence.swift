@@ -148,7 +148,9 @@ public struct AnalysisPersistence: Sendable {
     func export(_ changes: inout AnalysisEngine.Changes, engine: inout AnalysisEngine) throws {
         guard let exportDirectory else { return }
         for event in changes.events where event.kind != .resolved && event.incident.recommendation.action == "targeted_retraining" {
-            let incident = event.incident
+            // The engine's copy carries what earlier exports annotated; an event's copy may predate them (a
+            // replay re-raises events from before the annotation), and trusting it re-exported every flush.
+            let incident = engine.incidents[event.incident.id] ?? event.incident
             // Written when the incident opens, and again when its cause turns out to hit another task.
             let exported = incident.recommendation.details["export_tasks"]?.split(separator: ",").count ?? 0
             guard incident.recommendation.details["export_path"] == nil || exported < Set((incident.affected ?? []).map(\.task) + [incident.task]).count else { continue }
