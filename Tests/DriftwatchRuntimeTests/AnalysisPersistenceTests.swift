@@ -30,6 +30,28 @@ private func storeWorkload(_ specs: [String], seed: UInt64, hours: Double, in st
 
 @Suite("Analysis persistence through the store")
 struct AnalysisPersistenceTests {
+    @Test("a retraining incident's examples are exported once, however many of its events one commit carries")
+    func exportOncePerIncident() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try SQLiteStore(path: dir + "/db.sqlite")
+        let records = try storeWorkload(["checkpoint_regression@2h:slice=language=de"], seed: 5, hours: 4, in: store)
+        let persistence = AnalysisPersistence(store: store, configuration: AnalysisConfiguration(), exportDirectory: dir + "/exports")
+        var engine = try persistence.load()
+        // One commit for the whole workload: the incident opens and is updated within it.
+        let progress = try persistence.catchUp(&engine, batchSize: records.count)
+        let stored = try store.incidents().map { try AnalysisPersistence.decode($0.document) }
+        let retraining = stored.filter { $0.recommendation.action == "targeted_retraining" && $0.parentID == nil }
+        #expect(!retraining.isEmpty)
+        let events = try store.incidentEvents()
+        for incident in retraining {
+            #expect(events.contains { $0.incidentID == incident.id && $0.kind == "updated" }, "no update in the commit: the case does not test the bug")
+            #expect(incident.recommendation.details["export_path"] != nil)
+        }
+        // Once each (the first session-8 code wrote it once per event of the commit: ten times on the demo).
+        #expect(progress.exports == retraining.count)
+    }
+
     @Test("analysis follows the records table exactly once across a restart, and matches an uninterrupted run")
     func restartResumesExactly() throws {
         let dir = temporaryDirectory()

@@ -80,6 +80,8 @@ public struct AnalysisPersistence: Sendable {
         public var events: [IncidentEvent.Kind: Int] = [:]
         /// Another analyzer committed first; the engine was reloaded.
         public var conflicts = 0
+        /// Training exports written (one per `targeted_retraining` incident, again only when its cause spreads).
+        public var exports = 0
     }
 
     /// Feeds every stored record after the engine's checkpoint through it, committing after each batch.
@@ -101,7 +103,7 @@ public struct AnalysisPersistence: Sendable {
             }
             progress.rows += rows.count
             var changes = engine.takeChanges()
-            try export(&changes, engine: &engine)
+            progress.exports += try export(&changes, engine: &engine)
             if try commit(changes, expectedLastRowID: start) {
                 for event in changes.events { progress.events[event.kind, default: 0] += 1 }
             } else {
@@ -145,8 +147,10 @@ public struct AnalysisPersistence: Sendable {
 
     /// Writes the failing and passing request IDs of each newly opened `targeted_retraining` incident's slice as
     /// JSON Lines and records the path in the incident's details.
-    func export(_ changes: inout AnalysisEngine.Changes, engine: inout AnalysisEngine) throws {
-        guard let exportDirectory else { return }
+    @discardableResult
+    func export(_ changes: inout AnalysisEngine.Changes, engine: inout AnalysisEngine) throws -> Int {
+        guard let exportDirectory else { return 0 }
+        var written = 0
         for event in changes.events where event.kind != .resolved && event.incident.recommendation.action == "targeted_retraining" {
             // The engine's copy carries what earlier exports annotated; an event's copy may predate them (a
             // replay re-raises events from before the annotation), and trusting it re-exported every flush.
@@ -155,6 +159,7 @@ public struct AnalysisPersistence: Sendable {
             let exported = incident.recommendation.details["export_tasks"]?.split(separator: ",").count ?? 0
             guard incident.recommendation.details["export_path"] == nil || exported < Set((incident.affected ?? []).map(\.task) + [incident.task]).count else { continue }
             let details = try TrainingExport.write(incident: incident, store: store, directory: exportDirectory)
+            written += 1
             engine.annotate(incidentID: incident.id, details: details)
             for i in changes.incidents.indices where changes.incidents[i].id == incident.id {
                 changes.incidents[i].recommendation.details.merge(details) { $1 }
@@ -163,6 +168,7 @@ public struct AnalysisPersistence: Sendable {
                 changes.events[i].incident.recommendation.details.merge(details) { $1 }
             }
         }
+        return written
     }
 
     static func row(_ incident: Incident) throws -> StoredIncident {

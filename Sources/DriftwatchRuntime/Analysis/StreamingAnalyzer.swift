@@ -70,7 +70,7 @@ public struct StreamingAnalyzer: Sendable {
     public mutating func flush() throws {
         guard uncommitted > 0 || engine.lastRowID != committedRowID else { return }
         var changes = engine.takeChanges()
-        try persistence.export(&changes, engine: &engine)
+        progress.exports += try persistence.export(&changes, engine: &engine)
         if try persistence.commit(changes, expectedLastRowID: committedRowID) {
             for event in changes.events { progress.events[event.kind, default: 0] += 1 }
         } else {
@@ -90,6 +90,7 @@ public struct StreamingAnalyzer: Sendable {
         progress.rows += step.rows
         progress.undecodable += step.undecodable
         progress.conflicts += step.conflicts
+        progress.exports += step.exports
         for (kind, n) in step.events { progress.events[kind, default: 0] += n }
         storeRows += step.rows
         committedRowID = engine.lastRowID
