@@ -1,0 +1,57 @@
+import DriftwatchCore
+import DriftwatchIngest
+import DriftwatchMetrics
+@testable import DriftwatchRuntime
+import DriftwatchStore
+import DriftwatchTesting
+import Foundation
+import Testing
+
+@Suite("/metrics from the store: outbox, failures, deliveries")
+struct StoreMetricsTests {
+    static func row(_ id: String, receiver: String) -> OutboxRow {
+        OutboxRow(id: id, receiver: receiver, kind: "webhook", groupKey: "g-\(id)", payload: "{}", createdAtMicros: 1, nextAttemptAtMicros: 1)
+    }
+
+    @Test("twelve failed deliveries show as outbox depth and send failures by receiver; a delivery sets the last delivery time")
+    func outboxAndFailures() throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.file("db.sqlite"))
+        let metrics = SidecarMetrics()
+        metrics.touch(components: [], features: [], receivers: ["ops", "pager"])
+        MetricsBridge.install(metrics: metrics, ingest: IngestStats(), store: store, receivers: ["ops", "pager"])
+        _ = metrics.render()
+        #expect(metrics.registry.value("driftwatch_alert_outbox_depth", labels: ["ops"]) == 0)
+        #expect(metrics.registry.value("driftwatch_alert_send_failures_total", labels: ["pager"]) == 0)
+        #expect(metrics.registry.value("driftwatch_last_delivery_timestamp_seconds") == 0)
+
+        try store.enqueueNotifications([Self.row("a", receiver: "ops"), Self.row("b", receiver: "ops"), Self.row("c", receiver: "pager")])
+        // Twelve failures for `ops`: six attempts each on two notifications, still pending.
+        for attempt in 1...6 {
+            for id in ["a", "b"] {
+                try store.recordAttempt(id: id, status: .pending, attempts: attempt, nextAttemptAtMicros: 2, error: "connection refused", at: 2)
+            }
+        }
+        // `pager`: one failure, then delivered.
+        try store.recordAttempt(id: "c", status: .pending, attempts: 1, nextAttemptAtMicros: 2, error: "503", at: 2)
+        let deliveredAt = WallClock.nowMicros()
+        try store.recordAttempt(id: "c", status: .delivered, attempts: 2, nextAttemptAtMicros: 2, error: nil, at: deliveredAt)
+        _ = metrics.render()
+        #expect(metrics.registry.value("driftwatch_alert_outbox_depth", labels: ["ops"]) == 2)
+        #expect(metrics.registry.value("driftwatch_alert_outbox_depth", labels: ["pager"]) == 0)
+        #expect(metrics.registry.value("driftwatch_alert_send_failures_total", labels: ["ops"]) == 12)
+        #expect(metrics.registry.value("driftwatch_alert_send_failures_total", labels: ["pager"]) == 1)
+        #expect(metrics.registry.value("driftwatch_last_delivery_timestamp_seconds") == Double(deliveredAt) / 1e6)
+
+        // Retried from scratch: the counter does not go down, and later failures add on.
+        try store.recordAttempt(id: "a", status: .undeliverable, attempts: 7, nextAttemptAtMicros: 2, error: "gave up", at: 3)
+        _ = metrics.render()
+        #expect(metrics.registry.value("driftwatch_alert_send_failures_total", labels: ["ops"]) == 13)
+        #expect(try store.retryUndeliverable(now: 4) == 1)
+        _ = metrics.render()
+        try store.recordAttempt(id: "a", status: .pending, attempts: 1, nextAttemptAtMicros: 5, error: "refused", at: 5)
+        _ = metrics.render()
+        #expect(metrics.registry.value("driftwatch_alert_send_failures_total", labels: ["ops"]) == 14)
+        #expect(metrics.registry.value("driftwatch_open_incidents", labels: ["model"]) == 0)
+    }
+}
