@@ -88,7 +88,11 @@ struct JSONOutputTests {
         let silence = try await Self.run(["alerts", "silence", "add", "task=refund_question", "--comment", "maintenance"], in: dir)
         try #require(silence.status == 0, "\(silence.stderr)")
 
-        var outputs: [(command: String, stdout: String)] = [("demo", demo.stdout), ("ingest", ingest.stdout)]
+        // `demo --run` on a store of its own: generation, ingest (analysing) and status in one document.
+        let demoRun = try await Self.run(["demo", "--run", "--preset", "baseline", "--records", "3000", "--out", dir.file("demo-logs"),
+                                          "--dashboards", dir.file("pages"), "--db", dir.file("demo.sqlite"), "--format", "json"], in: dir)
+        #expect(demoRun.status == 0, "\(demoRun.stderr)")
+        var outputs: [(command: String, stdout: String)] = [("demo", demo.stdout), ("demo --run", demoRun.stdout), ("ingest", ingest.stdout)]
         for command in [["status"], ["dead-letters"], ["analyze"], ["drift"], ["alerts", "check"], ["alerts", "silence", "list"],
                         ["alerts", "outbox"], ["config", "check"]] {
             let result = try await Self.run(command + ["--format", "json"], in: dir)
