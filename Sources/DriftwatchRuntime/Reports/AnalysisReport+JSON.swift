@@ -1,4 +1,4 @@
-public import DriftwatchAnalysis
+import DriftwatchAnalysis
 
 extension AnalysisReport {
     /// Recommendation details that hold numbers. The analyzer keeps every detail as text (`"failure_rate": "0.1593"`);
