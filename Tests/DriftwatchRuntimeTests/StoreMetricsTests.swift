@@ -54,4 +54,35 @@ struct StoreMetricsTests {
         #expect(metrics.registry.value("driftwatch_alert_send_failures_total", labels: ["ops"]) == 14)
         #expect(metrics.registry.value("driftwatch_open_incidents", labels: ["model"]) == 0)
     }
+
+    @Test("open incidents by component and the last analysis time come from the analyzer's commits")
+    func incidentsAndAnalysis() throws {
+        let dir = TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.file("db.sqlite"))
+        let metrics = SidecarMetrics()
+        metrics.touch(components: ["retrieval", "tools", "wrapper", "model", "traffic"], features: [], receivers: [])
+        MetricsBridge.install(metrics: metrics, ingest: IngestStats(), store: store)
+        _ = metrics.render()
+        #expect(metrics.registry.value("driftwatch_open_incidents", labels: ["tools"]) == 0)
+        #expect(metrics.registry.value("driftwatch_last_analysis_timestamp_seconds") == 0)
+
+        let before = WallClock.nowMicros()
+        func incident(_ id: String, component: String, status: String) -> StoredIncident {
+            StoredIncident(id: id, task: "t", status: status, component: component, action: "tool_fix", startedAtMicros: before,
+                           detectedAtMicros: before, updatedAtMicros: before, resolvedAtMicros: status == "open" ? nil : before,
+                           severity: 1, document: "{}")
+        }
+        #expect(try store.commitAnalysis(AnalysisCommit(expectedLastRowID: 0, checkpoint: AnalysisCheckpoint(lastRowID: 0), incidents: [
+            incident("a", component: "tools", status: "open"), incident("b", component: "tools", status: "open"),
+            incident("c", component: "retrieval", status: "resolved"),
+        ])))
+        _ = metrics.render()
+        #expect(metrics.registry.value("driftwatch_open_incidents", labels: ["tools"]) == 2)
+        #expect(metrics.registry.value("driftwatch_open_incidents", labels: ["retrieval"]) == 0)
+        #expect(metrics.registry.value("driftwatch_open_incidents", labels: ["model"]) == 0)
+        let analysed = try #require(metrics.registry.value("driftwatch_last_analysis_timestamp_seconds"))
+        #expect(analysed >= Double(before) / 1e6 && analysed <= Double(WallClock.nowMicros()) / 1e6)
+        // The checkpoint reads back unchanged: the commit time is a row of its own.
+        #expect(try store.analysisCheckpoint() == AnalysisCheckpoint(lastRowID: 0))
+    }
 }
