@@ -1,10 +1,13 @@
 import DriftwatchCore
+import DriftwatchDemo
+import DriftwatchDrift
 import DriftwatchIngest
 import DriftwatchMetrics
 @testable import DriftwatchRuntime
 import DriftwatchStore
 import DriftwatchTesting
 import Foundation
+import Logging
 import Testing
 
 @Suite("/metrics from the store: outbox, failures, deliveries")
@@ -84,5 +87,30 @@ struct StoreMetricsTests {
         #expect(analysed >= Double(before) / 1e6 && analysed <= Double(WallClock.nowMicros()) / 1e6)
         // The checkpoint reads back unchanged: the commit time is a row of its own.
         #expect(try store.analysisCheckpoint() == AnalysisCheckpoint(lastRowID: 0))
+    }
+
+    @Test("drift flags: 1 for a feature that drifts in some scope, 0 for a configured one that does not")
+    func driftFlags() throws {
+        var workload = WorkloadConfiguration(seed: 5, length: .duration(micros: 2 * 3_600_000_000))
+        workload.add(try WorkloadSpecParser.parse("stale_evidence@1h15m"))
+        let records = try WorkloadGenerator(workload).map { IngestedRecord(record: $0, raw: RecordEncoder().encode($0)) }
+        let store = try SQLiteStore(path: ":memory:")
+        _ = try store.commit(IngestBatch(records: records))
+        var settings = DriftwatchConfiguration.DriftSettings()
+        settings.batchRows = 3_000
+        let report = try DriftRunner(store: store, settings: settings, logger: Logger(label: "test")).catchUp().engine.report()
+        let metrics = SidecarMetrics()
+        let features = settings.detector.features.map(\.name)
+        metrics.touch(components: [], features: features, receivers: [])
+        #expect(features.allSatisfy { metrics.registry.value("driftwatch_drift_flags", labels: [$0]) == 0 })
+
+        DriftService<ContinuousClock>.publish(report, to: metrics)
+        let drifting = Set(report.features.filter { $0.drifted && !$0.informational }.map(\.feature))
+        #expect(!drifting.isEmpty, "stale evidence drifts something")
+        for feature in drifting { #expect(metrics.registry.value("driftwatch_drift_flags", labels: [feature]) == 1, "\(feature)") }
+        let tested = Set(report.features.map(\.feature))
+        let quiet = features.filter { !drifting.contains($0) && tested.contains($0) }
+        #expect(!quiet.isEmpty)
+        for feature in quiet { #expect(metrics.registry.value("driftwatch_drift_flags", labels: [feature]) == 0, "\(feature)") }
     }
 }
