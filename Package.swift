@@ -163,7 +163,7 @@ let package = Package(
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         // Runs the real `driftwatch` process (built by `swift build`).
-        .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchStore", "DriftwatchTesting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DriftwatchCore", "DriftwatchMetrics", "DriftwatchStore", "DriftwatchTesting"]),
 
         // Sidecar metrics and their Prometheus text rendering; no dependencies so every layer can update them.
         .target(name: "DriftwatchMetrics"),

@@ -239,6 +239,7 @@ public final class IngestPipeline {
                     raw: bytes, code: error.code, reason: error.reason
                 ))
                 counters.deadLetters += 1
+                counters.deadLettersByCode[error.code, default: 0] += 1
             }
         case .oversized(let offset, let length, _, let prefix):
             batchBytes += prefix.count
@@ -248,6 +249,7 @@ public final class IngestPipeline {
                 reason: "line of \(length) bytes exceeds the limit of \(configuration.maxLineBytes) bytes (max_line_bytes)"
             ))
             counters.deadLetters += 1
+            counters.deadLettersByCode["line_too_long", default: 0] += 1
         }
     }
 

@@ -41,6 +41,8 @@ public struct IngestSnapshot: Sendable, Equatable {
     /// Records whose `request_id` was already stored.
     public var duplicates: UInt64 = 0
     public var deadLetters: UInt64 = 0
+    /// ``deadLetters`` by code (`invalid_json`, `line_too_long`, ...), for `/metrics`.
+    public var deadLettersByCode: [String: UInt64] = [:]
     public var commits: UInt64 = 0
     public var truncations: UInt64 = 0
     /// Files that could not be read (permission, I/O, corrupt gzip).
@@ -85,6 +87,7 @@ extension IngestSnapshot {
         inserted += other.inserted
         duplicates += other.duplicates
         deadLetters += other.deadLetters
+        deadLettersByCode.merge(other.deadLettersByCode, uniquingKeysWith: +)
         commits += other.commits
         truncations += other.truncations
         fileErrors += other.fileErrors

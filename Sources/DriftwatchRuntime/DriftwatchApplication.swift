@@ -1,5 +1,6 @@
 import DriftwatchAlerts
 import DriftwatchCore
+import DriftwatchDrift
 public import DriftwatchIngest
 public import DriftwatchMetrics
 import DriftwatchOTLP
@@ -28,7 +29,9 @@ public struct DriftwatchApplication: Sendable {
         self.ingestStats = IngestStats()
         self.metrics = SidecarMetrics()
         metrics.buildInfo.set(1, labels: [BuildInfo.version, BuildInfo.commit])
-        MetricsBridge.install(metrics: metrics, ingest: ingestStats, store: store)
+        let receivers = configuration.alerts.enabled ? configuration.alerts.receivers.map(\.name) : []
+        metrics.touch(components: RuleVocabulary.components, features: configuration.drift.detector.features.map(\.name), receivers: receivers)
+        MetricsBridge.install(metrics: metrics, ingest: ingestStats, store: store, receivers: receivers)
     }
 
     /// The glob patterns of every configured source.
@@ -76,7 +79,7 @@ public struct DriftwatchApplication: Sendable {
             services.append(AnalyzerService(store: store, configuration: configuration.analysis, clock: ContinuousClock(), logger: logger,
                                             handOver: handOver))
         }
-        services.append(DriftService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
+        services.append(DriftService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger, metrics: metrics))
         if configuration.dashboards.outputDirectory != nil {
             services.append(DashboardService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
         }

@@ -103,7 +103,7 @@ extension SQLiteStore {
                 }
                 try connection.execute("DELETE FROM analysis_state")
                 let state = try connection.prepare("INSERT INTO analysis_state (name, value) VALUES (?, ?)")
-                var values: [(String, Int64)] = [("last_row_id", commit.checkpoint.lastRowID)]
+                var values: [(String, Int64)] = [("last_row_id", commit.checkpoint.lastRowID), (Self.analysisCommittedAtKey, WallClock.nowMicros())]
                 if let w = commit.checkpoint.watermarkMicros { values.append(("watermark", w)) }
                 if let n = commit.checkpoint.nextEvaluationMicros { values.append(("next_evaluation", n)) }
                 for (task, count) in commit.checkpoint.pending.sorted(by: { $0.key < $1.key }) { values.append(("pending:" + task, Int64(count))) }

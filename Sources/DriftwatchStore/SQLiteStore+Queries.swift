@@ -181,3 +181,19 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// About how many records are stored after row `id` (from the blocks' row ranges, without reading them): the
+    /// total of a catch-up's progress line.
+    public func countRecords(afterRowID id: Int64) throws -> Int {
+        try withConnection { connection in
+            let statement = try connection.prepare("""
+                SELECT COALESCE(SUM(CASE WHEN first_row > ?1 THEN count ELSE MIN(count, last_row - ?1) END), 0)
+                FROM record_blocks WHERE last_row > ?1
+                """)
+            statement.bind(1, id)
+            _ = try statement.step()
+            return Int(statement.int64(0))
+        }
+    }
+}

@@ -1,6 +1,6 @@
 public import DriftwatchCore
 
-/// How a command opens the store. Only commands that exist to write (`ingest`, `run`, `demo`, `alerts`) may create
+/// How a command opens the store. Only commands that exist to write (`ingest`, `run`, `demo`) may create
 /// a database: a mistyped `--db` under a reporting command must be an error, not a new empty store.
 public enum StoreAccess: Sendable, Equatable {
     /// Read and write, creating the file and its schema when missing.

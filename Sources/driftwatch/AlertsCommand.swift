@@ -34,7 +34,7 @@ struct AlertsCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try options.resolve()
             let logger = options.makeLogger()
-            let store = try SQLiteStore(path: config.databasePath, logger: logger)
+            let store = try SQLiteStore(path: config.databasePath, access: .existing, logger: logger)
             let (row, outcome) = try await AlertsAdmin(configuration: config).test(receiver: receiver, store: store, logger: logger)
             switch outcome {
             case .delivered: print("delivered test notification \(row.id) to \(receiver)")
@@ -59,7 +59,7 @@ struct AlertsCommand: AsyncParsableCommand {
             func run() async throws {
                 let config = try options.resolve()
                 guard let length = DurationText.parse(duration), length > .zero else { throw ValidationError("--duration: expected e.g. 30m or 2h") }
-                let store = try SQLiteStore(path: config.databasePath, logger: options.makeLogger())
+                let store = try SQLiteStore(path: config.databasePath, access: .existing, logger: options.makeLogger())
                 let silence = try AlertsAdmin(configuration: config).addSilence(store: store, matchers: matchers, duration: length,
                                                                                createdBy: author, comment: comment)
                 print(silence.id)
@@ -73,7 +73,7 @@ struct AlertsCommand: AsyncParsableCommand {
 
             func run() async throws {
                 let config = try options.resolve()
-                let store = try SQLiteStore(path: config.databasePath, logger: options.makeLogger())
+                let store = try SQLiteStore(path: config.databasePath, access: .readOnly, logger: options.makeLogger())
                 print(try AlertsAdmin(configuration: config).listSilences(store: store).render(output.format))
             }
         }
@@ -85,7 +85,7 @@ struct AlertsCommand: AsyncParsableCommand {
 
             func run() async throws {
                 let config = try options.resolve()
-                let store = try SQLiteStore(path: config.databasePath, logger: options.makeLogger())
+                let store = try SQLiteStore(path: config.databasePath, access: .existing, logger: options.makeLogger())
                 guard try store.expireSilence(id: id, at: WallClock.nowMicros()) else {
                     print("no active silence \(id)")
                     throw ExitCode(1)
@@ -105,7 +105,8 @@ struct AlertsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try options.resolve()
-            let store = try SQLiteStore(path: config.databasePath, logger: options.makeLogger())
+            // Listing only reads; --retry changes the outbox of an existing store.
+            let store = try SQLiteStore(path: config.databasePath, access: retry ? .existing : .readOnly, logger: options.makeLogger())
             print(try AlertsAdmin(configuration: config).outbox(store: store, all: all, retry: retry, ids: id).render(output.format))
         }
     }
@@ -117,7 +118,7 @@ struct AlertsCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try options.resolve()
             let logger = options.makeLogger()
-            let store = try SQLiteStore(path: config.databasePath, logger: logger)
+            let store = try SQLiteStore(path: config.databasePath, access: .existing, logger: logger)
             let service = AlertDispatcherService(store: store, configuration: config, clock: ContinuousClock(), logger: logger)
             try await ServiceGroup(configuration: ServiceGroupConfiguration(
                 services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()

@@ -27,7 +27,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let config = try options.resolve()
         let logger = options.makeLogger()
         let (store, update) = try ReportStore.open(config.databasePath, catchUp: !noUpdate, logger: logger)
-        if update { try StoreCatchUp.run(store: store, configuration: config, logger: logger) }
+        if update { try StoreCatchUp.run(store: store, configuration: config, logger: logger, showProgress: true) }
         print(try AnalysisReport.make(store: store, status: status?.rawValue, limit: limit, id: id).render(output.format))
     }
 }

@@ -27,7 +27,7 @@ struct DashboardsCommand: AsyncParsableCommand {
         }
         let logger = options.makeLogger()
         let (store, update) = try ReportStore.open(config.databasePath, catchUp: !noUpdate, logger: logger)
-        if update { try StoreCatchUp.run(store: store, configuration: config, logger: logger, drift: true) }
+        if update { try StoreCatchUp.run(store: store, configuration: config, logger: logger, drift: true, showProgress: true) }
         let outcome = try DashboardRunner(store: store, configuration: config, logger: logger).render(to: directory)
         let largest = outcome.largestPageBytes
         print("wrote \(outcome.pageCount) pages to \(directory) (\(outcome.bytes) bytes, largest \(largest)) from \(outcome.rollupRows) rollup rows: "

@@ -43,7 +43,7 @@ struct DriftCommand: AsyncParsableCommand {
         } else {
             let (store, update) = try ReportStore.open(config.databasePath, catchUp: catchUp, logger: logger)
             let storeRunner = DriftRunner(store: store, settings: config.drift, logger: logger)
-            engine = update ? try storeRunner.catchUp().engine : try storeRunner.restore().0
+            engine = update ? try storeRunner.catchUpShowingProgress().engine : try storeRunner.restore().0
             runner = storeRunner
         }
         var joined: [IncidentSummary] = []

@@ -50,3 +50,32 @@ struct CommandLineTests {
         #expect(bad.stderr.contains("retention.max_age") && bad.stderr.contains("unit"), "\(bad.stderr)")
     }
 }
+
+@Suite("Mistyped subcommands", .serialized)
+struct MistypedCommandTests {
+    @Test("a mistyped subcommand gets the closest one suggested, at any level", arguments: [
+        (["statsu"], "unknown command 'statsu'; did you mean 'status'?"),
+        (["dashbaords", "--out", "x"], "unknown command 'dashbaords'; did you mean 'dashboards'?"),
+        (["alerts", "silense", "list"], "unknown command 'alerts silense'; did you mean 'alerts silence'?"),
+        (["config", "chek"], "unknown command 'config chek'; did you mean 'config check'?"),
+    ])
+    func suggestion(arguments: [String], message: String) async throws {
+        let dir = TemporaryDirectory()
+        let result = try await driftwatch(arguments, in: dir)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("a word close to nothing is left to the parser; real subcommands and their arguments are untouched")
+    func noSuggestion() async throws {
+        let dir = TemporaryDirectory()
+        let unknown = try await driftwatch(["xyzzy"], in: dir)
+        #expect(unknown.status != 0)
+        #expect(!unknown.stderr.contains("did you mean"), "\(unknown.stderr)")
+        let help = try await driftwatch(["help", "status"], in: dir)
+        #expect(help.status == 0 && help.stdout.contains("driftwatch status"), "\(help.stdout)\(help.stderr)")
+        let defaults = try await driftwatch(["config", "defaults"], in: dir)
+        #expect(defaults.status == 0, "\(defaults.stderr)")
+    }
+}

@@ -8,6 +8,13 @@ import Testing
 private let readCommands: [[String]] = [
     ["status"], ["dead-letters"], ["records", "--limit", "1"], ["analyze"], ["analyze", "--no-update"], ["drift"], ["drift", "--no-catch-up"],
     ["dashboards", "--out", "/nonexistent/dashboards"], ["dashboards", "--no-update", "--out", "/nonexistent/dashboards"],
+    ["alerts", "silence", "list"], ["alerts", "outbox"],
+]
+
+/// The alert commands that write: only to a store that exists and is Driftwatch's.
+private let alertWriteCommands: [[String]] = [
+    ["alerts", "silence", "add", "task=refund"], ["alerts", "silence", "expire", "sil-1"], ["alerts", "outbox", "--retry"],
+    ["alerts", "test", "--receiver", "ops"], ["alerts", "dispatch"],
 ]
 
 /// Runs the real executable to completion (`--log-level error` keeps stderr to the point).
@@ -52,7 +59,7 @@ struct StoreSafetyEndToEndTests {
         try line("r1", micros: WallClock.nowMicros())
             .write(to: URL(fileURLWithPath: log), atomically: true, encoding: .utf8)
         let before = try contents(dir.path)
-        let commands = readCommands + [["ingest", log], ["run", "--path", log], ["config", "check"], ["alerts", "silence", "list"], ["alerts", "outbox"]]
+        let commands = readCommands + alertWriteCommands + [["ingest", log], ["run", "--path", log], ["config", "check"]]
         for command in commands {
             let result = try await driftwatch(command + ["--db", foreign, "--log-level", "error"], in: dir.path)
             #expect(result.status != nil && result.status != 0, "\(command) exited \(String(describing: result.status))")
@@ -67,7 +74,7 @@ struct StoreSafetyEndToEndTests {
     @Test("a mistyped --db creates no file under a reporting command, and says how to create a store")
     func missingDatabaseIsNotCreated() async throws {
         let dir = TemporaryDirectory()
-        for command in readCommands {
+        for command in readCommands + alertWriteCommands {
             let result = try await driftwatch(command + ["--db", dir.file("tpyo.sqlite"), "--log-level", "error"], in: dir.path)
             #expect(result.status != nil && result.status != 0, "\(command) exited \(String(describing: result.status))")
             #expect(result.stderr.contains("no Driftwatch store at") && result.stderr.contains("driftwatch ingest"), "\(command): \(result.stderr)")
@@ -101,6 +108,10 @@ struct StoreSafetyEndToEndTests {
         let analyze = try await driftwatch(["analyze", "--db", database], in: "/", as: user)
         #expect(analyze.status == 0, "\(analyze.stderr)")
         #expect(analyze.stderr.contains("read-only"), "\(analyze.stderr)")
+        for command in [["alerts", "silence", "list"], ["alerts", "outbox", "--format", "json"]] {
+            let listed = try await driftwatch(command + ["--db", database], in: "/", as: user)
+            #expect(listed.status == 0, "\(command): \(listed.stderr)")
+        }
         #expect(try contents(storeDir) == before)
     }
 }

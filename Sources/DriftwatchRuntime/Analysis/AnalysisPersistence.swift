@@ -66,11 +66,11 @@ public struct AnalysisPersistence: Sendable {
     /// Caught up, it only reads the checkpoint and one row id: the engine (rollups, sketches) is loaded only when
     /// there are records to fold in, so the answer time does not grow with stored history.
     @discardableResult
-    public func update(batchSize: Int = 20_000) throws -> Progress {
+    public func update(batchSize: Int = 20_000, onBatch: ((_ rowsDone: Int) -> Void)? = nil) throws -> Progress {
         let checkpoint = try store.analysisCheckpoint()
         if try store.records(afterID: checkpoint.lastRowID, limit: 1).isEmpty { return Progress() }
         var engine = try load()
-        return try catchUp(&engine, batchSize: batchSize)
+        return try catchUp(&engine, batchSize: batchSize, onBatch: onBatch)
     }
 
     /// What one ``catchUp(_:batchSize:maxRows:)`` did.
@@ -85,7 +85,8 @@ public struct AnalysisPersistence: Sendable {
     }
 
     /// Feeds every stored record after the engine's checkpoint through it, committing after each batch.
-    public func catchUp(_ engine: inout AnalysisEngine, batchSize: Int = 20_000, maxRows: Int = .max) throws -> Progress {
+    public func catchUp(_ engine: inout AnalysisEngine, batchSize: Int = 20_000, maxRows: Int = .max,
+                        onBatch: ((_ rowsDone: Int) -> Void)? = nil) throws -> Progress {
         var progress = Progress()
         let decoder = RecordDecoder()
         while progress.rows < maxRows {
@@ -110,6 +111,7 @@ public struct AnalysisPersistence: Sendable {
                 progress.conflicts += 1
                 engine = try load()
             }
+            onBatch?(progress.rows)
         }
         return progress
     }

@@ -14,14 +14,20 @@ public enum StoreCatchUp {
     }
 
     @discardableResult
+    /// `showProgress`: a progress line on standard error while catching up, when it is a terminal (see ``CatchUpProgress``).
     public static func run(store: SQLiteStore, configuration: DriftwatchConfiguration, logger: Logger,
-                           drift: Bool = false) throws -> Outcome {
+                           drift: Bool = false, showProgress: Bool = false) throws -> Outcome {
+        let meter = showProgress
+            ? TerminalProgress.make(label: "analysis", total: try store.countRecords(afterRowID: try store.analysisCheckpoint().lastRowID))
+            : nil
         let analysis = try AnalysisPersistence(store: store, configuration: configuration.analysis.engine,
                                                exportDirectory: configuration.analysis.exportDirectory)
-            .update(batchSize: configuration.analysis.batchRecords)
+            .update(batchSize: configuration.analysis.batchRecords, onBatch: meter.map { meter in { meter.update(done: $0) } })
+        meter?.finish(done: analysis.rows)
         var driftRows: Int?
         if drift {
-            driftRows = try DriftRunner(store: store, settings: configuration.drift, logger: logger).catchUp().rowsCounted
+            let runner = DriftRunner(store: store, settings: configuration.drift, logger: logger)
+            driftRows = try (showProgress ? runner.catchUpShowingProgress() : runner.catchUp()).rowsCounted
         }
         return Outcome(analysis: analysis, driftRows: driftRows)
     }

@@ -49,13 +49,10 @@ public struct AnalysisReport: Sendable, Encodable {
 
     public func render(_ format: OutputFormat) throws -> String {
         if format == .json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            // Non-finite numbers are not JSON: they are left out (null) rather than written as strings.
-            encoder.nonConformingFloatEncodingStrategy = .throw
+            // Non-finite numbers are not JSON: they are written as null rather than as strings.
             let sanitized = AnalysisReport(generatedAt: generatedAt, analyzedThrough: analyzedThrough, lastRowID: lastRowID,
                                            records: records, incidents: incidents.map(Self.finite))
-            return String(decoding: try encoder.encode(sanitized), as: UTF8.self)
+            return try ReportJSON.encode(JSONDocument(report: sanitized))
         }
         var lines: [String] = []
         if !isSingle {

@@ -70,7 +70,7 @@ public struct ConfigCheckReport: Sendable, Codable, Equatable {
         let alerts = AlertsAdmin(configuration: c).check()
         // The default rule directory (./Alerts) is only there in a checkout: its absence elsewhere is not a mistake in the file.
         let defaultDirectories = AlertsConfiguration().ruleDirectories
-        let missingDefault = c.alerts.ruleDirectories == defaultDirectories && !defaultDirectories.contains { FileManager.default.fileExists(atPath: $0) }
+        let missingDefault = c.alerts.ruleDirectories == defaultDirectories && !defaultDirectories.isEmpty && !defaultDirectories.contains { FileManager.default.fileExists(atPath: $0) }
         if missingDefault {
             warnings.append("alerts.rule_dirs is not set and its default \(defaultDirectories.joined(separator: ", ")) does not exist here: no alert rules are loaded")
         }

@@ -6,12 +6,10 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case json
 }
 
-/// Encodes reports as stable, pretty, key-sorted JSON.
+/// Encodes reports as stable, pretty, key-sorted JSON with snake_case keys and explicit nulls (docs/json.md).
 package enum ReportJSON {
     package static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try ReportJSONEncoder.encode(value)
     }
 }
 

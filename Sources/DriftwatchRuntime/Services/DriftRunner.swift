@@ -29,7 +29,7 @@ public struct DriftRunner: Sendable {
 
     /// Counts every stored row after the committed one, committing after each batch. When another
     /// process committed first, it reloads and continues from there.
-    public func catchUp(maxRows: Int = .max) throws -> Progress {
+    public func catchUp(maxRows: Int = .max, onBatch: ((_ rowsDone: Int) -> Void)? = nil) throws -> Progress {
         var (engine, lastRowID, expected) = try restoreForWriting()
         var counted = 0, undecodable = 0
         let decoder = RecordDecoder()
@@ -51,6 +51,7 @@ public struct DriftRunner: Sendable {
                 logger.debug("drift state changed underneath; reloading")
                 (engine, lastRowID, expected) = try restoreForWriting()
             }
+            onBatch?(counted)
         }
         return Progress(engine: engine, lastRowID: lastRowID, rowsCounted: counted, undecodable: undecodable)
     }
@@ -85,5 +86,14 @@ public struct DriftRunner: Sendable {
             out.append(UInt8(ascii: "\n"))
         }
         return out
+    }
+
+    /// ``catchUp(maxRows:onBatch:)`` with progress on standard error when it is a terminal.
+    public func catchUpShowingProgress() throws -> Progress {
+        let total = try store.countRecords(afterRowID: try store.loadDriftState()?.lastRowID ?? 0)
+        let meter = TerminalProgress.make(label: "drift", total: total)
+        let progress = try catchUp(onBatch: meter.map { meter in { meter.update(done: $0) } })
+        meter?.finish(done: progress.rowsCounted)
+        return progress
     }
 }

@@ -1,3 +1,4 @@
+import DriftwatchAlerts
 import DriftwatchAnalysis
 import DriftwatchCore
 import DriftwatchIngest
@@ -8,7 +9,7 @@ import Synchronization
 /// Feeds the tailer's cumulative statistics and the store's freshness into the Prometheus
 /// registry at scrape time, so the hot ingest loop never touches the metrics.
 enum MetricsBridge {
-    static func install(metrics: SidecarMetrics, ingest: IngestStats, store: SQLiteStore) {
+    static func install(metrics: SidecarMetrics, ingest: IngestStats, store: SQLiteStore, receivers: [String] = []) {
         // Counters only go up: remember what was already exported and add the difference.
         let exported = Mutex(IngestSnapshot())
         metrics.registry.addCollector {
@@ -22,8 +23,9 @@ enum MetricsBridge {
             if now.bytesRead > previous.bytesRead { metrics.bytesRead.increment(by: Double(now.bytesRead - previous.bytesRead)) }
             metrics.recordsRead.touch(labels: ["file"])
             if now.inserted > previous.inserted { metrics.recordsRead.increment(by: Double(now.inserted - previous.inserted), labels: ["file"]) }
-            metrics.deadLetters.touch(labels: ["any"])
-            if now.deadLetters > previous.deadLetters { metrics.deadLetters.increment(by: Double(now.deadLetters - previous.deadLetters), labels: ["any"]) }
+            for (code, n) in now.deadLettersByCode where n > previous.deadLettersByCode[code, default: 0] {
+                metrics.deadLetters.increment(by: Double(n - previous.deadLettersByCode[code, default: 0]), labels: [code])
+            }
             if let newest = try? store.newestRecordMicros() {
                 metrics.ingestLagSeconds.set(Double(WallClock.nowMicros() - newest) / 1e6)
             }
@@ -65,6 +67,30 @@ enum MetricsBridge {
             }
             metrics.analysisLateRecords.touch(labels: [])
             if now.late > previous.late { metrics.analysisLateRecords.increment(by: Double(now.late - previous.late)) }
+        }
+        // Timestamps, the outbox and open incidents, read from the store so every writer's work shows.
+        let failures = Mutex([String: Int64]())
+        metrics.registry.addCollector {
+            guard let now = try? store.metrics() else { return }
+            metrics.lastIngestTimestamp.set(Double(now.lastIngestMicros ?? 0) / 1e6)
+            metrics.lastAnalysisTimestamp.set(Double(now.lastAnalysisMicros ?? 0) / 1e6)
+            metrics.lastDeliveryTimestamp.set(Double(now.lastDeliveryMicros ?? 0) / 1e6)
+            for receiver in Set(receivers).union(now.outboxPending.keys) {
+                metrics.alertOutboxDepth.set(Double(now.outboxPending[receiver] ?? 0), labels: [receiver])
+            }
+            // A count that went down (a notification retried from scratch) is a new starting point, not negative failures.
+            let previous = failures.withLock { last in
+                let previous = last
+                last = now.sendFailures
+                return previous
+            }
+            for (receiver, n) in now.sendFailures {
+                metrics.alertSendFailures.touch(labels: [receiver])
+                if n > previous[receiver, default: 0] { metrics.alertSendFailures.increment(by: Double(n - previous[receiver, default: 0]), labels: [receiver]) }
+            }
+            var open = Dictionary(uniqueKeysWithValues: RuleVocabulary.components.map { ($0, 0.0) })
+            for (component, n) in now.openIncidents { open[component] = Double(n) }
+            metrics.openIncidents.replaceAll(open.sorted { $0.key < $1.key }.map { (labels: [$0.key], value: $0.value) })
         }
     }
 }
