@@ -29,6 +29,10 @@ public struct AnalysisConfiguration: Sendable, Equatable {
     /// Also test each tool's call failure rate (`tool:<name>`: errors and timeouts per call) in the same family: a tool
     /// incident opens when its calls fail significantly more often, whatever the success rate did.
     public var detectToolFailures = true
+    /// Success-rate tests of a task and its segments against their baselines carry the task's hour-to-hour
+    /// variation beyond binomial noise (``HourlyDispersion``), estimated on the baseline's hours; off tests every
+    /// request as independent of its hour.
+    public var hourlyDispersion = true
     /// Consecutive evaluations a task must show a regression in before an incident opens.
     public var confirmations: Int = 2
     /// A new version first seen this close to the estimated onset is taken as the onset (a deploy marker).

@@ -325,7 +325,8 @@ public struct AnalysisEngine: Sendable {
         }
         let windows = WindowCounters(windowSums, scopes: scopes, at: t, configuration: configuration, excluded: excluded)
         let openTasks = Set(incidents.values.filter { $0.status == .open }.map(\.task))
-        let results = RegressionDetector(configuration: configuration).evaluate(windows, skipping: openTasks)
+        let results = RegressionDetector(configuration: configuration, dispersion: hourlyDispersion(windows))
+            .evaluate(windows, skipping: openTasks)
         for id in incidents.keys.sorted() where incidents[id]!.status == .open {
             if incidents[id]!.conjunction != nil {
                 updateSlice(id, windows: windows, at: t)
@@ -371,6 +372,36 @@ public struct AnalysisEngine: Sendable {
     }
 
     /// Sums the whole hours that end before `end` and are missing or were touched since they were summed.
+    /// Each task's ``HourlyDispersion`` over the baseline window's whole current-window-sized spans (incident time
+    /// left out), from the fine buckets.
+    func hourlyDispersion(_ windows: WindowCounters) -> [String: HourlyDispersion] {
+        guard configuration.hourlyDispersion else { return [:] }
+        var out: [String: HourlyDispersion] = [:]
+        let span = configuration.currentWindowMicros, bucket = configuration.bucketMicros
+        for key in windows.current.keys where key.isTask {
+            guard let id = scopes.existingID(key) else { continue }
+            var hours: [(trials: Int64, passes: Int64)] = []
+            var start = windows.baselineRange.lowerBound
+            while start + span <= windows.baselineRange.upperBound {
+                defer { start += span }
+                if windows.isExcluded(task: key.task, bucket: start..<(start + span)) { continue }
+                var trials: Int64 = 0, passes: Int64 = 0
+                var b = start
+                while b < start + span {
+                    if let c = fine.counters(id, at: b) {
+                        trials += c.outcomes
+                        passes += c.successes
+                    }
+                    b += bucket
+                }
+                hours.append((trials, passes))
+            }
+            let d = HourlyDispersion(hours: hours)
+            if d.logitVariance > 0 { out[key.task] = d }
+        }
+        return out
+    }
+
     private mutating func refreshHourly(before end: Int64) {
         let hourMicros = coarse.bucketMicros
         var hours = Set(fine.starts.map { coarse.bucketStart($0) }.filter { $0 + hourMicros <= end && hourly[$0] == nil })

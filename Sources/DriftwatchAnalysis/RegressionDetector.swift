@@ -38,6 +38,17 @@ struct Finding: Sendable {
 /// Benjamini–Hochberg, and keeps only drops at least as large as the practical effect floor.
 struct RegressionDetector {
     let configuration: AnalysisConfiguration
+    /// Each task's hour-to-hour variation beyond binomial noise (see ``HourlyDispersion``): success-rate tests of
+    /// the task and its segments against their baselines carry it. Canaries are compared with versions serving in
+    /// the same hours, where it cancels, and are not.
+    var dispersion: [String: HourlyDispersion] = [:]
+    /// A share move this significant (the mix test's two-sided p) explains the drop beside it: see ``HourlyDispersion``.
+    static let shiftBeyondDoubt = 1e-6
+
+    init(configuration: AnalysisConfiguration, dispersion: [String: HourlyDispersion] = [:]) {
+        self.configuration = configuration
+        self.dispersion = dispersion
+    }
 
     /// A task's whole-task comparison (tested whether or not it is significant) and its significant findings,
     /// all of one metric.
@@ -125,15 +136,20 @@ struct RegressionDetector {
         let curTrials = metric.rate(cur).trials
         guard curTrials >= configuration.minimumCurrent else { return [] }
         let testTask = !onlyCanaries && metric.rate(base).trials >= configuration.minimumBaseline
-        if testTask {
-            tested.append(test(taskScope, .task, metric: metric, reference: base, current: cur, taskTrials: curTrials))
-        }
         let dimensions = Set(windows.current.keys.filter { $0.task == task && !$0.isTask }.map(\.dimension)).sorted()
+        var mixes: [Finding] = []
         if testTask, metric == .successRate {
             for key in dimensions where Dimension.isSlice(key) {
-                if let mix = mixFinding(task: task, key: key, windows: windows, base: base, cur: cur) { tested.append(mix) }
+                if let mix = mixFinding(task: task, key: key, windows: windows, base: base, cur: cur) { mixes.append(mix) }
             }
         }
+        // The between-hour variance stands for variation of unknown origin; a drop that comes with a slice's share
+        // moving (beyond doubt) toward a slice it serves worse has a known one, and is tested as binomial.
+        let shifted = mixes.contains { $0.pValue < Self.shiftBeyondDoubt }
+        if testTask {
+            tested.append(test(taskScope, .task, metric: metric, reference: base, current: cur, taskTrials: curTrials, hourly: !shifted))
+        }
+        tested += mixes
         for dimension in dimensions {
             let scopes = windows.scopes(task: task, dimension: dimension)
             for scope in scopes {
@@ -144,7 +160,7 @@ struct RegressionDetector {
                     // Checks and tools are tested per task and per new version only: segment tests of every one
                     // would multiply the family and delay every other finding under Benjamini–Hochberg.
                     if onlyCanaries || metric != .successRate { continue }
-                    tested.append(test(scope, .segment, metric: metric, reference: b, current: c, taskTrials: curTrials))
+                    tested.append(test(scope, .segment, metric: metric, reference: b, current: c, taskTrials: curTrials, hourly: !shifted))
                 } else if Dimension.versioned.contains(dimension), baseTrials * 20 < metric.rate(c).trials {
                     // A new version: against the other versions serving now (a canary), else the baseline.
                     var others = MetricCounters()
@@ -206,9 +222,13 @@ struct RegressionDetector {
     }
 
     func test(_ scope: ScopeKey, _ kind: Finding.Kind, metric: DetectedMetric = .successRate, reference: MetricCounters,
-              current: MetricCounters, taskTrials: Int64) -> Finding {
+              current: MetricCounters, taskTrials: Int64, hourly: Bool = false) -> Finding {
         let r = metric.rate(reference), c = metric.rate(current)
-        let p = Self.pWorse(current: c, reference: r, fisherBelow: configuration.fisherBelowExpected)
+        var p = Self.pWorse(current: c, reference: r, fisherBelow: configuration.fisherBelowExpected)
+        if hourly, metric == .successRate, kind == .task || kind == .segment, let d = dispersion[scope.task], d.logitVariance > 0 {
+            let hours = Double(configuration.baselineWindowMicros) / Double(configuration.currentWindowMicros)
+            p = max(p, d.pWorse(current: (c.passes, c.trials), reference: (r.passes, r.trials), referenceHours: hours))
+        }
         let effect = (r.value ?? 0) - (c.value ?? 0)
         let share = taskTrials > 0 ? Double(c.trials) / Double(taskTrials) : 0
         return Finding(scope: scope, kind: kind, reference: reference, current: current, pValue: p, effect: effect, share: share,

@@ -106,7 +106,7 @@ public struct ConfigurationLoader: Sendable {
         let fields = try reader.mapping(node, path: "analysis")
         try reader.allowOnly(fields, keys: ["enabled", "interval", "batch_records", "bucket", "coarse_bucket", "current_window",
                                             "baseline_window", "min_effect", "false_discovery_rate", "export_dir",
-                                            "rollup_retention", "coarse_rollup_retention", "detect_checks", "detect_tool_failures", "detect_slices",
+                                            "rollup_retention", "coarse_rollup_retention", "detect_checks", "detect_tool_failures", "hourly_dispersion", "detect_slices",
                                             "slice_alpha", "slice_min_trials", "cohort_horizon", "resolve_confirmations",
                                             "recovery_window", "reopen_within", "onset_lookback", "lateness", "max_clock_skew"], path: "analysis")
         if let n = fields["enabled"] { settings.enabled = try reader.bool(n, path: "analysis.enabled") }
@@ -125,6 +125,7 @@ public struct ConfigurationLoader: Sendable {
         if let n = fields["coarse_rollup_retention"] { settings.coarseRetentionMicros = try reader.duration(n, path: "analysis.coarse_rollup_retention") }
         if let n = fields["detect_checks"] { settings.engine.detectChecks = try reader.bool(n, path: "analysis.detect_checks") }
         if let n = fields["detect_tool_failures"] { settings.engine.detectToolFailures = try reader.bool(n, path: "analysis.detect_tool_failures") }
+        if let n = fields["hourly_dispersion"] { settings.engine.hourlyDispersion = try reader.bool(n, path: "analysis.hourly_dispersion") }
         if let n = fields["detect_slices"] { settings.engine.detectSlices = try reader.bool(n, path: "analysis.detect_slices") }
         if let n = fields["slice_alpha"] { settings.engine.sliceAlpha = try reader.fraction(n, path: "analysis.slice_alpha") }
         if let n = fields["slice_min_trials"] { settings.engine.sliceMinimumTrials = Int64(try reader.int(n, path: "analysis.slice_min_trials", minimum: 1)) }

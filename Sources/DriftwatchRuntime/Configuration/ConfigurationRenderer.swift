@@ -100,6 +100,7 @@ public enum ConfigurationRenderer {
         y.line("  coarse_rollup_retention: \(micros(a.coarseRetentionMicros))")
         y.line("  detect_checks: \(e.detectChecks)")
         y.line("  detect_tool_failures: \(e.detectToolFailures)")
+        y.line("  hourly_dispersion: \(e.hourlyDispersion)")
         y.line("  detect_slices: \(e.detectSlices)")
         y.line("  slice_alpha: \(number(e.sliceAlpha))")
         y.line("  slice_min_trials: \(e.sliceMinimumTrials)")
