@@ -8,10 +8,8 @@ import DriftwatchStatistics
 extension DashboardRenderer {
     static let versionPageSections = 12
 
-    func versionPage(dimension: String, snapshot: DashboardSnapshot, site: Site, variant: RangeVariant) -> String {
+    func versionPage(dimension: String, cube: RollupCube, snapshot: DashboardSnapshot, site: Site, variant: RangeVariant) -> String {
         let location = Site.Location(variant: variant, path: Site.versionPath(dimension))
-        let definition = DashboardDefinition(id: "versions", title: "", panels: [])
-        let cube = RollupCube(snapshot: snapshot, definition: definition, rangeMicros: variant.micros)
         var context = PanelContext(cube: cube, snapshot: snapshot, site: site, location: location)
         // Sections: (task, family) with their version scopes, largest first.
         var groups: [String: [ScopeKey]] = [:]

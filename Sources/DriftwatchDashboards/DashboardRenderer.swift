@@ -39,9 +39,11 @@ public struct DashboardRenderer: Sendable {
             if let first, !definitions.contains(where: { $0.id == "index" }) {
                 pages.append(Page(fileName: variant.directory + "index.html", html: first.html))
             }
+            // One cube for all version pages of a range: they differ only in the dimension they read.
+            let cube = RollupCube(snapshot: snapshot, definition: DashboardDefinition(id: "versions", title: "", panels: []), rangeMicros: variant.micros)
             for dimension in site.versionDimensions {
                 pages.append(Page(fileName: variant.directory + Site.versionPath(dimension),
-                                  html: versionPage(dimension: dimension, snapshot: snapshot, site: site, variant: variant)))
+                                  html: versionPage(dimension: dimension, cube: cube, snapshot: snapshot, site: site, variant: variant)))
             }
         }
         let byTask = Dictionary(grouping: snapshot.rollups, by: { $0.scope.task })

@@ -27,6 +27,7 @@ enum PageShell {
     main{max-width:1400px;margin:0 auto;padding:1rem}
     h1{font-size:1.4rem;margin:.2rem 0}
     .meta{font-size:.85rem;opacity:.9;margin:.2rem 0}
+    h1,.meta,.note,.panel h2,.panel h3,[data-field] .big{overflow-wrap:anywhere}
     section.panel{border:1px solid #ccd;border-radius:6px;padding:.6rem .9rem;margin:0 0 1.2rem}
     section.panel h2{font-size:1.1rem;margin:.2rem 0 .4rem}
     .chart{width:100%;height:auto;display:block}

@@ -61,8 +61,10 @@ import Testing
         print("dashboards at scale: \(represented) records, \(rows.count) hourly rollup rows; snapshot \(Int(outcome.snapshotSeconds * 1000)) ms, render \(Int(outcome.renderSeconds * 1000)) ms; pages \(outcome.pages.map { "\($0.fileName) \($0.html.utf8.count)" }.joined(separator: ", "))")
         #expect(outcome.rollupRows == rows.count)
         #expect(largest < 2_000_000)
-        // The target is < 1 s; debug builds under parallel tests get headroom (measured ≈ 0.45 s in debug).
-        #expect(outcome.renderSeconds < 3)
+        // Every page in three ranges plus the version pages (45 pages here): measured 3.4 s in a debug build on two
+        // busy cores (0.45 s for the 8 pages of one range before); a release build is several times faster.
+        #expect(outcome.pageCount >= 45)
+        #expect(outcome.renderSeconds < 10)
         let overview = try String(contentsOfFile: directory.file("site/overview.html"), encoding: .utf8)
         #expect(overview.contains("data-metric=\"requests\">"))
     }
