@@ -52,7 +52,8 @@ extension DashboardRenderer {
         let delta = (latest.value - incident.baseline.value) * 100
         let end = incident.resolvedAtMicros ?? now
         var cells: [(String, String, String)] = [
-            (metric.label, "\(Format.percent(incident.baseline.value)) → \(Format.percent(latest.value))", "rates"),
+            // A traffic incident's opening test measures another scope (the share of a slice): say which.
+            (incident.testedScope.map { "Measured on \($0)" } ?? metric.label, "\(Format.percent(incident.baseline.value)) → \(Format.percent(latest.value))", "rates"),
             ("Change", "\(delta >= 0 ? "+" : "−")\(Format.fixed(abs(delta), digits: 1)) pt", "change"),
             ("Excess failures per hour", Format.fixed(incident.rankingSeverity, digits: 1), "severity"),
             (incident.status == .open ? "Open for" : "Resolved after", Self.span(end - incident.startedAtMicros), "duration"),
