@@ -106,7 +106,9 @@ public struct DashboardRunner: Sendable {
         let ids = Set(incidents.map(\.id))
         guard !ids.isEmpty else { return [] }
         var out: [NotificationSummary] = []
-        for row in try store.outbox(limit: 5000) {
+        // A store written before alerting existed has no outbox: its incident pages just list no notifications.
+        guard let rows = try? store.outbox(limit: 5000) else { return [] }
+        for row in rows {
             let named = ids.filter { row.payload.contains($0) || row.groupKey.contains($0) }.sorted()
             guard !named.isEmpty else { continue }
             out.append(NotificationSummary(id: row.id, receiver: row.receiver, kind: row.kind, event: Self.event(row.payload),
