@@ -1,7 +1,9 @@
 import DriftwatchAnalysis
+import DriftwatchRuntime
 @testable import DriftwatchDashboards
 import DriftwatchTesting
 import Foundation
+import Logging
 import Testing
 
 /// Issue #15 item 4: the pages laid out by a real browser at a wide and a narrow window. A measuring script,
@@ -84,6 +86,28 @@ struct BrowserLayoutTests {
             #expect(problems.isEmpty, "\(page.fileName) at \(width) px: \(problems)")
             #expect(load.dom.contains("data-layout=\"ok\""), "\(page.fileName) at \(width) px overflows the window")
             if let png = load.screenshot { try Chromium.keep(png, as: "layout-\(width)-\(page.fileName).png") }
+        }
+    }
+
+    /// The pages of a 10-million-record store (many tasks, versions and tools): the overview, tools and versions
+    /// pages, the biggest version page and the 30 d overview lay out at both widths.
+    @Test func tenMillionRecordPagesFitTheirCards() async throws {
+        let directory = TemporaryDirectory(prefix: "dw-layout-scale")
+        let (store, _, _) = try DashboardScaleTests.tenMillionRecordStore(in: directory)
+        let runner = try DashboardRunner(store: store, configuration: DriftwatchConfiguration(), logger: Logger(label: "test"))
+        let pages = try runner.render(to: nil).pages
+        let biggestVersionPage = try #require(pages.filter { $0.fileName.hasPrefix("versions/") }.max { $0.html.utf8.count < $1.html.utf8.count })
+        let checked = pages.filter { ["overview.html", "tools.html", "versions.html", "30d/overview.html", biggestVersionPage.fileName].contains($0.fileName) }
+        #expect(checked.count == 5)
+        try BrowserTests.write(checked, to: directory, Self.instrumented)
+        for width in [1400, 800] {
+            for page in checked {
+                let load = try await Chromium.load(directory.file(page.fileName), screenshot: width == 1400, width: width, height: 1400)
+                let problems = try #require(try Self.problems(load.dom), "\(page.fileName): the measuring script did not run")
+                #expect(problems.isEmpty, "10M store, \(page.fileName) at \(width) px: \(problems)")
+                #expect(load.dom.contains("data-layout=\"ok\""), "10M store, \(page.fileName) at \(width) px overflows the window")
+                if let png = load.screenshot { try Chromium.keep(png, as: "layout-10M-\(width)-\(page.fileName).png") }
+            }
         }
     }
 
