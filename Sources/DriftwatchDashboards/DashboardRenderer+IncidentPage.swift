@@ -185,7 +185,7 @@ extension DashboardRenderer {
             out += "</ul><p>These records, as stored:</p><pre class=\"cmd\" data-command=\"ids\">\(HTML.escape(Self.command(["records"] + found.requestIDs.prefix(10).flatMap { ["--id", $0] })))</pre>"
             if found.requestIDs.count > 10 { out += "<p class=\"note\">The command lists the first 10 ids.</p>" }
         } else {
-            out += "<p class=\"note\">No example ids were read for this page (the store held no failing record of the scope, or the page was rendered without a store).</p>"
+            out += "<p class=\"note\">No example ids were read for this page: the store held no failing record of the scope, or the incident is older than the 30 most recent (ids are read for those and the open ones), or the page was rendered without a store. The command below finds them.</p>"
         }
         if found?.exportPath == nil {
             out += "<p>Failing requests of the scope from the onset\(incident.resolvedAtMicros == nil ? "" : " to the resolution"):</p>"
