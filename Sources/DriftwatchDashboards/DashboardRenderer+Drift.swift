@@ -11,13 +11,26 @@ extension DashboardRenderer {
         out += "\(Format.integer(Int64(report.recordsSeen))) records seen.</p>"
         let drifted = report.drifted.sorted { ($0.informational ? 1 : 0, $0.feature, $0.scope) < ($1.informational ? 1 : 0, $1.feature, $1.scope) }
         out += "<p data-drifted=\"\(drifted.count)\">\(drifted.count) drifted feature/scope pairs of \(report.features.count) tested.</p>"
-        for (i, row) in drifted.prefix(panel.limit).enumerated() {
-            let id = "\(c.id)-f\(i)"
-            out += "<h3>\(HTML.text(row.feature, limit: 60)) · \(HTML.text(row.scope, limit: 60))\(row.informational ? " (informational)" : "")</h3>"
-            out += "<p class=\"note\">\(HTML.escape(row.statistic)) \(number(row.value)) (threshold \(number(row.threshold)))\(row.psi.map { "; PSI \(number($0))" } ?? ""); reference n \(Format.integer(Int64(row.reference.count))), current n \(Format.integer(Int64(row.current.count))).</p>"
-            out += distribution(row, id: id)
+        // One chart per feature: a feature usually drifts the same way in every scope it is tested in (a new model
+        // version is new in every task), so the chart is drawn once, for its widest scope (`all`, else the one
+        // with the most current data), and the scopes are listed under it.
+        var features: [String] = []
+        var byFeature: [String: [FeatureDrift]] = [:]
+        for row in drifted {
+            if byFeature[row.feature] == nil { features.append(row.feature) }
+            byFeature[row.feature, default: []].append(row)
         }
-        if drifted.count > panel.limit { out += "<p class=\"note\">\(drifted.count - panel.limit) more drifted pairs in the table below.</p>" }
+        out += "<p class=\"note\" data-drifted-features=\"\(features.count)\">\(features.count) distinct features drifted.</p>"
+        for (i, feature) in features.prefix(panel.limit).enumerated() {
+            let rows = byFeature[feature]!
+            let shown = rows.first { $0.scope == "all" } ?? rows.max { ($0.current.count, $1.scope) < ($1.current.count, $0.scope) }!
+            let id = "\(c.id)-f\(i)"
+            out += "<h3 data-feature>\(HTML.text(feature, limit: 60))\(shown.informational ? " (informational)" : "")</h3>"
+            out += "<p class=\"note\">Drifted in \(rows.count == 1 ? "scope" : "\(rows.count) scopes:") \(rows.prefix(12).map { HTML.text($0.scope, limit: 60) }.joined(separator: ", "))\(rows.count > 12 ? ", …" : "")."
+            out += " Chart: \(HTML.text(shown.scope, limit: 60)), \(HTML.escape(shown.statistic)) \(number(shown.value)) (threshold \(number(shown.threshold)))\(shown.psi.map { "; PSI \(number($0))" } ?? ""); reference n \(Format.integer(Int64(shown.reference.count))), current n \(Format.integer(Int64(shown.current.count))).</p>"
+            out += distribution(shown, id: id)
+        }
+        if features.count > panel.limit { out += "<p class=\"note\">\(features.count - panel.limit) more drifted features in the table below.</p>" }
         out += filterBox(c.id, label: "features")
         out += "<details\(drifted.isEmpty ? " open" : "")><summary>All tested features (\(report.features.count))</summary><div class=\"scroll\"><table id=\"\(c.id)-table\"><thead><tr><th scope=\"col\">Feature</th><th scope=\"col\">Scope</th><th scope=\"col\">Statistic</th><th scope=\"col\" class=\"num\">Score</th><th scope=\"col\" class=\"num\">Threshold</th><th scope=\"col\">Drifted</th><th scope=\"col\" class=\"num\">Reference n</th><th scope=\"col\" class=\"num\">Current n</th></tr></thead><tbody>"
         for row in report.features.prefix(500) {
@@ -33,11 +46,23 @@ extension DashboardRenderer {
             out += "</tbody></table></div>"
         }
         if !report.recommendations.isEmpty {
-            out += "<h3>Recommendations</h3><ul>"
-            for r in report.recommendations.prefix(30) {
-                out += "<li><strong>\(HTML.text(r.action, limit: 40))</strong> (\(HTML.text(r.component, limit: 30)), \(HTML.text(r.scope, limit: 60))): \(HTML.text(r.reason, limit: 300))</li>"
+            // Identical advice for several scopes is one item listing them; the reason is shown whole.
+            var order: [String] = []
+            var scopes: [String: [String]] = [:]
+            var first: [String: DriftRecommendation] = [:]
+            for r in report.recommendations {
+                let key = "\(r.action)\u{1}\(r.component)\u{1}\(r.reason)"
+                if first[key] == nil { order.append(key); first[key] = r }
+                scopes[key, default: []].append(r.scope)
+            }
+            out += "<h3>Recommendations</h3><ul class=\"recs\" data-recommendations=\"\(order.count)\">"
+            for key in order.prefix(60) {
+                let r = first[key]!
+                let where_ = scopes[key]!.map { HTML.escape($0) }.joined(separator: ", ")
+                out += "<li><strong>\(HTML.escape(r.action))</strong> (\(HTML.escape(r.component)); \(where_)): \(HTML.escape(r.reason))</li>"
             }
             out += "</ul>"
+            if order.count > 60 { out += "<p class=\"note\">\(order.count - 60) more recommendations: <code>driftwatch drift</code> lists them all.</p>" }
         }
         return out
     }

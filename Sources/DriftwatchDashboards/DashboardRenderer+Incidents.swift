@@ -12,7 +12,8 @@ extension DashboardRenderer {
         for (i, incident) in list.prefix(panel.limit).enumerated() {
             let scope = incident.scope.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
             out += "<article id=\"\(Self.incidentAnchor(incident.id))\" class=\"incident \(incident.status == .open ? "open" : "resolved")\" aria-labelledby=\"\(c.id)-i\(i)\">"
-            out += "<h3 id=\"\(c.id)-i\(i)\">\(incident.status == .open ? "Open" : "Resolved"): \(HTML.text(incident.metric, limit: 40)) regression in \(HTML.text(scope, limit: 120))</h3>"
+            let heading = "\(incident.status == .open ? "Open" : "Resolved"): \(HTML.text(incident.metric, limit: 40)) regression in \(HTML.text(scope, limit: 120))"
+            out += "<h3 id=\"\(c.id)-i\(i)\">" + (c.incidentLink(incident.id).map { "<a href=\"\(HTML.escape($0))\" data-drill=\"incident\">\(heading)</a>" } ?? heading) + "</h3>"
             out += "<dl class=\"kv\">"
             out += "<dt>Incident</dt><dd>\(HTML.text(incident.id, limit: 60))</dd>"
             out += "<dt>\(HTML.escape(incident.metric))</dt><dd data-field=\"rates\">\(Format.percent(incident.baseline.value)) (n \(Format.integer(incident.baseline.n))\(ci(incident.baseline))) → \(Format.percent(incident.current.value)) (n \(Format.integer(incident.current.n))\(ci(incident.current)))</dd>"
@@ -48,20 +49,24 @@ extension DashboardRenderer {
                 for (k, v) in details.prefix(40) { out += "<dt>\(HTML.text(k, limit: 40))</dt><dd>\(HTML.text(v, limit: 200))</dd>" }
                 out += "</dl></details>"
             }
-            if !incident.evidence.isEmpty {
-                out += "<div class=\"scroll\"><table><caption>Evidence</caption><thead><tr><th scope=\"col\">Signal</th><th scope=\"col\" class=\"num\">Baseline</th><th scope=\"col\" class=\"num\">Current</th><th scope=\"col\">Note</th></tr></thead><tbody>"
-                for e in incident.evidence.prefix(30) {
-                    out += "<tr><th scope=\"row\">\(HTML.text(e.signal, limit: 50))</th><td class=\"num\">\(number(e.baseline))</td><td class=\"num\">\(number(e.current))</td><td>\(HTML.text(e.note, limit: 200))</td></tr>"
-                }
-                out += "</tbody></table></div>"
-            }
+            out += evidenceTable(incident)
             out += "</article>"
         }
         if list.count > panel.limit { out += "<p class=\"note\">\(list.count - panel.limit) more incidents not shown.</p>" }
         return out
     }
 
-    private func ci(_ m: Incident.Measurement) -> String {
+    /// The numbers behind the attribution.
+    func evidenceTable(_ incident: Incident, limit: Int = 30) -> String {
+        guard !incident.evidence.isEmpty else { return "" }
+        var out = "<div class=\"scroll\"><table><caption>Evidence</caption><thead><tr><th scope=\"col\">Signal</th><th scope=\"col\" class=\"num\">Baseline</th><th scope=\"col\" class=\"num\">Current</th><th scope=\"col\">Note</th></tr></thead><tbody>"
+        for e in incident.evidence.prefix(limit) {
+            out += "<tr><th scope=\"row\">\(HTML.text(e.signal, limit: 50))</th><td class=\"num\">\(number(e.baseline))</td><td class=\"num\">\(number(e.current))</td><td>\(HTML.text(e.note, limit: 200))</td></tr>"
+        }
+        return out + "</tbody></table></div>"
+    }
+
+    func ci(_ m: Incident.Measurement) -> String {
         guard let lo = m.ciLower, let up = m.ciUpper else { return "" }
         return ", 95% CI \(Format.percent(lo))–\(Format.percent(up))"
     }

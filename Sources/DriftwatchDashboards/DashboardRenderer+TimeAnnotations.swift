@@ -17,7 +17,7 @@ extension DashboardRenderer {
     }
 
     /// Incidents of the shown tasks overlapping the chart, each from its start to its resolution (or the
-    /// newest data while open), linking to its entry on the incidents page.
+    /// newest data while open), linking to its own page.
     func incidentBands(tasks: Set<String>, _ c: PanelContext) -> [LineChart.Band] {
         let now = c.snapshot.dataThroughMicros ?? c.snapshot.generatedAtMicros
         return c.snapshot.incidents
@@ -30,7 +30,7 @@ extension DashboardRenderer {
                 let end = i.resolvedAtMicros.map { "resolved \(TimeFormat.minute($0)) UTC" } ?? "open"
                 let label = "Incident \(i.id): \(i.metric) regression in \(scope), started \(TimeFormat.minute(i.startedAtMicros)) UTC, \(end)"
                 return LineChart.Band(fromMicros: i.startedAtMicros, toMicros: i.resolvedAtMicros ?? now, label: label,
-                                      href: c.incidentsPage.map { "\($0)#\(Self.incidentAnchor(i.id))" })
+                                      href: c.incidentLink(i.id))
             }
     }
 

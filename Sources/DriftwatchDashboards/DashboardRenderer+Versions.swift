@@ -67,6 +67,10 @@ extension DashboardRenderer {
         let chart = BarChart(id: c.id, title: panel.title + ": success rate per version", unitLabel: "Success rate (%) with 95% Wilson interval",
                              groups: ["success rate"], rows: rows, format: { Format.percent($0) }, maxValue: 1, zoom: true)
         let description = "Success rate per task and \(panel.dimension) over the range, with 95% confidence intervals; the table below lists the numbers and win rates."
-        return chart.render(description: description) + table
+        var link = ""
+        if c.site.versionDimensions.contains(panel.dimension) {
+            link = "<p><a href=\"\(HTML.escape(c.location.toRange + Site.href(Site.versionPath(panel.dimension))))\" data-drill=\"version\">Canary against stable over time, per task</a></p>"
+        }
+        return link + chart.render(description: description) + table
     }
 }

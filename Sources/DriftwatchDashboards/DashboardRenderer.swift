@@ -14,22 +14,56 @@ public struct DashboardRenderer: Sendable {
 
     /// One rendered page.
     public struct Page: Sendable, Equatable {
-        /// `<id>.html`.
+        /// The path under the output directory: `<id>.html`, `24h/<id>.html`, `incidents/<id>.html`,
+        /// `versions/<dimension>.html` (see ``RangeVariant``).
         public var fileName: String
         public var html: String
     }
 
-    /// Every page of `definitions`, plus `index.html` (a copy of the first page) so a directory listing is not needed.
+    /// Every page of `definitions` for the configured range at the output root and for 24 h and 30 d in `24h/` and
+    /// `30d/` (``RangeVariant``), each with an `index.html` (a copy of the first page) and a page per versioned
+    /// dimension (`versions/<dimension>.html`, canary against stable over time); and one page per incident
+    /// (`incidents/<id>.html`, the path alert links use), which covers the incident's own time, not a range.
     public func renderAll(_ definitions: [DashboardDefinition], snapshot: DashboardSnapshot) -> [Page] {
-        var pages = definitions.map { Page(fileName: "\($0.id).html", html: render($0, snapshot: snapshot, navigation: definitions)) }
-        if let first = pages.first, !definitions.contains(where: { $0.id == "index" }) {
-            pages.append(Page(fileName: "index.html", html: first.html))
+        let variants = RangeVariant.all(configured: rangeMicros)
+        let site = Site(definitions: definitions, snapshot: snapshot, variants: variants)
+        var pages: [Page] = []
+        for variant in variants {
+            var first: Page?
+            for definition in definitions {
+                let page = Page(fileName: variant.directory + "\(definition.id).html",
+                                html: render(definition, snapshot: snapshot, site: site, variant: variant))
+                first = first ?? page
+                pages.append(page)
+            }
+            if let first, !definitions.contains(where: { $0.id == "index" }) {
+                pages.append(Page(fileName: variant.directory + "index.html", html: first.html))
+            }
+            // One cube for all version pages of a range: they differ only in the dimension they read.
+            let cube = RollupCube(snapshot: snapshot, definition: DashboardDefinition(id: "versions", title: "", panels: []), rangeMicros: variant.micros)
+            for dimension in site.versionDimensions {
+                pages.append(Page(fileName: variant.directory + Site.versionPath(dimension),
+                                  html: versionPage(dimension: dimension, cube: cube, snapshot: snapshot, site: site, variant: variant)))
+            }
+        }
+        let byTask = Dictionary(grouping: snapshot.rollups, by: { $0.scope.task })
+        var seen: Set<String> = []
+        for incident in snapshot.incidents where seen.insert(incident.id).inserted {
+            pages.append(Page(fileName: Site.incidentFile(incident.id),
+                              html: incidentPage(incident, snapshot: snapshot, taskRollups: byTask[incident.task] ?? [], site: site)))
         }
         return pages
     }
 
+    /// One page for the configured range, linking to pages of `navigation` beside it.
     public func render(_ definition: DashboardDefinition, snapshot: DashboardSnapshot, navigation: [DashboardDefinition]) -> String {
-        let range = definition.rangeMicros ?? rangeMicros
+        let variants = RangeVariant.all(configured: rangeMicros)
+        return render(definition, snapshot: snapshot, site: Site(definitions: navigation, snapshot: snapshot, variants: variants), variant: variants[0])
+    }
+
+    func render(_ definition: DashboardDefinition, snapshot: DashboardSnapshot, site: Site, variant: RangeVariant) -> String {
+        // The configured rendering honours a definition's own range; the 24 h and 30 d ones are that range.
+        let range = variant.isConfigured ? (definition.rangeMicros ?? variant.micros) : variant.micros
         let cube = RollupCube(snapshot: snapshot, definition: definition, rangeMicros: range)
         var meta = "<p class=\"meta\">Generated \(TimeFormat.minute(snapshot.generatedAtMicros)) UTC · data through "
         meta += snapshot.dataThroughMicros.map { TimeFormat.minute($0) + " UTC" } ?? "nothing yet"
@@ -40,8 +74,8 @@ public struct DashboardRenderer: Sendable {
         meta += "</p>"
         if let description = definition.description { meta += "\n<p class=\"note\">\(HTML.escape(description))</p>" }
         var body = ""
-        var context = PanelContext(cube: cube, snapshot: snapshot,
-                                   incidentsPage: navigation.contains { $0.id == "incidents" } || definition.id == "incidents" ? "incidents.html" : nil)
+        let location = Site.Location(variant: variant, path: "\(definition.id).html")
+        var context = PanelContext(cube: cube, snapshot: snapshot, site: site, location: location)
         for (i, panel) in definition.panels.enumerated() {
             context.id = "p\(i)"
             body += "<section class=\"panel\" aria-labelledby=\"p\(i)-h\" data-panel=\"\(panel.kind.rawValue)\">"
@@ -58,16 +92,23 @@ public struct DashboardRenderer: Sendable {
             }
             body += "</section>\n"
         }
-        let rangeLabel = "Last \(TimeFormat.duration(range)): \(TimeFormat.minute(cube.rangeStart)) – \(TimeFormat.minute(cube.to)) UTC"
-        return PageShell.page(title: definition.title, pageID: definition.id, navigation: navigation, range: rangeLabel, meta: meta, body: body)
+        let rangeLabel = "Last \(TimeFormat.range(range)): \(TimeFormat.minute(cube.rangeStart)) – \(TimeFormat.minute(cube.to)) UTC"
+        return PageShell.page(title: definition.title, current: definition.id, site: site, location: location,
+                              range: rangeLabel, meta: meta, body: body)
     }
 
     struct PanelContext {
         var cube: RollupCube
         var snapshot: DashboardSnapshot
-        /// Where incident links point; nil when the pages have no incidents page.
-        var incidentsPage: String?
+        var site: Site
+        /// The page being rendered: links are relative to it.
+        var location: Site.Location
         var id = "p"
+
+        /// The relative link to an incident's page; nil when it has none.
+        func incidentLink(_ id: String, anchor: String? = nil) -> String? {
+            site.incidentIDs.contains(id) ? location.toRoot + Site.href(Site.incidentFile(id)) + (anchor.map { "#" + $0 } ?? "") : nil
+        }
     }
 
     static let noData = "<p class=\"note\">No data in this range yet.</p>"

@@ -12,6 +12,8 @@ struct LineChart {
     struct Marker {
         var atMicros: Int64
         var label: String
+        /// An incident's own moment (onset, detection, resolution) rather than a deploy: drawn solid.
+        var isEvent = false
     }
 
     /// A time interval to shade (an incident), with an optional link.
@@ -138,7 +140,8 @@ struct LineChart {
         let places = Self.placeLabels(xs: xs, widths: short.map { Double($0.count) * Self.labelCharWidth }, maxX: w - Self.right)
         for (k, m) in shown.enumerated() {
             let xx = f(xs[k])
-            s += "<g class=\"marker\"><title>\(HTML.short("Deploy: \(m.label) at \(TimeFormat.minute(m.atMicros)) UTC", limit: 200))</title>"
+            let tip = m.isEvent ? "\(m.label) at \(TimeFormat.minute(m.atMicros)) UTC" : "Deploy: \(m.label) at \(TimeFormat.minute(m.atMicros)) UTC"
+            s += "<g class=\"marker\(m.isEvent ? " event" : "")\"><title>\(HTML.short(tip, limit: 200))</title>"
             s += "<line x1=\"\(xx)\" x2=\"\(xx)\" y1=\"\(f(Self.top))\" y2=\"\(f(Self.top + plotH))\"/>"
             if let place = places[k] {
                 let ty = f(Self.top + 9 + Double(place.row) * Self.labelRowHeight)

@@ -20,10 +20,12 @@ struct RollupCube {
     /// Buckets per scope, oldest first.
     private(set) var cells: [ScopeKey: [Cell]] = [:]
 
-    init(snapshot: DashboardSnapshot, definition: DashboardDefinition, rangeMicros: Int64) {
+    /// `endMicros`: where the range ends (an incident page's window); default the newest data.
+    init(snapshot: DashboardSnapshot, definition: DashboardDefinition, rangeMicros: Int64, endMicros: Int64? = nil) {
         let bucket = max(1, snapshot.bucketMicros)
         bucketMicros = bucket
-        let through = snapshot.dataThroughMicros ?? snapshot.rollups.map { $0.startMicros + bucket }.max() ?? snapshot.generatedAtMicros
+        let newest = snapshot.dataThroughMicros ?? snapshot.rollups.map { $0.startMicros + bucket }.max() ?? snapshot.generatedAtMicros
+        let through = endMicros.map { min($0, newest) } ?? newest
         // Align the range to bucket boundaries so chart slots line up with stored buckets.
         let end = Self.floor(through, bucket) + bucket
         var r = definition.resolutionMicros ?? bucket

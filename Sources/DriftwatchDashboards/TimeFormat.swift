@@ -20,6 +20,12 @@ enum TimeFormat {
         return "\(s) s"
     }
 
+    /// A range: hours up to two days (`24 h`), else as ``duration(_:)`` (`7 d`).
+    static func range(_ micros: Int64) -> String {
+        let s = micros / 1_000_000
+        return s < 2 * 86_400 && s % 3600 == 0 ? "\(s / 3600) h" : duration(micros)
+    }
+
     private static func pad(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     /// Civil date from days since 1970 (Howard Hinnant's algorithm) and the seconds into the day.

@@ -1,7 +1,9 @@
 import DriftwatchAnalysis
+import DriftwatchRuntime
 @testable import DriftwatchDashboards
 import DriftwatchTesting
 import Foundation
+import Logging
 import Testing
 
 /// Issue #15 item 4: the pages laid out by a real browser at a wide and a narrow window. A measuring script,
@@ -60,20 +62,51 @@ struct BrowserLayoutTests {
         return try JSONDecoder().decode([String].self, from: Data(json.utf8))
     }
 
+    /// Every kind of page — the range pages, each incident's page, each version page, and the overview in the
+    /// 24 h and 30 d ranges — at both widths; each page under 2 MB; screenshots at 1400 px kept for a person.
     @Test(arguments: [1400, 800])
     func pagesFitTheirCards(width: Int) async throws {
         let w = try WorkloadSnapshot.make(hours: 8, rate: 30, inject: ["retrieval_index_change@3h", "tool_outage@5h"])
+        var snapshot = w.snapshot
+        for incident in snapshot.incidents {
+            snapshot.examples[incident.id] = IncidentExamples(requestIDs: (1...20).map { "req-\(incident.id)-\($0)-2026-12-07T10:00:00Z" })
+        }
         let directory = TemporaryDirectory(prefix: "dw-layout")
-        let pages = DashboardRenderer().renderAll(DashboardDefinitionLoader().defaults(), snapshot: w.snapshot)
-        for page in pages where page.fileName != "index.html" {
-            try AtomicFileWriter.write(Self.instrumented(page.html), to: directory.file(page.fileName))
-            let shoot = page.fileName == "overview.html" || page.fileName == "versions.html"
-            let load = try await Chromium.load(directory.file(page.fileName), screenshot: shoot, width: width, height: 1400)
+        let pages = DashboardRenderer().renderAll(DashboardDefinitionLoader().defaults(), snapshot: snapshot)
+        for page in pages { #expect(page.html.utf8.count < 2_000_000, "\(page.fileName) is \(page.html.utf8.count) bytes") }
+        let checked = pages.filter { page in
+            page.fileName != "index.html" && (!page.fileName.contains("/") || page.fileName.hasPrefix("incidents/") || page.fileName.hasPrefix("versions/")
+                || page.fileName == "24h/overview.html" || page.fileName == "30d/overview.html")
+        }
+        #expect(checked.contains { $0.fileName.hasPrefix("incidents/") } && checked.contains { $0.fileName.hasPrefix("versions/") })
+        try BrowserTests.write(checked, to: directory, Self.instrumented)
+        for page in checked {
+            let load = try await Chromium.load(directory.file(page.fileName), screenshot: width == 1400, width: width, height: 1400)
             let problems = try #require(try Self.problems(load.dom), "\(page.fileName): the measuring script did not run")
             #expect(problems.isEmpty, "\(page.fileName) at \(width) px: \(problems)")
             #expect(load.dom.contains("data-layout=\"ok\""), "\(page.fileName) at \(width) px overflows the window")
-            if let png = load.screenshot {
-                try Data(png).write(to: URL(fileURLWithPath: "/tmp/driftwatch-layout-\(width)-\(page.fileName).png"))
+            if let png = load.screenshot { try Chromium.keep(png, as: "layout-\(width)-\(page.fileName).png") }
+        }
+    }
+
+    /// The pages of a 10-million-record store (many tasks, versions and tools): the overview, tools and versions
+    /// pages, the biggest version page and the 30 d overview lay out at both widths.
+    @Test func tenMillionRecordPagesFitTheirCards() async throws {
+        let directory = TemporaryDirectory(prefix: "dw-layout-scale")
+        let (store, _, _) = try DashboardScaleTests.tenMillionRecordStore(in: directory)
+        let runner = try DashboardRunner(store: store, configuration: DriftwatchConfiguration(), logger: Logger(label: "test"))
+        let pages = try runner.render(to: nil).pages
+        let biggestVersionPage = try #require(pages.filter { $0.fileName.hasPrefix("versions/") }.max { $0.html.utf8.count < $1.html.utf8.count })
+        let checked = pages.filter { ["overview.html", "tools.html", "versions.html", "30d/overview.html", biggestVersionPage.fileName].contains($0.fileName) }
+        #expect(checked.count == 5)
+        try BrowserTests.write(checked, to: directory, Self.instrumented)
+        for width in [1400, 800] {
+            for page in checked {
+                let load = try await Chromium.load(directory.file(page.fileName), screenshot: width == 1400, width: width, height: 1400)
+                let problems = try #require(try Self.problems(load.dom), "\(page.fileName): the measuring script did not run")
+                #expect(problems.isEmpty, "10M store, \(page.fileName) at \(width) px: \(problems)")
+                #expect(load.dom.contains("data-layout=\"ok\""), "10M store, \(page.fileName) at \(width) px overflows the window")
+                if let png = load.screenshot { try Chromium.keep(png, as: "layout-10M-\(width)-\(page.fileName).png") }
             }
         }
     }
@@ -99,7 +132,7 @@ struct BrowserLayoutTests {
             let load = try await Chromium.load(directory.file("overview.html"), screenshot: width == 800, width: width, height: 1200)
             let problems = try #require(try Self.problems(load.dom))
             #expect(problems.isEmpty, "at \(width) px: \(problems)")
-            if let png = load.screenshot { try Data(png).write(to: URL(fileURLWithPath: "/tmp/driftwatch-layout-deploys-800.png")) }
+            if let png = load.screenshot { try Chromium.keep(png, as: "layout-deploys-800.png") }
         }
     }
 

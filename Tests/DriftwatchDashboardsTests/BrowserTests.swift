@@ -7,8 +7,14 @@ import Testing
 /// DRIFTWATCH_SKIP_BROWSER_TESTS=1 to skip them on a machine without it.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["DRIFTWATCH_SKIP_BROWSER_TESTS"] == nil))
 struct BrowserTests {
-    static func write(_ pages: [DashboardRenderer.Page], to directory: TemporaryDirectory) throws {
-        for page in pages { try AtomicFileWriter.write(page.html, to: directory.file(page.fileName)) }
+    /// Writes `pages` (their subdirectories made), each through `transform`.
+    static func write(_ pages: [DashboardRenderer.Page], to directory: TemporaryDirectory,
+                      _ transform: (String) -> String = { $0 }) throws {
+        for page in pages {
+            let path = directory.file(page.fileName)
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try AtomicFileWriter.write(transform(page.html), to: path)
+        }
     }
 
     @Test func chromiumIsInstalled() {
@@ -20,7 +26,11 @@ struct BrowserTests {
         let directory = TemporaryDirectory(prefix: "dw-pages")
         let pages = DashboardRenderer().renderAll(DashboardDefinitionLoader().defaults(), snapshot: w.snapshot)
         try Self.write(pages, to: directory)
-        for page in pages where page.fileName != "index.html" {
+        // The range pages of the configured range (24 h and 30 d are the same code), and an incident and a version page.
+        let shown = pages.filter { !$0.fileName.contains("/") && $0.fileName != "index.html" }
+            + [pages.first { $0.fileName.hasPrefix("incidents/") }, pages.first { $0.fileName.hasPrefix("versions/") }].compactMap { $0 }
+        #expect(shown.count == 9)
+        for page in shown {
             let load = try await Chromium.load(directory.file(page.fileName), screenshot: page.fileName == "overview.html")
             #expect(load.consoleMessages.isEmpty, "\(page.fileName): \(load.consoleMessages)")
             #expect(load.pageRequests.isEmpty, "\(page.fileName): \(load.pageRequests)")
@@ -37,7 +47,7 @@ struct BrowserTests {
                 let png = try #require(load.screenshot)
                 #expect(png.count > 10_000)
                 #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-                try Data(png).write(to: URL(fileURLWithPath: "/tmp/driftwatch-dashboard-overview.png"))
+                try Chromium.keep(png, as: "dashboard-overview.png")
             case "incidents.html":
                 #expect(load.dom.contains("data-panel=\"incidents\""))
                 #expect(load.dom.contains("retrieval_fix"), "the injected index change is attributed to retrieval")
@@ -49,6 +59,10 @@ struct BrowserTests {
                 #expect(load.dom.contains("data-drifted="))
             case "tools.html":
                 #expect(load.dom.contains("data-metric=\"tool_precision\""))
+            case let name where name.hasPrefix("incidents/"):
+                #expect(load.dom.contains("data-panel=\"incident-timeline\"") && load.dom.contains("class=\"marker event\""))
+            case let name where name.hasPrefix("versions/"):
+                #expect(load.dom.contains("data-panel=\"version-history\""))
             default: break
             }
         }
@@ -80,7 +94,10 @@ struct BrowserTests {
         let directory = TemporaryDirectory(prefix: "dw-hostile")
         let pages = DashboardRenderer().renderAll(DashboardDefinitionLoader().defaults(), snapshot: w.snapshot)
         try Self.write(pages, to: directory)
-        for page in pages where page.fileName != "index.html" {
+        // Range pages of the configured range, and every incident and version page (the hostile incident has one).
+        let hostilePages = pages.filter { ($0.fileName.hasPrefix("incidents/") || $0.fileName.hasPrefix("versions/") || !$0.fileName.contains("/")) && $0.fileName != "index.html" }
+        #expect(hostilePages.contains { $0.fileName == "incidents/\(HTML.percentEncode(WorkloadSnapshot.hostileScript)).html" })
+        for page in hostilePages {
             let load = try await Chromium.load(directory.file(page.fileName), screenshot: page.fileName == "incidents.html")
             #expect(!load.dom.contains("pwned</title>") && !load.dom.contains("<title>1</title>"), "a hostile script ran in \(page.fileName)")
             #expect(load.dom.contains("<title>Driftwatch — "))
@@ -89,7 +106,7 @@ struct BrowserTests {
             #expect(load.dom.contains("data-layout=\"ok\""), "\(page.fileName) overflows horizontally")
             #expect(!load.dom.contains("<img"), "\(page.fileName)")
             if let png = load.screenshot {
-                try Data(png).write(to: URL(fileURLWithPath: "/tmp/driftwatch-dashboard-hostile-incidents.png"))
+                try Chromium.keep(png, as: "dashboard-hostile-incidents.png")
             }
         }
     }

@@ -1,3 +1,4 @@
+import DriftwatchDashboards
 import DriftwatchTesting
 import Foundation
 
@@ -22,11 +23,13 @@ struct Chromium {
 
     /// Loads `path` (a local file) and returns what happened. Chromium runs for seconds: it is waited for
     /// on a thread of its own, not on the cooperative pool (see `offPool`).
-    static func load(_ path: String, screenshot: Bool = false, width: Int = 1280, height: Int = 1600) async throws -> Load {
-        try await offPool { try loadBlocking(path, screenshot: screenshot, width: width, height: height) }
+    /// `budget`: virtual milliseconds the page (and any page it navigates to) may take; virtual time stands still
+    /// while the browser is busy, so a loaded machine does not cut it short.
+    static func load(_ path: String, screenshot: Bool = false, width: Int = 1280, height: Int = 1600, budget: Int = 3000) async throws -> Load {
+        try await offPool { try loadBlocking(path, screenshot: screenshot, width: width, height: height, budget: budget) }
     }
 
-    private static func loadBlocking(_ path: String, screenshot: Bool, width: Int, height: Int) throws -> Load {
+    private static func loadBlocking(_ path: String, screenshot: Bool, width: Int, height: Int, budget: Int) throws -> Load {
         guard let executable else { throw Failure(description: "chromium is not installed (apt-get install chromium)") }
         let work = TemporaryDirectory(prefix: "dw-chromium")
         let netlog = work.file("netlog.json")
@@ -35,9 +38,10 @@ struct Chromium {
             "--enable-logging=stderr", "--v=0", "--log-net-log=\(netlog)",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
             "--disable-default-apps", "--disable-extensions", "--no-pings", "--hide-scrollbars",
-            "--virtual-time-budget=3000", "--window-size=\(width),\(height)",
+            "--virtual-time-budget=\(budget)", "--window-size=\(width),\(height)",
         ]
-        let url = "file://" + path
+        // Each segment encoded: page file names are percent-encoded ids, which a URL must carry encoded once more.
+        let url = "file://" + path.split(separator: "/", omittingEmptySubsequences: false).map { HTML.percentEncode(String($0)) }.joined(separator: "/")
         let dumped = try run(executable, common + ["--dump-dom", url], in: work)
         var load = Load(dom: dumped.stdout, consoleMessages: consoleLines(dumped.stderr), pageRequests: try pageRequests(netlog))
         if screenshot {
@@ -68,6 +72,28 @@ struct Chromium {
             if !urls.contains(url) { urls.append(url) }
         }
         return urls
+    }
+
+    /// Where tests leave screenshots for a person to look at: `$DRIFTWATCH_SCREENSHOT_DIR`, or a fresh directory
+    /// under /tmp that is kept (its path is printed once).
+    static let screenshotDirectory: String = {
+        if let dir = ProcessInfo.processInfo.environment["DRIFTWATCH_SCREENSHOT_DIR"], !dir.isEmpty {
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            print("driftwatch screenshots: \(dir)")
+            return dir
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("driftwatch-screenshots-\(UUID().uuidString.prefix(8))").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        print("driftwatch screenshots: \(dir)")
+        return dir
+    }()
+
+    /// Saves a screenshot as `<screenshotDirectory>/<name>` (slashes in `name` become `_`); returns the path.
+    @discardableResult
+    static func keep(_ png: [UInt8], as name: String) throws -> String {
+        let path = screenshotDirectory + "/" + name.replacingOccurrences(of: "/", with: "_")
+        try Data(png).write(to: URL(fileURLWithPath: path))
+        return path
     }
 
     struct Output { var stdout: String; var stderr: String }

@@ -1,6 +1,7 @@
 import DriftwatchAnalysis
 import DriftwatchCore
 import DriftwatchDashboards
+import DriftwatchDemo
 import DriftwatchRuntime
 import DriftwatchStore
 import DriftwatchTesting
@@ -26,14 +27,70 @@ import Testing
         let store = try Self.store(in: directory)
         let runner = try DashboardRunner(store: store, configuration: DriftwatchConfiguration(), logger: Logger(label: "test"))
         let outcome = try runner.render(to: directory.file("site"))
-        #expect(outcome.pageCount == 8)
+        #expect(outcome.pages.filter { !$0.fileName.contains("/") }.count == 8)
         #expect(outcome.rollupRows > 0)
-        for name in ["index", "overview", "incidents", "versions", "retrieval", "tools", "drift", "slices"] {
-            let html = try String(contentsOfFile: directory.file("site/\(name).html"), encoding: .utf8)
-            #expect(html.hasSuffix("</html>\n"))
+        for range in ["", "24h/", "30d/"] {
+            for name in ["index", "overview", "incidents", "versions", "retrieval", "tools", "drift", "slices", "versions/model_version", "versions/index_version"] {
+                let html = try String(contentsOfFile: directory.file("site/\(range)\(name).html"), encoding: .utf8)
+                #expect(html.hasSuffix("</html>\n"), "\(range)\(name).html")
+            }
         }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.file("site")).filter { $0.hasPrefix(".") }
-        #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
+        let incidents = try FileManager.default.contentsOfDirectory(atPath: directory.file("site/incidents"))
+        #expect(!incidents.isEmpty && incidents.count == outcome.pages.filter { $0.fileName.hasPrefix("incidents/") }.count)
+        for sub in ["", "/incidents", "/versions", "/24h", "/30d/versions"] {
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.file("site" + sub)).filter { $0.hasPrefix(".") }
+            #expect(leftovers.isEmpty, "temporary files left in site\(sub): \(leftovers)")
+        }
+    }
+
+    /// The runner reads example ids of an incident's scope from the stored records and the notifications naming
+    /// it from the alerts outbox; the incident page lists both.
+    @Test func incidentPagesShowExamplesFromTheStoreAndNotificationsFromTheOutbox() throws {
+        let directory = TemporaryDirectory(prefix: "dw-runner-incident")
+        let store = try SQLiteStore(path: directory.file("db.sqlite"), logger: Logger(label: "test"))
+        var workload = WorkloadConfiguration(seed: 31, length: .duration(micros: 5 * 3_600_000_000))
+        workload.add(try WorkloadSpecParser.parse("retrieval_index_change@2h:effect=0.3"))
+        let records = Array(try WorkloadGenerator(workload))
+        let encoder = RecordEncoder()
+        var start = 0
+        while start < records.count {
+            let chunk = records[start..<min(records.count, start + 10_000)]
+            _ = try store.commit(IngestBatch(records: chunk.map { IngestedRecord(record: $0, raw: encoder.encode($0)) }))
+            start += chunk.count
+        }
+        let persistence = AnalysisPersistence(store: store, configuration: AnalysisConfiguration(), exportDirectory: nil)
+        var engine = try persistence.load()
+        _ = try persistence.catchUp(&engine)
+        let runner = try DashboardRunner(store: store, configuration: DriftwatchConfiguration(), logger: Logger(label: "test"))
+        let incident = try #require(try runner.snapshot().incidents.first)
+        let at = incident.detectedAtMicros
+        try store.enqueueNotifications([
+            OutboxRow(id: "n-open", receiver: "hook", kind: "webhook", groupKey: "{}:{incident_id=\"\(incident.id)\"}",
+                      payload: "{\"status\":\"firing\",\"alerts\":[{\"labels\":{\"incident_id\":\"\(incident.id)\"}}]}", createdAtMicros: at, nextAttemptAtMicros: at),
+            OutboxRow(id: "n-close", receiver: "pager", kind: "pagerduty", groupKey: "{}:{alertname=\"RetrievalIncident\"}",
+                      payload: "{\"event_action\":\"resolve\",\"dedup_key\":\"driftwatch/\(incident.id)\"}", createdAtMicros: at + 60_000_000, nextAttemptAtMicros: at),
+            OutboxRow(id: "n-other", receiver: "hook", kind: "webhook", groupKey: "{}:{alertname=\"NoRecords\"}",
+                      payload: "{\"status\":\"firing\"}", createdAtMicros: at, nextAttemptAtMicros: at),
+        ])
+        try runner.render(to: directory.file("site"))
+        let html = try String(contentsOfFile: directory.file("site/incidents/\(incident.id).html"), encoding: .utf8)
+        // Example ids: failing records of the incident's task from its onset on, as the store holds them.
+        let ids = html.components(separatedBy: "<code data-request-id>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        #expect(!ids.isEmpty && ids.count <= 20)
+        var byID = RecordQuery(requestIDs: Set(ids))
+        byID.limit = 100
+        let stored = try store.storedRecords(byID)
+        #expect(stored.count == ids.count, "every listed id is a stored record")
+        for record in stored {
+            #expect(record.task == incident.task && record.outcome == "failure" && record.timestampMicros >= incident.startedAtMicros)
+        }
+        #expect(html.contains("driftwatch records --task \(incident.task) --from "))
+        // Notifications: the two naming the incident, firing then resolved.
+        #expect(html.contains("data-notifications=\"2\""))
+        let table = html.components(separatedBy: "data-notifications=\"2\"")[1]
+        let firing = try #require(table.range(of: "<td><bdi>firing</bdi></td>")), resolved = try #require(table.range(of: "<td><bdi>resolved</bdi></td>"))
+        #expect(firing.lowerBound < resolved.lowerBound)
+        #expect(!html.contains("NoRecords"))
     }
 
     /// While the service re-renders as fast as it can, a reader never sees a partial page.
@@ -72,7 +129,6 @@ import Testing
     }
 }
 
-import DriftwatchDemo
 
 enum DriftwatchDemoFixture {
     static func generator(hours: Int, rate: Double) throws -> WorkloadGenerator {
