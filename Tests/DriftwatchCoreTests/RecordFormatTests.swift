@@ -131,6 +131,20 @@ struct RecordFormatTests {
         #expect(paths == table)
     }
 
+    @Test("the README's field table lists exactly the table's top-level fields, in its order")
+    func readme() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "## The request record (format v1)").dropFirst().first)
+            .components(separatedBy: "\n##").first ?? ""
+        let names = section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| `") else { return nil }
+            return line.dropFirst(3).split(separator: "`").first.map(String.init)
+        }
+        #expect(names == RecordFormat.keys(in: ""))
+    }
+
     @Test("enumerated strings: both readers take exactly the table's values", arguments: RecordFormat.fields.filter { $0.values != nil }.map(\.path))
     func enumeratedValues(path: String) throws {
         let field = try #require(RecordFormat.fields.first { $0.path == path })
