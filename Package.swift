@@ -50,11 +50,13 @@ let package = Package(
         .target(
             name: "DriftwatchIngest",
             dependencies: [
-                "DriftwatchCore", "CZlib",
+                "DriftwatchCore", "DriftwatchGzip",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The one gzip inflater (streaming, multi-member): the tailer's .gz logs and OTLP request bodies.
+        .target(name: "DriftwatchGzip", dependencies: ["CZlib"]),
         // Rollups, regression detection, attribution and recommendations.
         .target(name: "DriftwatchAnalysis", dependencies: ["DriftwatchCore", "DriftwatchStatistics"]),
         // Drift detection: feature histograms per time bucket, drift statistics, streaming detectors, recommendations.
@@ -130,7 +132,7 @@ let package = Package(
             path: "Benchmarks/DriftQuiet"
         ),
 
-        .testTarget(name: "DriftwatchCoreTests", dependencies: ["DriftwatchCore", "DriftwatchTesting"]),
+        .testTarget(name: "DriftwatchCoreTests", dependencies: ["DriftwatchCore", "DriftwatchTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "DriftwatchStatisticsTests", dependencies: ["DriftwatchStatistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftwatchStoreTests", dependencies: ["DriftwatchStore", "DriftwatchTesting"]),
         .testTarget(
@@ -173,7 +175,7 @@ let package = Package(
         .target(
             name: "DriftwatchServer",
             dependencies: [
-                "DriftwatchCore", "DriftwatchOTLP", "DriftwatchMetrics", "CZlib",
+                "DriftwatchCore", "DriftwatchOTLP", "DriftwatchMetrics", "DriftwatchGzip",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -182,6 +184,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DriftwatchMetricsTests", dependencies: ["DriftwatchMetrics"]),
+        .testTarget(name: "DriftwatchGzipTests", dependencies: ["DriftwatchGzip", "CZlib"]),
         .testTarget(name: "DriftwatchOTLPTests", dependencies: ["DriftwatchOTLP", "DriftwatchCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "DriftwatchServerTests",

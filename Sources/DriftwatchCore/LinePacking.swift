@@ -14,15 +14,9 @@
 ///
 /// The table is part of the stored format (record block columns format 2): codes are never reassigned.
 public enum LinePacking {
-    /// Field names of format v1, most frequent first (the first 27 get one byte, the rest two).
-    static let keys: [String] = [
-        "id", "score", "updated_at", "version", "check", "passed", "validation", "name", "latency_ms", "retrieval",
-        "tools", "request_id", "timestamp", "service", "task", "route", "model", "provider", "tuned", "template",
-        "release", "validator", "eval_suite", "outcome", "total", "generation", "tokens",
-        // Two bytes: `escape`, then the index.
-        "input", "output", "cost_usd", "retries", "slices", "status", "index_version", "top_k", "evidence",
-        "tools_expected", "base", "dataset", "feedback", "source", "reason",
-    ]
+    /// Field names of format v1 by code, most frequent first (the first 27 get one byte, the rest two):
+    /// derived from the `packing` column of ``RecordFormat/fields``, where a new field takes the next code.
+    static let keys: [String] = RecordFormat.packingKeys
 
     /// The single-byte codes: 0x01–0x1E without tab, newline and carriage return.
     static let singleByteCodes: [UInt8] = Array(0x01...0x08) + [0x0B, 0x0C] + Array(0x0E...0x1E)

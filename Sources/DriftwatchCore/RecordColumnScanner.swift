@@ -508,13 +508,13 @@ private struct Cursor {
                 guard let v = c.double() else { return false }
                 r.costUSD = v
             case 17: return c.integer() != nil
-            default: return c.slices()
+            case 18: return c.slices()
+            default: return false
             }
             return true
         }) else { return false }
         skipSpace()
-        // Required: request_id and timestamp.
-        return p == end && seen & 3 == 3
+        return p == end && seen & KeySet.record.required == KeySet.record.required
     }
 
     mutating func model(_ r: inout RecordColumns) -> Bool {
@@ -525,10 +525,11 @@ private struct Cursor {
             case 0: guard let v = c.string() else { return false }; name = c.packed(v)
             case 1: guard let v = c.string() else { return false }; version = c.packed(v)
             case 2, 3: return c.string() != nil
-            default: guard let v = c.bool() else { return false }; tuned = v
+            case 4: guard let v = c.bool() else { return false }; tuned = v
+            default: return false
             }
             return true
-        }), seen & 3 == 3 else { return false }
+        }), seen & KeySet.model.required == KeySet.model.required else { return false }
         r.modelName = name
         r.modelVersion = version
         r.modelTuned = tuned
@@ -538,17 +539,17 @@ private struct Cursor {
     mutating func template(_ r: inout RecordColumns) -> Bool {
         var id = ByteSpan.none, version = ByteSpan.none
         guard let seen = object(KeySet.template, { c, i in
-            guard let v = c.string() else { return false }
+            guard i < 2, let v = c.string() else { return false }
             if i == 0 { id = c.packed(v) } else { version = c.packed(v) }
             return true
-        }), seen == 3 else { return false }
+        }), seen & KeySet.template.required == KeySet.template.required else { return false }
         r.templateID = id
         r.templateVersion = version
         return true
     }
 
     mutating func release() -> Bool {
-        object(KeySet.release, { c, _ in c.string() != nil }) != nil
+        object(KeySet.release, { c, i in i < 3 && c.string() != nil }) != nil
     }
 
     mutating func retrieval(_ r: inout RecordColumns) -> Bool {
@@ -557,9 +558,10 @@ private struct Cursor {
             switch i {
             case 0: guard let v = c.string() else { return false }; index = c.packed(v); return true
             case 1: return c.integer() != nil
-            default: return c.evidence()
+            case 2: return c.evidence()
+            default: return false
             }
-        }), seen & 1 == 1 else { return false }
+        }), seen & KeySet.retrieval.required == KeySet.retrieval.required else { return false }
         r.indexVersion = index
         return true
     }
@@ -574,9 +576,10 @@ private struct Cursor {
                 switch i {
                 case 0: return c.string() != nil
                 case 1: return c.skipDouble()
-                default: return c.validTimestamp()
+                case 2: return c.validTimestamp()
+                default: return false
                 }
-            }), seen & 1 == 1 else { return false }
+            }), seen & KeySet.evidence.required == KeySet.evidence.required else { return false }
         }
     }
 
@@ -592,9 +595,10 @@ private struct Cursor {
                 case 2:
                     guard let v = c.string() else { return false }
                     return c.equals(v, "ok") || c.equals(v, "error") || c.equals(v, "timeout")
-                default: return c.skipDouble()
+                case 3: return c.skipDouble()
+                default: return false
                 }
-            }), seen & 5 == 5 else { return false }
+            }), seen & KeySet.tool.required == KeySet.tool.required else { return false }
         }
     }
 
@@ -605,8 +609,8 @@ private struct Cursor {
             guard let more = nextElement(&first) else { return false }
             if !more { return true }
             guard let seen = object(KeySet.check, { c, i in
-                i == 1 ? c.bool() != nil : c.string() != nil
-            }), seen & 3 == 3 else { return false }
+                i == 1 ? c.bool() != nil : i < 3 && c.string() != nil
+            }), seen & KeySet.check.required == KeySet.check.required else { return false }
         }
     }
 
@@ -624,10 +628,10 @@ private struct Cursor {
         var score = 0.0
         guard let seen = object(KeySet.feedback, { c, i in
             if i == 1 { return c.string() != nil }
-            guard let v = c.double() else { return false }
+            guard i == 0, let v = c.double() else { return false }
             score = v
             return true
-        }), seen & 1 == 1 else { return false }
+        }), seen & KeySet.feedback.required == KeySet.feedback.required else { return false }
         r.feedbackScore = score
         return true
     }
@@ -635,11 +639,11 @@ private struct Cursor {
     mutating func latency(_ r: inout RecordColumns) -> Bool {
         var total = 0.0
         guard let seen = object(KeySet.latency, { c, i in
-            guard i == 0 else { return c.skipDouble() }
+            guard i == 0 else { return i < 5 && c.skipDouble() }
             guard let v = c.double() else { return false }
             total = v
             return true
-        }), seen & 1 == 1 else { return false }
+        }), seen & KeySet.latency.required == KeySet.latency.required else { return false }
         r.latencyTotal = total
         return true
     }
@@ -647,10 +651,10 @@ private struct Cursor {
     mutating func tokens(_ r: inout RecordColumns) -> Bool {
         var input = 0, output = 0
         guard let seen = object(KeySet.tokens, { c, i in
-            guard let v = c.integer() else { return false }
+            guard i < 2, let v = c.integer() else { return false }
             if i == 0 { input = v } else { output = v }
             return true
-        }), seen == 3 else { return false }
+        }), seen & KeySet.tokens.required == KeySet.tokens.required else { return false }
         r.tokensInput = input
         r.tokensOutput = output
         return true
@@ -707,7 +711,15 @@ private struct KeySet: @unchecked Sendable {
     /// Each key's ``LinePacking`` code.
     let codes: UnsafePointer<UInt16>
 
-    init(_ keys: [String]) {
+    /// The bits of the keys every such object must hold (bit `i`: key `i`).
+    let required: UInt32
+
+    /// The keys of the ``RecordFormat`` object at `parent`.
+    init(in parent: String) {
+        let fields = RecordFormat.fields.filter { $0.parent == parent }
+        precondition(fields.count <= 32, "too many keys in \(parent) for a 32-bit seen-set")
+        required = fields.enumerated().reduce(UInt32(0)) { $1.element.required ? $0 | UInt32(1) << UInt32($1.offset) : $0 }
+        let keys = fields.map(\.key)
         var storage: [UInt8] = []
         var starts: [Int] = [], lengths: [Int] = []
         var words: [(UInt64, UInt64, UInt64, UInt64)] = []
@@ -760,19 +772,20 @@ private struct KeySet: @unchecked Sendable {
         UnsafeBufferPointer(start: storage + starts[i], count: lengths[i])
     }
 
-    static let record = KeySet(["request_id", "timestamp", "service", "task", "route", "model", "template", "release",
-                                "retrieval", "tools_expected", "tools", "validation", "outcome", "feedback", "latency_ms",
-                                "tokens", "cost_usd", "retries", "slices"])
-    static let model = KeySet(["name", "version", "provider", "base", "tuned"])
-    static let template = KeySet(["id", "version"])
-    static let release = KeySet(["dataset", "validator", "eval_suite"])
-    static let retrieval = KeySet(["index_version", "top_k", "evidence"])
-    static let evidence = KeySet(["id", "score", "updated_at"])
-    static let tool = KeySet(["name", "version", "status", "latency_ms"])
-    static let check = KeySet(["check", "passed", "reason"])
-    static let feedback = KeySet(["score", "source"])
-    static let latency = KeySet(["total", "retrieval", "tools", "generation", "validation"])
-    static let tokens = KeySet(["input", "output"])
+    // Derived from ``RecordFormat`` (format order: the scanner predicts each key from the one before).
+    // A field the table gains and the scanner's value readers do not know makes the scanner leave its
+    // lines to the decoder (each reader's `default:` is `false`), and `RecordFormatTests` fail.
+    static let record = KeySet(in: "")
+    static let model = KeySet(in: "model")
+    static let template = KeySet(in: "template")
+    static let release = KeySet(in: "release")
+    static let retrieval = KeySet(in: "retrieval")
+    static let evidence = KeySet(in: "retrieval.evidence[]")
+    static let tool = KeySet(in: "tools[]")
+    static let check = KeySet(in: "validation[]")
+    static let feedback = KeySet(in: "feedback")
+    static let latency = KeySet(in: "latency_ms")
+    static let tokens = KeySet(in: "tokens")
 }
 
 /// Whether `n` bytes at `a` and `b` are equal (short spans: cheaper than a call to memcmp).

@@ -30,7 +30,7 @@ extension RecordReader {
         var first = true
         var next = 0
         fields: while true {
-            switch try s.nextField(&first, predicted: next, count: 5, modelKey, at: { "model" }) {
+            switch try s.nextField(&first, predicted: next, count: KeyCount.model, modelKey, at: { "model" }) {
             case .end:
                 break fields
             case .unknown(let key):
@@ -64,7 +64,7 @@ extension RecordReader {
         var first = true
         var next = 0
         fields: while true {
-            switch try s.nextField(&first, predicted: next, count: 2, templateKey, at: { "template" }) {
+            switch try s.nextField(&first, predicted: next, count: KeyCount.template, templateKey, at: { "template" }) {
             case .end:
                 break fields
             case .unknown(let key):
@@ -100,7 +100,7 @@ extension RecordReader {
         var first = true
         var next = 0
         fields: while true {
-            switch try s.nextField(&first, predicted: next, count: 3, releaseKey, at: { "release" }) {
+            switch try s.nextField(&first, predicted: next, count: KeyCount.release, releaseKey, at: { "release" }) {
             case .end:
                 break fields
             case .unknown(let key):
@@ -136,7 +136,7 @@ extension RecordReader {
         var first = true
         var next = 0
         fields: while true {
-            switch try s.nextField(&first, predicted: next, count: 3, retrievalKey, at: { "retrieval" }) {
+            switch try s.nextField(&first, predicted: next, count: KeyCount.retrieval, retrievalKey, at: { "retrieval" }) {
             case .end:
                 break fields
             case .unknown(let key):
@@ -178,7 +178,7 @@ extension RecordReader {
             var firstKey = true
             var next = 0
             fields: while true {
-                switch try s.nextField(&firstKey, predicted: next, count: 3, evidenceKey, at: { "retrieval.evidence[\(i)]" }) {
+                switch try s.nextField(&firstKey, predicted: next, count: KeyCount.evidence, evidenceKey, at: { "retrieval.evidence[\(i)]" }) {
                 case .end:
                     break fields
                 case .unknown(let key):
@@ -228,7 +228,7 @@ extension RecordReader {
             var firstKey = true
             var next = 0
             fields: while true {
-                switch try s.nextField(&firstKey, predicted: next, count: 4, toolKey, at: { "tools[\(i)]" }) {
+                switch try s.nextField(&firstKey, predicted: next, count: KeyCount.tool, toolKey, at: { "tools[\(i)]" }) {
                 case .end:
                     break fields
                 case .unknown(let key):
@@ -290,7 +290,7 @@ extension RecordReader {
             var firstKey = true
             var next = 0
             fields: while true {
-                switch try s.nextField(&firstKey, predicted: next, count: 3, validationKey, at: { "validation[\(i)]" }) {
+                switch try s.nextField(&firstKey, predicted: next, count: KeyCount.validation, validationKey, at: { "validation[\(i)]" }) {
                 case .end:
                     break fields
                 case .unknown(let key):
@@ -327,7 +327,7 @@ extension RecordReader {
         var first = true
         var next = 0
         fields: while true {
-            switch try s.nextField(&first, predicted: next, count: 2, feedbackKey, at: { "feedback" }) {
+            switch try s.nextField(&first, predicted: next, count: KeyCount.feedback, feedbackKey, at: { "feedback" }) {
             case .end:
                 break fields
             case .unknown(let key):
@@ -365,7 +365,7 @@ extension RecordReader {
         var first = true
         var next = 0
         fields: while true {
-            switch try s.nextField(&first, predicted: next, count: 5, latencyKey, at: { "latency_ms" }) {
+            switch try s.nextField(&first, predicted: next, count: KeyCount.latency, latencyKey, at: { "latency_ms" }) {
             case .end:
                 break fields
             case .unknown(let key):
@@ -399,7 +399,7 @@ extension RecordReader {
         var first = true
         var next = 0
         fields: while true {
-            switch try s.nextField(&first, predicted: next, count: 2, tokensKey, at: { "tokens" }) {
+            switch try s.nextField(&first, predicted: next, count: KeyCount.tokens, tokensKey, at: { "tokens" }) {
             case .end:
                 break fields
             case .unknown(let key):

@@ -1,12 +1,33 @@
 /// Reads the fields of format v1 from a ``JSONScanner``; the schema-specific half of ``RecordDecoder``.
 enum RecordReader {
-    /// The top-level fields the decoder understands, in format-table order. The shipped JSON Schema
-    /// lists the same names (checked by a test).
-    static let topLevelFieldNames: [String] = [
-        "request_id", "timestamp", "service", "task", "route", "model", "template", "release", "retrieval",
-        "tools_expected", "tools", "validation", "outcome", "feedback", "latency_ms", "tokens", "cost_usd",
-        "retries", "slices",
-    ]
+    /// The top-level fields the decoder understands, in format-table order (from ``RecordFormat``).
+    static let topLevelFieldNames: [String] = RecordFormat.keys(in: "")
+
+    /// How many keys each hand-written key function below (and in `RecordReader+Parts`) has. The
+    /// functions return `StaticString`s for word compares on the hot path, so they are spelled out rather
+    /// than derived; `RecordFormatTests` checks every function and count against ``RecordFormat``.
+    enum KeyCount {
+        static let record = 19
+        static let model = 5
+        static let template = 2
+        static let release = 3
+        static let retrieval = 3
+        static let evidence = 3
+        static let tool = 4
+        static let validation = 3
+        static let feedback = 2
+        static let latency = 5
+        static let tokens = 2
+    }
+
+    /// The key functions by the ``RecordFormat`` parent path of the object they read, for the test.
+    static var keyFunctions: [String: (count: Int, key: (Int) -> StaticString)] { [
+        "": (KeyCount.record, topLevelKey), "model": (KeyCount.model, modelKey), "template": (KeyCount.template, templateKey),
+        "release": (KeyCount.release, releaseKey), "retrieval": (KeyCount.retrieval, retrievalKey),
+        "retrieval.evidence[]": (KeyCount.evidence, evidenceKey), "tools[]": (KeyCount.tool, toolKey),
+        "validation[]": (KeyCount.validation, validationKey), "feedback": (KeyCount.feedback, feedbackKey),
+        "latency_ms": (KeyCount.latency, latencyKey), "tokens": (KeyCount.tokens, tokensKey),
+    ] }
 
     /// Reads one line into `record`, which the caller creates empty. Fields go straight into it (the
     /// last duplicate wins), so no locals have to be copied into a record and released at the end.
@@ -29,8 +50,8 @@ enum RecordReader {
         fields: while true {
             // The predicted key is tried here too: this function is too large for the optimizer to
             // inline `topLevelKey` through `nextField`, and a call per key is measurable.
-            let field = next < 19 && s.consumeKey(topLevelKey(next), &first)
-                ? FieldKey.known(next) : try s.nextField(&first, predicted: next, count: 19, topLevelKey, at: { "" })
+            let field = next < KeyCount.record && s.consumeKey(topLevelKey(next), &first)
+                ? FieldKey.known(next) : try s.nextField(&first, predicted: next, count: KeyCount.record, topLevelKey, at: { "" })
             switch field {
             case .end:
                 break fields

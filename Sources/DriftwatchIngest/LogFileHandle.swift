@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import DriftwatchCore
+import DriftwatchGzip
 
 private typealias CStat = stat
 
@@ -99,7 +100,7 @@ final class LogFileHandle {
             let probe = try GzipInflater(inputCapacity: 16 * 1024)
             while filled < count {
                 let r = try out.withUnsafeMutableBytes { (buf) throws in
-                    try probe.read(fd: fd, into: UnsafeMutableRawBufferPointer(rebasing: buf[filled...]), path: path)
+                    try self.inflate(probe, into: UnsafeMutableRawBufferPointer(rebasing: buf[filled...]))
                 }
                 filled += r.count
                 if r.complete || !r.progressed { break }
@@ -147,7 +148,7 @@ final class LogFileHandle {
             guard let inflater else { return ReadResult(count: 0, progressed: false) }
             var progressed = false
             while true {
-                let r = try inflater.read(fd: fd, into: buffer, path: path)
+                let r = try inflate(inflater, into: buffer)
                 progressed = progressed || r.progressed
                 complete = r.complete
                 let start = position
@@ -167,6 +168,23 @@ final class LogFileHandle {
                     return ReadResult(count: 0, progressed: progressed)
                 }
             }
+        }
+    }
+
+    /// One ``GzipInflater`` read from this file at the inflater's compressed offset (`pread`, so renames
+    /// and other readers do not matter); errors name the file.
+    private func inflate(_ inflater: GzipInflater, into out: UnsafeMutableRawBufferPointer) throws -> GzipInflater.Result {
+        let fd = fd, path = path
+        do {
+            return try inflater.read(into: out) { input, offset in
+                while true {
+                    let n = pread(fd, input.baseAddress, input.count, off_t(offset))
+                    if n >= 0 { return n }
+                    if errno != EINTR { throw DriftwatchError(.io, "reading \(path): \(String(cString: strerror(errno)))") }
+                }
+            }
+        } catch let error as GzipError {
+            throw DriftwatchError(.io, "decompressing \(path): \(error.message)")
         }
     }
 }

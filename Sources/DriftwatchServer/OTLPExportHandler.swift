@@ -1,3 +1,4 @@
+import DriftwatchGzip
 import DriftwatchMetrics
 import DriftwatchOTLP
 import Hummingbird
@@ -63,15 +64,13 @@ struct OTLPExportHandler: Sendable {
             return Self.error(.badRequest, code: 3, "body could not be read", encoding: encoding)
         }
         if contentEncoding == "gzip" {
-            do throws(GzipInflater.Failure) {
+            do throws(GzipError) {
                 body = try GzipInflater.inflate(body, maxOutput: configuration.maxDecompressedBytes)
             } catch {
-                switch error {
-                case .tooLarge:
+                if error.code == .tooLarge {
                     return Self.error(.contentTooLarge, code: 8, "decompressed body exceeds the limit of \(configuration.maxDecompressedBytes) bytes", encoding: encoding)
-                case .corrupt(let message):
-                    return Self.error(.badRequest, code: 3, message, encoding: encoding)
                 }
+                return Self.error(.badRequest, code: 3, error.message, encoding: encoding)
             }
         }
         // JSON must be UTF-8 (RFC 8259): invalid bytes are refused, not silently repaired to U+FFFD.

@@ -118,6 +118,19 @@ import Testing
         #expect(r.latency?.retrieval == 10)
     }
 
+    /// Document `updated_at` goes through Core's strict RFC 3339 parser (OTLP had its own, which took Feb 31).
+    @Test("document updated_at is parsed strictly", arguments: [
+        ("2025-02-31T00:00:00Z", nil), ("2024-02-30T00:00:00Z", nil), ("2023-02-29T00:00:00Z", nil),
+        ("2024-02-29T00:00:00+24:00", nil), ("2024-02-29T00:00:00+01:60", nil),
+        ("2024-02-29T12:00:00z", 1_709_208_000_000_000), ("2025-01-02T03:04:05.5+01:00", 1_735_783_445_500_000),
+    ] as [(String, Int64?)])
+    func updatedAtIsStrict(text: String, micros: Int64?) throws {
+        let docs = #"[{"id":"a","metadata":{"updated_at":""# + text + #""}}]"#
+        let span = makeSpan(id: 1, ["gen_ai.retrieval.documents": .string(docs)])
+        let r = try #require(mapper.record(for: [span]))
+        #expect(r.retrieval?.evidence.first?.updatedAtMicros == micros)
+    }
+
     @Test func tracesAreGroupedInOrderOfFirstAppearance() {
         let spans = [makeSpan(trace: 2, id: 1), makeSpan(trace: 1, id: 1), makeSpan(trace: 2, id: 2, parent: 1)]
         let records = mapper.records(from: OTLPTraceRequest(spans: spans))

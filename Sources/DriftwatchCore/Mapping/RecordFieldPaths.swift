@@ -1,67 +1,27 @@
 /// The record fields a ``FieldMapping`` may fill, as dotted paths, with the JSON type each takes.
-/// Derived from format v1 (README, `schema/request-record.v1.schema.json`); a test checks the top-level
-/// names against the decoder's table.
+/// Derived from ``RecordFormat`` (the one declaration of format v1).
 public enum RecordFieldPaths {
-    public enum Kind: String, Sendable, Equatable {
-        case string, number, integer, bool, object, array
-        /// RFC 3339 string or epoch milliseconds: the record's `timestamp`.
-        case timestamp
-        /// A slice value: string, number or bool.
-        case scalar
-        /// `slices`: an object of scalars.
-        case sliceMap
-
-        /// What a configuration error says is expected.
-        public var expectation: String {
-            switch self {
-            case .string: "a string"
-            case .number: "a number"
-            case .integer: "a whole number"
-            case .bool: "true or false"
-            case .object: "an object"
-            case .array: "an array"
-            case .timestamp: "an RFC 3339 timestamp"
-            case .scalar: "a string, number or boolean"
-            case .sliceMap: "an object of strings, numbers and booleans"
-            }
-        }
-    }
+    public typealias Kind = RecordFormat.Kind
 
     /// Every path of format v1 but the elements of arrays and the keys of `slices` (any `slices.NAME`).
-    public static let fields: [(path: String, kind: Kind)] = [
-        ("request_id", .string), ("timestamp", .timestamp), ("service", .string), ("task", .string), ("route", .string),
-        ("model", .object), ("model.name", .string), ("model.version", .string), ("model.provider", .string),
-        ("model.base", .string), ("model.tuned", .bool),
-        ("template", .object), ("template.id", .string), ("template.version", .string),
-        ("release", .object), ("release.dataset", .string), ("release.validator", .string), ("release.eval_suite", .string),
-        ("retrieval", .object), ("retrieval.index_version", .string), ("retrieval.top_k", .integer), ("retrieval.evidence", .array),
-        ("tools_expected", .array), ("tools", .array), ("validation", .array), ("outcome", .string),
-        ("feedback", .object), ("feedback.score", .number), ("feedback.source", .string),
-        ("latency_ms", .object), ("latency_ms.total", .number), ("latency_ms.retrieval", .number), ("latency_ms.tools", .number),
-        ("latency_ms.generation", .number), ("latency_ms.validation", .number),
-        ("tokens", .object), ("tokens.input", .integer), ("tokens.output", .integer),
-        ("cost_usd", .number), ("retries", .integer), ("slices", .sliceMap),
-    ]
+    public static let fields: [(path: String, kind: Kind)] =
+        RecordFormat.fields.filter { !$0.path.contains("[]") }.map { ($0.path, $0.kind) }
 
     /// The fields of the elements of the record's arrays of objects.
-    public static let elementFields: [String: [(path: String, kind: Kind)]] = [
-        "retrieval.evidence": [("id", .string), ("score", .number), ("updated_at", .timestamp)],
-        "tools": [("name", .string), ("version", .string), ("status", .string), ("latency_ms", .number)],
-        "validation": [("check", .string), ("passed", .bool), ("reason", .string)],
-    ]
+    public static let elementFields: [String: [(path: String, kind: Kind)]] = Dictionary(
+        grouping: RecordFormat.fields.filter { $0.parent.hasSuffix("[]") }, by: { String($0.parent.dropLast(2)) }
+    ).mapValues { $0.map { ($0.key, $0.kind) } }
 
     /// Fields format v1 requires whenever their object is present: a mapping that fills one field of the
     /// object must fill these too, or every line would be dead-lettered.
-    public static let requiredInObject: [String: [String]] = [
-        "model": ["model.name", "model.version"], "template": ["template.id", "template.version"],
-        "retrieval": ["retrieval.index_version"], "feedback": ["feedback.score"], "latency_ms": ["latency_ms.total"],
-        "tokens": ["tokens.input", "tokens.output"],
-    ]
+    public static let requiredInObject: [String: [String]] = Dictionary(
+        grouping: RecordFormat.fields.filter { $0.required && !$0.parent.isEmpty && !$0.parent.hasSuffix("[]") }, by: \.parent
+    ).mapValues { $0.map(\.path) }
 
     /// Fields each element of these arrays must have.
-    public static let requiredInElements: [String: [String]] = [
-        "retrieval.evidence": ["id"], "tools": ["name", "status"], "validation": ["check", "passed"],
-    ]
+    public static let requiredInElements: [String: [String]] = Dictionary(
+        grouping: RecordFormat.fields.filter { $0.required && $0.parent.hasSuffix("[]") }, by: { String($0.parent.dropLast(2)) }
+    ).mapValues { $0.map(\.key) }
 
     private static let kinds: [String: Kind] = Dictionary(uniqueKeysWithValues: fields.map { ($0.path, $0.kind) })
 

@@ -78,7 +78,7 @@ extension OTLPTraceMapper {
 
     /// RFC 3339 text, or epoch seconds.
     static func timestamp(text: String) -> Int64? {
-        if let micros = RFC3339.parseMicros(text) { return micros }
+        if let micros = RFC3339.parse(text) { return micros }
         if let seconds = Double(text) { return Int64(seconds * 1_000_000) }
         return nil
     }
