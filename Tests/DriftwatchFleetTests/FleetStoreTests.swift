@@ -51,6 +51,25 @@ struct FleetStoreTests {
         }
     }
 
+    @Test("config: fleet keys load and render back; config check says where run ships, or why it cannot")
+    func configuration() throws {
+        let config = try ConfigurationLoader().load(yaml: "fleet: { url_env: DW_FLEET_TEST_UNSET, node: replica-b, interval: 30s }")
+        #expect(config.fleet.urlEnvironmentVariable == "DW_FLEET_TEST_UNSET" && config.fleet.node == "replica-b" && config.fleet.intervalMillis == 30_000)
+        #expect(try ConfigurationLoader().load(yaml: ConfigurationRenderer.render(config)) == config)
+        #expect(try ConfigurationLoader().load(yaml: "").fleet.isEnabled == false)
+        for (yaml, says) in [("fleet: { url_env: 'postgres://a@b/c' }", "fleet.url_env"), ("fleet: { node: '' }", "fleet.node"),
+                             ("fleet: { interval: 10 }", "fleet.interval")] {
+            do {
+                _ = try ConfigurationLoader().load(yaml: yaml)
+                Issue.record("accepted: \(yaml)")
+            } catch let e as DriftwatchError {
+                #expect(e.message.contains(says), "\(e.message)")
+            }
+        }
+        let report = ConfigCheckReport.make(configuration: config, configFile: nil)
+        #expect(report.fleet == "unusable" && report.errors.contains { $0.contains("DW_FLEET_TEST_UNSET") }, "\(report.errors)")
+    }
+
     @Test("migrations apply once when three sidecars start together, and again is a no-op")
     func migrations() async throws {
         try await FleetTestDatabase.with { db in
