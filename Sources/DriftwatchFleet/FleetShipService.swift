@@ -34,13 +34,15 @@ public struct FleetShipService<C: Clock>: Service where C.Duration == Duration {
                 if await shipOnce(fleet, migrated: &migrated) { delay = backoff.succeeded() } else { delay = backoff.failed() }
                 try? await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
             }
-            // What was committed since the last shipment, before the process exits.
-            if !Task.isCancelled { _ = await shipOnce(fleet, migrated: &migrated) }
+            // What was committed since the last shipment, before the process exits; briefly, so a fleet store that
+            // is down does not hold up a shutdown an orchestrator is timing (the next start ships it).
+            if !Task.isCancelled { _ = await shipOnce(fleet, migrated: &migrated, timeout: .seconds(10)) }
             group.cancelAll()
         }
     }
 
-    private func shipOnce(_ fleet: FleetStore, migrated: inout Bool) async -> Bool {
+    private func shipOnce(_ fleet: FleetStore, migrated: inout Bool, timeout: Duration? = nil) async -> Bool {
+        let timeout = timeout ?? self.timeout
         do {
             let shipper = self.shipper
             if !migrated {

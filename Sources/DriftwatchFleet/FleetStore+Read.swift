@@ -23,10 +23,10 @@ extension FleetStore {
             var out: [FleetNode] = []
             let rows = try await client.query("""
                 SELECT node, bucket_us, watermark_us, analysis_row_id, records, dead_letters, duplicates, record_counts,
-                    check_names, shipments FROM fleet_nodes ORDER BY node
+                    check_names, shipments, (extract(epoch from shipped_at) * 1000000)::bigint FROM fleet_nodes ORDER BY node
                 """, logger: logger)
-            for try await (node, bucket, watermark, rowID, records, deadLetters, duplicates, counts, checks, shipments)
-                in rows.decode((String, Int64, Int64?, Int64, Int64, Int64, Int64, String, String, Int64).self) {
+            for try await (node, bucket, watermark, rowID, records, deadLetters, duplicates, counts, checks, shipments, shippedAt)
+                in rows.decode((String, Int64, Int64?, Int64, Int64, Int64, Int64, String, String, Int64, Int64).self) {
                 var recordCounts: [String: Int64] = [:]
                 for pair in counts.split(separator: ",") {
                     let kv = pair.split(separator: "=", maxSplits: 1)
@@ -35,7 +35,7 @@ extension FleetStore {
                 out.append(FleetNode(node: node, bucketMicros: bucket, watermarkMicros: watermark, analysisRowID: rowID,
                                      records: records, deadLetters: deadLetters, duplicates: duplicates, recordCounts: recordCounts,
                                      checkNames: checks.isEmpty ? [] : checks.split(separator: "\u{1E}", omittingEmptySubsequences: false).map(String.init),
-                                     shipments: shipments))
+                                     shipments: shipments, shippedAtMicros: shippedAt))
             }
             return out
         } catch {

@@ -54,4 +54,6 @@ public struct FleetNode: Sendable, Equatable {
     public var recordCounts: [String: Int64]
     public var checkNames: [String]
     public var shipments: Int64
+    /// When the fleet store committed its last shipment (PostgreSQL's clock), microseconds since 1970.
+    public var shippedAtMicros: Int64 = 0
 }

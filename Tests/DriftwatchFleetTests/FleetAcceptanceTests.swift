@@ -94,6 +94,13 @@ struct FleetAcceptanceTests {
             #expect(a.incidents.contains { $0.contains("component=tools") }, "\(a.incidents)")
             #expect(b.incidents == a.incidents, "whole:\n\(a.incidents.joined(separator: "\n"))\nfleet:\n\(b.incidents.joined(separator: "\n"))")
 
+            // The nodes' ingest counts add up to the whole store's.
+            let status = try await run(["status", "--fleet", "--config", "central.yaml", "--format", "json"], environment: env).stdout
+            let fleetStatus = try #require(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any], "\(status)")
+            let singleStatus = try await run(["status", "--db", "single.sqlite", "--format", "json"]).stdout
+            #expect((fleetStatus["nodes"] as? [Any])?.count == 3, "\(status)")
+            #expect((fleetStatus["records"] as? NSNumber)?.int64Value == (a.records["analysed"] ?? -1), "\(status)\n\(singleStatus)")
+
             // A sidecar shipping again (nothing new) changes nothing centrally.
             try await run(["ingest", "split/" + split[0], "--config", "node-0.yaml", "--db", "node-0.sqlite"], environment: env)
             let again = try await run(["analyze", "--fleet", "--config", "central.yaml", "--format", "json", "--limit", "1000"], environment: env)
