@@ -87,6 +87,32 @@ public struct FleetMerge: Sendable {
             }
             byStart[b.startMicros] = bucket
         }
+        // The order scopes and shapes meet the engine. A sidecar numbers scopes as it first meets them, and the
+        // analyzer breaks a few ties by that number (docs/fleet.md); each bucket's new scopes are therefore folded in
+        // the order the nodes first met them (their shape tables list scopes in that order), not by name.
+        var scopeRank: [ScopeKey: Int] = [:]
+        var shapeRank: [String: Int] = [:]
+        for (_, shapes) in shapesByNode {
+            var seen: Set<ScopeKey> = []
+            var rank = 0
+            for id in shapes.keys.sorted() {
+                let shape = shapes[id]!
+                let predicates = shape.predicates.map { ScopeKey(task: shape.task, dimension: $0.dimension, value: $0.value) }
+                let key = Self.key(shape.task, predicates)
+                shapeRank[key] = min(shapeRank[key] ?? .max, Int(id))
+                for scope in [ScopeKey(task: shape.task)] + predicates where seen.insert(scope).inserted {
+                    scopeRank[scope] = min(scopeRank[scope] ?? .max, rank)
+                    rank += 1
+                }
+            }
+        }
+        for start in byStart.keys {
+            byStart[start]!.rollups.sort { (scopeRank[$0.scope] ?? .max, $0.scope) < (scopeRank[$1.scope] ?? .max, $1.scope) }
+            byStart[start]!.shapes.sort {
+                let a = Self.key($0.task, $0.predicates), b = Self.key($1.task, $1.predicates)
+                return (shapeRank[a] ?? .max, a) < (shapeRank[b] ?? .max, b)
+            }
+        }
         let timeline = MergedTimeline(versions.map {
             VersionTimeline.Entry(component: $0.row.component, version: $0.row.version, firstSeenMicros: $0.row.firstSeenMicros,
                                   lastSeenMicros: $0.row.lastSeenMicros, requests: $0.row.requests)

@@ -2,7 +2,8 @@ import DriftwatchTesting
 import Foundation
 import Testing
 
-/// Issue #17's acceptance: one generated workload with an injected incident, dealt round-robin to three sidecars
+/// Issue #17's acceptance: the demo's `mixed` workload (12 h, five injected incidents among benign deploys: retrieval,
+/// tools, wrapper, a tuned checkpoint failing on a slice of two tasks, a traffic shift), dealt round-robin to four sidecars
 /// (real `driftwatch ingest` processes, each with its own SQLite store, shipping to the real PostgreSQL), against the
 /// same workload ingested whole into one store. The central `analyze --fleet` must report what the single store
 /// reports: the same record counts and the same incidents (scope, component, action, counts).
@@ -46,30 +47,35 @@ struct FleetAcceptanceTests {
             }
             let scope = (i["scope"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             let action = (i["recommendation"] as? [String: Any])?["action"] as? String ?? "-"
-            return "\(i["metric"] ?? "-") [\(scope)] component=\(i["component"] ?? "-") action=\(action) status=\(i["status"] ?? "-") baseline(\(m("baseline"))) current(\(m("current"))) started=\(i["started_at"] ?? "-") detected=\(i["detected_at"] ?? "-")"
+            // The findings listed under the incident (one cause on several scopes), with when each was detected.
+            let affected = (i["affected"] as? [[String: Any]] ?? []).map { f -> String in
+                let s = (f["scope"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                return "\(f["incident_id"] ?? "-")[\(s)]@\(f["detected_at"] ?? "-")"
+            }.joined(separator: "; ")
+            return "\(i["id"] ?? "-") \(i["metric"] ?? "-") [\(scope)] component=\(i["component"] ?? "-") action=\(action) status=\(i["status"] ?? "-") baseline(\(m("baseline"))) current(\(m("current"))) started=\(i["started_at"] ?? "-") detected=\(i["detected_at"] ?? "-") resolved=\(i["resolved_at"] ?? "-") affected: \(affected)"
         }
         return (records, incidents.sorted())
     }
 
-    @Test("three sidecars shipping to PostgreSQL: analyze --fleet reports the incidents and counts of the whole workload")
+    @Test("four sidecars shipping to PostgreSQL: analyze --fleet reports the incidents and counts of the whole workload")
     func splitEqualsWhole() async throws {
         try await FleetTestDatabase.with { db in
             let dir = TemporaryDirectory(prefix: "fleet-acceptance")
             let root = URL(fileURLWithPath: dir.path)
             let run = Run(executable: try DriftwatchExecutable.url(), directory: root)
-            let workload = ["--preset", "tool-outage", "--seed", "11", "--rate", "120"]
+            let workload = ["--preset", "mixed", "--seed", "5", "--rate", "100"]
             try await run(["demo", "--out", "whole"] + workload)
-            try await run(["demo", "--out", "split", "--files", "3"] + workload)
+            try await run(["demo", "--out", "split", "--files", "4"] + workload)
             let split = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/split").filter { $0.hasSuffix(".jsonl") }.sorted()
             let whole = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/whole").filter { $0.hasSuffix(".jsonl") }
-            #expect(split.count == 3 && whole.count == 1, "\(split) \(whole)")
+            #expect(split.count == 4 && whole.count == 1, "\(split) \(whole)")
 
             // The whole workload into one store.
             try "analysis: { export_dir: off }\nretention: { max_age: off }\n".write(toFile: dir.path + "/single.yaml", atomically: true, encoding: .utf8)
             try await run(["ingest", "whole/" + whole[0], "--config", "single.yaml", "--db", "single.sqlite"])
             let single = try await run(["analyze", "--config", "single.yaml", "--db", "single.sqlite", "--format", "json", "--limit", "1000"]).stdout
 
-            // Three sidecars at once, each its share, each shipping when it has committed.
+            // Four sidecars at once, each its share, each shipping when it has committed.
             let env = ["DW_TEST_FLEET_URL": db.url]
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (i, file) in split.enumerated() {
@@ -85,20 +91,22 @@ struct FleetAcceptanceTests {
             }
             try "analysis: { export_dir: off }\nfleet: { url_env: DW_TEST_FLEET_URL, node: central }\n".write(toFile: dir.path + "/central.yaml", atomically: true, encoding: .utf8)
             let central = try await run(["analyze", "--fleet", "--config", "central.yaml", "--format", "json", "--limit", "1000"], environment: env)
-            #expect(central.stderr.contains("fleet of 3 nodes (replica-0, replica-1, replica-2)"), "\(central.stderr)")
+            #expect(central.stderr.contains("fleet of 4 nodes (replica-0, replica-1, replica-2, replica-3)"), "\(central.stderr)")
 
             let a = try Self.summary(single), b = try Self.summary(central.stdout)
             #expect(a.records["analysed"] ?? 0 > 1000)
             #expect(b.records == a.records)
-            // The injected tool outage is found at all (else equality would prove little).
-            #expect(a.incidents.contains { $0.contains("component=tools") }, "\(a.incidents)")
+            // The injected incidents are found at all (else equality would prove little): five causes, five components.
+            for component in ["retrieval", "tools", "wrapper", "model", "traffic"] {
+                #expect(a.incidents.contains { $0.contains("component=\(component) ") }, "\(component): \(a.incidents)")
+            }
             #expect(b.incidents == a.incidents, "whole:\n\(a.incidents.joined(separator: "\n"))\nfleet:\n\(b.incidents.joined(separator: "\n"))")
 
             // The nodes' ingest counts add up to the whole store's.
             let status = try await run(["status", "--fleet", "--config", "central.yaml", "--format", "json"], environment: env).stdout
             let fleetStatus = try #require(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any], "\(status)")
             let singleStatus = try await run(["status", "--db", "single.sqlite", "--format", "json"]).stdout
-            #expect((fleetStatus["nodes"] as? [Any])?.count == 3, "\(status)")
+            #expect((fleetStatus["nodes"] as? [Any])?.count == 4, "\(status)")
             #expect((fleetStatus["records"] as? NSNumber)?.int64Value == (a.records["analysed"] ?? -1), "\(status)\n\(singleStatus)")
 
             // A sidecar shipping again (nothing new) changes nothing centrally.
