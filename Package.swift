@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Only DriftwatchFleet uses it (3-5 min more per clean build): the fleet store on PostgreSQL.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // System libraries: the SQLite and zlib that Debian ships.
@@ -77,7 +79,7 @@ let package = Package(
             dependencies: [
                 "DriftwatchCore", "DriftwatchStore", "DriftwatchIngest", "DriftwatchDemo", "DriftwatchAnalysis",
                 "DriftwatchServer", "DriftwatchMetrics", "DriftwatchOTLP", "DriftwatchDrift", "DriftwatchDashboards",
-                "DriftwatchAlerts", "CBuildInfo",
+                "DriftwatchAlerts", "DriftwatchFleet", "CBuildInfo",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -106,12 +108,33 @@ let package = Package(
             ],
             exclude: ["Scripts"]
         ),
+        // The fleet store on PostgreSQL: sidecars ship their mergeable state, the central view reads it merged.
+        // The only target with postgres-nio.
+        .target(
+            name: "DriftwatchFleet",
+            dependencies: [
+                "DriftwatchCore", "DriftwatchStore", "DriftwatchAnalysis",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "DriftwatchFleetTests",
+            dependencies: [
+                "DriftwatchFleet", "DriftwatchRuntime", "DriftwatchStore", "DriftwatchAnalysis", "DriftwatchDemo",
+                "DriftwatchCore", "DriftwatchTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Helpers for tests: temporary directories, process runners, manual clock.
         .target(name: "DriftwatchTesting", dependencies: ["DriftwatchCore"]),
         .executableTarget(
             name: "driftwatch",
             dependencies: [
-                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchDrift", "DriftwatchAlerts", "DriftwatchCore",
+                "DriftwatchRuntime", "DriftwatchStore", "DriftwatchDrift", "DriftwatchAlerts", "DriftwatchCore", "DriftwatchFleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

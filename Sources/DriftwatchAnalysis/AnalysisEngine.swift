@@ -156,6 +156,50 @@ public struct AnalysisEngine: Sendable {
         }
     }
 
+    // MARK: - Merged buckets (the fleet view)
+
+    /// Folds one fine bucket of state merged from several sidecars, as ``ingest(_:rowID:)`` folds one record: the
+    /// boundaries up to the bucket's start are evaluated first, then its rollups, shape counts and version sightings
+    /// are added. Fed every bucket oldest first, the engine makes the evaluations a single sidecar that saw all the
+    /// records would make, from sums of the same counters (docs/fleet.md says what differs).
+    public mutating func fold(_ bucket: MergedBucket, timeline merged: MergedTimeline) {
+        let start = fine.bucketStart(bucket.startMicros)
+        let end = start + configuration.bucketMicros
+        advance(to: start)
+        var seen: [VersionTimeline.Key: Int64] = [:]
+        for row in bucket.rollups where row.counters.requests > 0 {
+            let id = scopes.id(row.scope)
+            fine.merge(row.counters, id: id, at: start)
+            if Dimension.versioned.contains(row.scope.dimension) {
+                let (component, version) = Self.timelineKey(dimension: row.scope.dimension, value: row.scope.value)
+                seen[VersionTimeline.Key(component: component, version: version), default: 0] += row.counters.requests
+            }
+        }
+        if configuration.detectSlices {
+            for shape in bucket.shapes {
+                let ids = [scopes.id(ScopeKey(task: shape.task))] + shape.predicates.sorted().map { scopes.id($0) }
+                let id = self.shapes.intern(ids)
+                self.shapes.merge(shape: id, outcomes: shape.outcomes, failures: shape.failures, checks: shape.checks, at: start)
+            }
+        }
+        // A sighting is known to the bucket only: first sightings are exact (the merged minimum), last ones exact
+        // once the version stopped, else the bucket's end, which every comparison of the analyzer (bucket-aligned)
+        // treats alike.
+        for (key, requests) in seen.sorted(by: { ($0.key.component, $0.key.version) < ($1.key.component, $1.key.version) }) {
+            guard let final = merged.entries[key] else { continue }
+            let before = timeline.entry(component: key.component, version: key.version)
+            timeline.set(VersionTimeline.Entry(
+                component: key.component, version: key.version, firstSeenMicros: final.firstSeenMicros,
+                lastSeenMicros: max(before?.lastSeenMicros ?? .min, min(final.lastSeenMicros, end - 1)),
+                requests: (before?.requests ?? 0) + requests))
+        }
+        let hour = coarse.bucketStart(start)
+        touchedHours.insert(hour)
+        lastTouchedHour = hour
+        let newest = min(bucket.newestMicros, end - 1)
+        if newest > (watermarkMicros ?? .min) { watermarkMicros = newest }
+    }
+
     // MARK: - Persistence
 
     /// Everything changed since the last call: what the owner stores in one transaction.

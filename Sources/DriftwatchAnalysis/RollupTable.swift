@@ -93,6 +93,18 @@ public struct RollupTable: Sendable {
         openColumn.add(o, scopeIDs)
     }
 
+    /// Adds counters to one scope's bucket: a bucket merged from other sidecars.
+    mutating func merge(_ c: MetricCounters, id: Int, at start: Int64) {
+        if openStart != start {
+            closeOpen()
+            openColumn = buckets.removeValue(forKey: start) ?? Column()
+            openStart = start
+        }
+        openColumn.ensure(id)
+        openColumn.counters[id].merge(c)
+        openColumn.markDirty(id)
+    }
+
     mutating func restore(_ row: Row, id: Int) {
         closeOpen()
         buckets[row.startMicros, default: Column()].ensure(id)

@@ -120,6 +120,24 @@ public struct ShapeTable: Sendable {
         }
     }
 
+    /// Adds counts to one shape's entry of the bucket at `start`: a bucket merged from other sidecars.
+    mutating func add(shape: Int32, outcomes: Int64, failures: Int64, checks: [(index: Int, trials: Int64, failures: Int64)], at start: Int64) {
+        guard shape >= 0 else { return }
+        if openStart != start {
+            closeOpen()
+            openBucket = buckets.removeValue(forKey: start) ?? Bucket()
+            openStart = start
+            dirtyBuckets.insert(start)
+        }
+        let base = openBucket.entry(shape) * Self.stride
+        openBucket.counts[base] &+= Int32(truncatingIfNeeded: outcomes)
+        openBucket.counts[base + 1] &+= Int32(truncatingIfNeeded: failures)
+        for c in checks {
+            openBucket.counts[base + 2 + 2 * c.index] &+= Int32(truncatingIfNeeded: c.trials)
+            openBucket.counts[base + 3 + 2 * c.index] &+= Int32(truncatingIfNeeded: c.failures)
+        }
+    }
+
     mutating func closeOpen() {
         if let start = openStart {
             buckets[start] = openBucket

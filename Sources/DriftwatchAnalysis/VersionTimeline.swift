@@ -71,6 +71,16 @@ public struct VersionTimeline: Sendable, Equatable {
         see(slot: slot(component, version), at: t)
     }
 
+    /// Sets a component version's span as of now: the fleet view's sightings, bucket by bucket.
+    mutating func set(_ entry: Entry) {
+        let slot = slot(entry.component, entry.version)
+        slots[slot] = entry
+        if !isDirty[slot] {
+            isDirty[slot] = true
+            dirty.append(slot)
+        }
+    }
+
     mutating func restore(_ entry: Entry) {
         slots[slot(entry.component, entry.version)] = entry
     }

@@ -1,6 +1,7 @@
 import DriftwatchAlerts
 import DriftwatchCore
 import DriftwatchDrift
+import DriftwatchFleet
 public import DriftwatchIngest
 public import DriftwatchMetrics
 import DriftwatchOTLP
@@ -87,6 +88,11 @@ public struct DriftwatchApplication: Sendable {
             services.append(AlertDispatcherService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
         } else if let warning = AlertsAdmin.noReceiversWarning(configuration.alerts, rules: AlertRuleLoader().load(configuration.alerts).rules.count) {
             logger.warning("alerts are not sent", metadata: ["reason": "\(warning)"])
+        }
+        if configuration.fleet.isEnabled {
+            let shipper = FleetShipper(store: store, node: configuration.fleet.node, configuration: configuration.analysis.engine)
+            services.append(FleetShipService(shipper: shipper, url: try FleetShipping.url(configuration.fleet),
+                                             interval: .milliseconds(configuration.fleet.intervalMillis), clock: ContinuousClock(), logger: logger))
         }
         if let receiver = try makeReceiverConfiguration() {
             services.append(OTLPReceiverService(configuration: receiver, sink: store, journal: configuration.server.journal ? store : nil, metrics: metrics, logger: logger))

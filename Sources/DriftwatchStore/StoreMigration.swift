@@ -216,5 +216,11 @@ extension StoreMigration {
         StoreMigration(version: 8, name: "incidents that share a cause: the incident a finding is listed under", sql: """
             ALTER TABLE incidents ADD COLUMN parent_id TEXT;  -- NULL: an incident of its own
             """),
+        StoreMigration(version: 9, name: "the fleet shipper's shipped-up-to cursor (docs/fleet.md)", sql: """
+            CREATE TABLE fleet_ship_cursor (
+                name TEXT PRIMARY KEY,
+                value INTEGER NOT NULL
+            );
+            """),
     ]
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftwatchFleet
 import DriftwatchRuntime
 import Foundation
 
@@ -28,6 +29,17 @@ struct IngestCommand: AsyncParsableCommand {
         print(try report.render(output.format))
         for notice in report.notices {
             FileHandle.standardError.write(Data("driftwatch ingest: warning: \(notice)\n".utf8))
+        }
+        // With a fleet store configured, ingest is done once its state is shipped (docs/fleet.md).
+        if config.fleet.isEnabled {
+            do {
+                let shipped = try await FleetShipping.ship(configuration: config, logger: options.makeLogger())
+                let what = shipped.upToDate ? "nothing new" : "\(shipped.rollups) rollup buckets, \(shipped.versions) versions, \(shipped.shapeBuckets) shape buckets"
+                FileHandle.standardError.write(Data("driftwatch ingest: shipped to the fleet store as node \(config.fleet.node): \(what)\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("driftwatch ingest: error: could not ship to the fleet store (the records are stored; the next ingest or run ships them): \(error)\n".utf8))
+                throw ExitCode.failure
+            }
         }
         // A service logging another schema must not look like a successful ingest.
         guard report.warnings.isEmpty else {

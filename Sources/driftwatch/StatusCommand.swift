@@ -11,8 +11,15 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var output: FormatOption
 
+    @Flag(help: "Every sidecar that shipped to the fleet store (fleet.url_env): counts, analysis progress, last shipment.")
+    var fleet = false
+
     func run() async throws {
         let config = try options.resolve()
+        if fleet {
+            print(try await FleetStatusReport.make(configuration: config, logger: options.makeLogger()).render(output.format))
+            return
+        }
         let store = try SQLiteStore(path: config.databasePath, access: .readOnly, logger: options.makeLogger())
         print(try StatusReport.make(store: store, sources: config.sources).render(output.format))
     }

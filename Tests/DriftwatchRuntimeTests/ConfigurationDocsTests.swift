@@ -25,6 +25,7 @@ struct ConfigurationDocsTests {
         ("drift", "drift: { zz_probe: 1 }"),
         ("drift.baseline", "drift: { baseline: { zz_probe: 1 } }"),
         ("dashboards", "dashboards: { zz_probe: 1 }"),
+        ("fleet", "fleet: { zz_probe: 1 }"),
         ("sources[]", "sources: [ { zz_probe: 1 } ]"),
     ])
     func documented(prefix: String, yaml: String) throws {

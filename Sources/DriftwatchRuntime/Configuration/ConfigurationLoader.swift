@@ -32,7 +32,7 @@ public struct ConfigurationLoader: Sendable {
         guard let root else { return config }
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, path: "")
-        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "server", "analysis", "drift", "dashboards", "alerts"], path: "")
+        try reader.allowOnly(top, keys: ["database", "sources", "ingest", "retention", "server", "analysis", "drift", "dashboards", "alerts", "fleet"], path: "")
         if let node = top["database"] { config.databasePath = try reader.string(node, path: "database") }
         if let node = top["sources"] {
             config.sources = try reader.sequence(node, path: "sources").enumerated().map { index, item in
@@ -93,6 +93,7 @@ public struct ConfigurationLoader: Sendable {
         if let node = top["drift"] { config.drift = try readDrift(node, reader: reader) }
         if let node = top["dashboards"] { config.dashboards = try readDashboards(node, reader: reader) }
         if let node = top["alerts"] { config.alerts = try readAlerts(node, reader: reader) }
+        if let node = top["fleet"] { config.fleet = try readFleet(node, reader: reader) }
         return config
     }
 

@@ -34,6 +34,10 @@ public enum ConfigurationRenderer {
         y.line("  interval: \(millis(c.dashboards.intervalMillis))")
         y.line("  range: \(micros(c.dashboards.rangeMicros))")
         renderAlerts(c.alerts, &y)
+        y.line("fleet:")
+        y.line("  url_env: \(c.fleet.urlEnvironmentVariable ?? "off")")
+        y.line("  node: \(q(c.fleet.node))")
+        y.line("  interval: \(millis(c.fleet.intervalMillis))")
         return y.text
     }
 

@@ -24,6 +24,8 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
     public var dashboards = DashboardSettings()
     /// Alert rules, routing, receivers and delivery retries (`alerts:`).
     public var alerts = AlertsConfiguration()
+    /// The fleet store this sidecar ships to, and the central view reads (`fleet:`, docs/fleet.md).
+    public var fleet = FleetSettings()
 
     public init() {}
 

@@ -1,6 +1,7 @@
 import DriftwatchAlerts
 import DriftwatchCore
 import DriftwatchDashboards
+import DriftwatchFleet
 import DriftwatchStore
 import Foundation
 
@@ -24,11 +25,13 @@ public struct ConfigCheckReport: Sendable, Codable, Equatable {
     public var receivers: [String]
     public var errors: [String]
     public var warnings: [String]
+    /// Where `run` ships the sidecar's state (docs/fleet.md); nil when `fleet` is off.
+    public var fleet: String? = nil
 
     public var ok: Bool { errors.isEmpty }
 
     enum CodingKeys: String, CodingKey {
-        case database, sources, listen, analysis, dashboards, rules, receivers, errors, warnings
+        case database, sources, listen, analysis, dashboards, rules, receivers, errors, warnings, fleet
         case configFile = "config_file"
         case databaseState = "database_state"
         case retentionMaxAge = "retention_max_age"
@@ -78,12 +81,27 @@ public struct ConfigCheckReport: Sendable, Codable, Equatable {
         if c.alerts.enabled && !alerts.rules.isEmpty && c.alerts.receivers.isEmpty {
             warnings.append("\(alerts.rules.count) alert rules but no alerts.receivers: no notification is sent (the dispatcher does not start)")
         }
-        return ConfigCheckReport(
+        var fleet: String?
+        if c.fleet.isEnabled {
+            do {
+                let url = try FleetShipping.url(c.fleet)
+                fleet = "ships to \(url.endpoint) as node \(c.fleet.node) every \(DurationText.format(micros: Int64(c.fleet.intervalMillis) * 1000))"
+            } catch let error as DriftwatchError {
+                fleet = "unusable"
+                errors.append(error.message)
+            } catch {
+                fleet = "unusable"
+                errors.append("fleet: \(error)")
+            }
+        }
+        var report = ConfigCheckReport(
             configFile: configFile, database: c.databasePath, databaseState: databaseState, sources: sources,
             retentionMaxAge: c.retention.policy.maxAgeMicros.map { DurationText.format(micros: $0) } ?? "off",
             listen: c.server.listen, analysis: c.analysis.enabled, dashboardsOut: c.dashboards.outputDirectory, dashboards: dashboards,
             ruleFiles: alerts.files, rules: alerts.rules,
             receivers: c.alerts.receivers.map { "\($0.name) (\($0.kind))" }, errors: errors, warnings: warnings)
+        report.fleet = fleet
+        return report
     }
 
     public func render(_ format: OutputFormat) throws -> String {
@@ -98,6 +116,7 @@ public struct ConfigCheckReport: Sendable, Codable, Equatable {
             "alert rules   \(rules.count) in \(ruleFiles.count) files",
         ]
         lines += rules.map { "  \($0)" }
+        lines.append("fleet         \(fleet ?? "off (fleet.url_env not set)")")
         lines.append("receivers     \(receivers.isEmpty ? "none" : receivers.joined(separator: ", "))")
         lines.append(sources.isEmpty ? "sources       none" : "sources (\(sources.count))")
         for source in sources { lines += source.lines }
