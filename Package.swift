@@ -130,7 +130,7 @@ let package = Package(
             ]
         ),
         // Helpers for tests: temporary directories, process runners, manual clock.
-        .target(name: "DriftwatchTesting", dependencies: ["DriftwatchCore"]),
+        .target(name: "DriftwatchTesting", dependencies: ["DriftwatchCore", "CZlib"]),
         .executableTarget(
             name: "driftwatch",
             dependencies: [
@@ -207,12 +207,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DriftwatchMetricsTests", dependencies: ["DriftwatchMetrics"]),
-        .testTarget(name: "DriftwatchGzipTests", dependencies: ["DriftwatchGzip", "CZlib"]),
+        .testTarget(name: "DriftwatchGzipTests", dependencies: ["DriftwatchGzip", "DriftwatchTesting"]),
         .testTarget(name: "DriftwatchOTLPTests", dependencies: ["DriftwatchOTLP", "DriftwatchCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "DriftwatchServerTests",
             dependencies: [
-                "DriftwatchServer", "DriftwatchOTLP", "DriftwatchMetrics", "DriftwatchStore", "DriftwatchCore", "DriftwatchTesting", "CZlib",
+                "DriftwatchServer", "DriftwatchOTLP", "DriftwatchMetrics", "DriftwatchStore", "DriftwatchCore", "DriftwatchTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

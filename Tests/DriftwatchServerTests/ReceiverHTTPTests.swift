@@ -30,7 +30,7 @@ import Testing
 
     @Test func gzippedJSONExportIsStored() async throws {
         try await ReceiverHarness.run { h in
-            let body = ReceiverHarness.gzip(try ReceiverHarness.fixture("three_conventions.json"))
+            let body = gzip(try ReceiverHarness.fixture("three_conventions.json"))
             let r = try await h.client.request("POST", "/v1/traces", headers: ["Content-Type": "application/json; charset=utf-8", "Content-Encoding": "gzip"], body: body)
             #expect(r.status == 200)
             #expect(r.text == "{}")
@@ -64,7 +64,7 @@ import Testing
             // 413: over the body limit, and a gzip bomb over the decompressed limit.
             let big = [UInt8](repeating: 0x20, count: 9 * 1024)
             #expect(try await post(auth.merging(json) { $1 }, big).status == 413)
-            let bomb = ReceiverHarness.gzip([UInt8](repeating: 0x20, count: 1024 * 1024))
+            let bomb = gzip([UInt8](repeating: 0x20, count: 1024 * 1024))
             #expect(bomb.count < 8 * 1024)
             #expect(try await post(auth.merging(json) { $1 }.merging(["Content-Encoding": "gzip"]) { $1 }, bomb).status == 413)
             // 400: truncated protobuf, malformed JSON, corrupt gzip; each with a message.
@@ -251,7 +251,7 @@ extension ReceiverStartupTests {
             // Two gzip members: the first holds the first half of the JSON, the second the rest.
             let whole = try body(trace: "7bf7651916cd43dd8448eb211c80319c")
             let half = whole.count / 2
-            let twoMembers = ReceiverHarness.gzip(Array(whole[..<half])) + ReceiverHarness.gzip(Array(whole[half...]))
+            let twoMembers = gzip(Array(whole[..<half])) + gzip(Array(whole[half...]))
             let ok = try await h.client.request("POST", "/v1/traces", headers: json.merging(["Content-Encoding": "gzip"]) { $1 }, body: twoMembers)
             #expect(ok.status == 200, "\(ok.text)")
             #expect(try await h.waitForRecords(1) == 1)

@@ -7,7 +7,6 @@ import DriftwatchTesting
 import Foundation
 import Logging
 import ServiceLifecycle
-import CZlib
 
 /// Runs the real receiver on a free port inside a ServiceGroup, over a temporary SQLite store.
 struct ReceiverHarness {
@@ -78,25 +77,5 @@ struct ReceiverHarness {
 
     static func fixture(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: packageRoot.appendingPathComponent("Tests/DriftwatchOTLPTests/Fixtures/\(name)")))
-    }
-
-    static func gzip(_ input: [UInt8]) -> [UInt8] {
-        var stream = z_stream()
-        deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-        defer { deflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))) + 64)
-        var input = input
-        let count = input.count
-        let produced = input.withUnsafeMutableBufferPointer { inBuf in
-            out.withUnsafeMutableBufferPointer { outBuf -> Int in
-                stream.next_in = inBuf.baseAddress
-                stream.avail_in = UInt32(count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = UInt32(outBuf.count)
-                deflate(&stream, Z_FINISH)
-                return outBuf.count - Int(stream.avail_out)
-            }
-        }
-        return Array(out[0..<produced])
     }
 }
