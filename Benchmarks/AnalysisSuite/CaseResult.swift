@@ -65,4 +65,10 @@ struct ConfidenceSample: Sendable, Codable {
     var right: Bool
     /// Whether the incident was on an affected task after the cause started (false for false alarms).
     var related: Bool
+    /// How the component was chosen (`details.attribution_basis`) and that path's own score, the inputs of the
+    /// confidence calibration (`Fixtures/fit_confidence.py`), and whether the component named first is the true one
+    /// (an ambiguous incident's named component is right only when it is the truth).
+    var basis: String? = nil
+    var score: Double? = nil
+    var componentRight: Bool? = nil
 }

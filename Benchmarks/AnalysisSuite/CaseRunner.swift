@@ -85,7 +85,12 @@ enum CaseRunner {
         result.falseAlarms = falseAlarms.count
         result.falseAlarmsPer30Days = Double(falseAlarms.count) / (result.hours / 720)
         result.falseAlarmLines = falseAlarms.map { describe($0, start: start) }
-        result.confidences = opened.map { ConfidenceSample(confidence: $0.confidence, right: matches($0), related: related($0)) }
+        result.confidences = opened.map {
+            ConfidenceSample(confidence: $0.confidence, right: matches($0), related: related($0),
+                             basis: $0.recommendation.details["attribution_basis"],
+                             score: $0.recommendation.details["attribution_score"].flatMap(Double.init),
+                             componentRight: related($0) && $0.component == label?.component)
+        }
         guard let label else { return }
 
         result.trueComponent = label.component

@@ -11,8 +11,11 @@ import Foundation
 ///   drift-quiet --days 30 --rates 20,200 --seeds 1,2,3 [--every 1]
 @main
 struct DriftQuiet {
+    /// `DRIFT_QUIET_VERBOSE=1`: every drifted row's onset on stderr, with its test and counts.
+    nonisolated(unsafe) static var verbose = false
     static func main() throws {
         var days = 30.0, rates: [Double] = [20, 200], seeds: [UInt64] = [1, 2, 3], every = 1.0
+        verbose = ProcessInfo.processInfo.environment["DRIFT_QUIET_VERBOSE"] != nil
         var args = CommandLine.arguments.dropFirst()
         while let flag = args.popFirst() {
             guard let value = args.popFirst() else { fatalError("\(flag) needs a value") }
@@ -51,6 +54,12 @@ struct DriftQuiet {
             let fresh = recs.subtracting(previous)
             onsets += fresh.count
             rowOnsets += rows.subtracting(previousRows).count
+            if verbose {
+                let h = Double(micros - workload.startMicros) / 3_600_000_000
+                for row in report.features where row.drifted && !row.informational && !previousRows.contains("\(row.feature)@\(row.scope)") {
+                    FileHandle.standardError.write(Data("rate \(Int(workload.requestsPerMinute)) seed \(seed) h \(Int(h)): \(row.feature)@\(row.scope) \(row.statistic) value \(row.value) p \(row.pValue ?? -1) adj \(row.pValueAdjusted ?? -1) ref n \(row.reference.count) \((row.reference.top ?? []).map { "\($0.value)=\(String(format: "%.3f", $0.share))" }) cur n \(row.current.count) \((row.current.top ?? []).map { "\($0.value)=\(String(format: "%.3f", $0.share))" })\n".utf8))
+                }
+            }
             let hour = Double(micros - workload.startMicros) / 3_600_000_000
             for item in fresh.sorted() where examples.count < 4 {
                 let rowsText = report.recommendations.first { "\($0.action)/\($0.suggestedAction ?? "-") [\($0.scope)]" == item }?.features.prefix(2).joined(separator: ",") ?? ""

@@ -43,8 +43,10 @@ extension AnalysisEngine {
     /// failures: the recommendation says so first, names every candidate, and asks for the experiment that separates
     /// them. The action stays the found cohort's (the first candidate), at a confidence of one in the candidates.
     private func ambiguous(_ recommendation: Incident.Recommendation, _ f: SliceFinding, component: String) -> Incident.Recommendation {
-        guard !f.confounded.isEmpty else { return recommendation }
         var r = recommendation
+        r.details["attribution_basis"] = f.confounded.isEmpty ? "failure_slice" : "ambiguous"
+        r.details["attribution_score"] = f.confounded.isEmpty ? "0.9" : format(1 / Double(f.confounded.count + 1))
+        guard !f.confounded.isEmpty else { return r }
         let candidates = ["\(component) (\(f.cohort.dimension)=\(f.cohort.value))"]
             + f.confounded.map { "\(Dimension.component(of: $0.scope.dimension)) (\($0.scope.dimension)=\($0.scope.value), on \(percent($0.overlap)) of the same requests)" }
         r.details["ambiguous"] = "true"

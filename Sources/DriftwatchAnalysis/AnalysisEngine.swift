@@ -401,6 +401,13 @@ public struct AnalysisEngine: Sendable {
         }) {
             candidates[key] = nil
         }
+        // A segment whose drop is its own mix moving over another slice key is the traffic's (the task's mix test
+        // speaks for it), not a regression of its own.
+        for (key, candidate) in candidates {
+            var result = candidate.result
+            result.findings.removeAll { segmentDropExplainedByMix($0, windows: windows) }
+            candidates[key] = result.findings.isEmpty ? nil : (candidate.task, result)
+        }
         for key in pending.keys where candidates[key] == nil { pending[key] = nil }
         for key in candidates.keys.sorted() {
             let seen = (pending[key] ?? 0) + 1

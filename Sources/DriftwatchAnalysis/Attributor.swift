@@ -55,6 +55,8 @@ struct Attributor {
                 summary = "Traffic in \(task) shifted toward \(decomposition.key)=\(part.value) (\(percent(part.w0)) → \(percent(part.w1)) of requests), which the current model serves at only \(percent(part.p1)) success; route that slice to a stronger model or the fallback."
                 driver = ScopeKey(task: task, dimension: decomposition.key, value: part.value)
             }
+            details["attribution_basis"] = "traffic_mix"
+            details["attribution_score"] = format(min(1, share))
             return Result(component: "traffic", confidence: min(1, share),
                           evidence: evidence + stageEvidence(bs, cs, base, cur),
                           recommendation: .init(action: "routing_change", summary: summary, details: details), mixDriver: driver)
@@ -70,7 +72,8 @@ struct Attributor {
                 action: "tool_fix",
                 summary: "Tool \(name) is failing on \(percent(rate)) of calls in \(task) (was \(percent(1 - (primary.referenceRate.value ?? 1)))); fix the tool or its orchestration (retries, timeouts), not the model.",
                 details: ["tool": name, "task": task, "failure_rate": format(rate),
-                          "tool_problem_rate_change": format(reached), "missing_required_calls": "\(cur.toolMissingRequests)"]),
+                          "tool_problem_rate_change": format(reached), "missing_required_calls": "\(cur.toolMissingRequests)",
+                          "attribution_basis": "tool_failure_rate", "attribution_score": "0.9"]),
                           mixDriver: nil)
         }
 
@@ -86,9 +89,11 @@ struct Attributor {
                 note: "\(cohort.kind == .newVersion ? "new version" : "segment"), failure risk ratio \(format(rr)), \(percent(cohort.share)) of current traffic"))
         }
         let component = top.value > 0 ? top.component : "model"
+        var recommendation = recommend(component, primary: primary, cohorts: cohorts, windows: windows, base: base, cur: cur)
+        recommendation.details["attribution_basis"] = top.value > 0 ? "stage_signals" : "no_stage_signal"
+        recommendation.details["attribution_score"] = format(confidence)
         return Result(component: component, confidence: confidence, evidence: evidence,
-                      recommendation: recommend(component, primary: primary, cohorts: cohorts, windows: windows, base: base, cur: cur),
-                      mixDriver: nil)
+                      recommendation: recommendation, mixDriver: nil)
     }
 
     /// The slice key whose mix term explains the change: at least 60% of it (the rate term counted beyond its noise), a predicted drop of at least half

@@ -169,8 +169,23 @@ struct SliceSearch {
                     guard Double(ct) * -log(p0) >= threshold else { continue }
                     let pCur = Double(cf) / Double(ct)
                     guard pCur - pRef >= configuration.minimumEffect else { continue }
-                    let logE = BinomialMixtureSPRT.logEValue(failures: cf, trials: ct, p0: p0)
+                    var logE = BinomialMixtureSPRT.logEValue(failures: cf, trials: ct, p0: p0)
                     guard logE >= threshold else { continue }
+                    if node >= 0, let standardized = standardizedNodeReference(
+                        node: node, trialsAt: trialsAt, cohortShapes: cohortShapes, otherShapes: otherShapes, shapes: shapes, scopes: scopes,
+                        current: concurrent ? [sums.cohortAll] : [sums.cohortClean],
+                        reference: pooled ? [sums.before, sums.concurrent] : concurrent ? [sums.concurrent] : [sums.before],
+                        nodeReferenceRate: Double(rf) / Double(rt)), standardized > pRef {
+                        // A narrowed node (the cohort on one slice value) has its own mix over the other slice keys,
+                        // which a traffic shift moves (more `language=de` inside `customer_tier=pro`): compare with
+                        // the reference's rates at the node's mix, as the cohort node is. Only for nodes that would
+                        // open, since it sums shape pairs.
+                        let shifted = min(0.999, max(upper + standardized - pRef, standardized + configuration.minimumEffect / 2, 1e-4))
+                        guard pCur - standardized >= configuration.minimumEffect else { continue }
+                        logE = BinomialMixtureSPRT.logEValue(failures: cf, trials: ct, p0: shifted)
+                        guard logE >= threshold else { continue }
+                        pRef = standardized
+                    }
                     var finding = SliceFinding(
                         task: scopes.keys[task].task, cohort: cohort.key, cohortFirstSeen: cohort.firstSeen,
                         predicate: node >= 0 ? scopes.keys[node] : nil, metric: metric,
@@ -209,6 +224,54 @@ struct SliceSearch {
             byKey[key] = entry
         }
         return byKey.values.filter { $0.complete && $0.covered >= 0.99 * total }.map(\.rate).max()
+    }
+
+    /// The reference failure rate of a narrowed node (`cohort ∧ node`) re-weighted to the node's own mix over each
+    /// other slice key (direct standardization), the highest over keys whose values cover the node; nil without one.
+    /// A value with few reference trials is shrunk toward the node's reference rate (10 pseudo-trials), so a rare
+    /// value neither blocks the standardization nor swings it.
+    private func standardizedNodeReference(node: Int, trialsAt: Int, cohortShapes: [Int], otherShapes: [Int], shapes: ShapeTable,
+                                           scopes: ScopeIndex, current: [[Int64]], reference: [[Int64]],
+                                           nodeReferenceRate: Double) -> Double? {
+        let stride = ShapeTable.stride
+        let nodeDimension = scopes.keys[node].dimension
+        var curTrials: [Int: Double] = [:], refCounts: [Int: (trials: Double, failures: Double)] = [:]
+        var total = 0.0
+        for shape in cohortShapes {
+            let predicates = shapes.shapes[shape].predicates
+            guard predicates.contains(node) else { continue }
+            var trials = 0.0
+            for source in current where source.count > shape * stride { trials += Double(source[shape * stride + trialsAt]) }
+            guard trials > 0 else { continue }
+            total += trials
+            for p in predicates where p != node && Dimension.isSlice(scopes.keys[p].dimension) && scopes.keys[p].dimension != nodeDimension {
+                curTrials[p, default: 0] += trials
+            }
+        }
+        guard total > 0, !curTrials.isEmpty else { return nil }
+        for shape in otherShapes {
+            let predicates = shapes.shapes[shape].predicates
+            guard predicates.contains(node) else { continue }
+            var trials = 0.0, failures = 0.0
+            for source in reference where source.count > shape * stride {
+                trials += Double(source[shape * stride + trialsAt])
+                failures += Double(source[shape * stride + trialsAt + 1])
+            }
+            guard trials > 0 else { continue }
+            for p in predicates where curTrials[p] != nil {
+                refCounts[p, default: (0, 0)].trials += trials
+                refCounts[p, default: (0, 0)].failures += failures
+            }
+        }
+        let prior = 10.0
+        var byKey: [String: (covered: Double, rate: Double)] = [:]
+        for (p, trials) in curTrials {
+            let ref = refCounts[p] ?? (0, 0)
+            let rate = (ref.failures + prior * nodeReferenceRate) / (ref.trials + prior)
+            byKey[scopes.keys[p].dimension, default: (0, 0)].covered += trials
+            byKey[scopes.keys[p].dimension, default: (0, 0)].rate += trials / total * rate
+        }
+        return byKey.values.filter { $0.covered >= 0.99 * total }.map(\.rate).max()
     }
 
     private func hasChecks(_ sums: [Int64], _ shape: Int) -> Bool {

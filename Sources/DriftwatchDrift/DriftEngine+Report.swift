@@ -198,37 +198,16 @@ extension DriftEngine {
             current: Self.categorySummary(ids: ids, counts: cur, labels: labels)))
     }
 
-    /// Chi-squared p-value after pooling the categories expected fewer than five times in either
-    /// window into one: the chi-squared approximation needs that, and without it a scope with a few
-    /// dozen requests and many rare values (validation failure reasons) drifted on noise every day.
+    /// The guard p-value of a categorical row: ``PooledContingencyChiSquare`` (a two-sample test with sparse
+    /// values pooled until every cell is expected at least five times; without pooling a scope with a few
+    /// dozen requests and many rare values drifted on noise every day, and a value seen once in the
+    /// current hour but never in the reference made Evidently's goodness-of-fit statistic infinite).
     ///
     /// `dispersion` divides the statistic (quasi-likelihood): requests are not independent draws, since
     /// failure and retry rates move together for minutes at a time, and the reference buckets show by
     /// how much more than multinomial noise the same feature varies between hours.
     static func pooledChiSquareP(_ ref: [Int], _ cur: [Int], dispersion: Double = 1) -> Double {
-        let nRef = Double(ref.reduce(0, +)), nCur = Double(cur.reduce(0, +))
-        let total = nRef + nCur
-        guard total > 0 else { return 1 }
-        var pooledRef: [Int] = [], pooledCur: [Int] = []
-        var rareRef = 0, rareCur = 0
-        for i in ref.indices {
-            let column = Double(ref[i] + cur[i])
-            if min(nRef, nCur) * column / total < 5 {
-                rareRef += ref[i]
-                rareCur += cur[i]
-            } else {
-                pooledRef.append(ref[i])
-                pooledCur.append(cur[i])
-            }
-        }
-        if rareRef + rareCur > 0 {
-            pooledRef.append(rareRef)
-            pooledCur.append(rareCur)
-        }
-        guard pooledRef.count >= 2 else { return 1 }
-        let test = ChiSquareDrift.test(referenceCounts: pooledRef, currentCounts: pooledCur)
-        guard dispersion > 1 else { return test.pValue }
-        return SpecialFunctions.chiSquaredSF(test.statistic / dispersion, degreesOfFreedom: Double(pooledRef.count - 1))
+        PooledContingencyChiSquare.test(reference: ref, current: cur, dispersion: dispersion).pValue
     }
 
     /// The over-dispersion of a categorical feature between reference buckets: the contingency

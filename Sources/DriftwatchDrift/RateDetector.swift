@@ -36,6 +36,10 @@ public struct RateDetector: Sendable, Equatable {
     private(set) var zCount = 0.0
     private(set) var zSum = 0.0
     private(set) var zSumSquares = 0.0
+    /// Sums of products of each clipped z-score with the one and two batches before it, and the last two
+    /// clipped z-scores (newest first): the autocovariances of the long-run variance.
+    private(set) var zLagProducts = [0.0, 0.0]
+    private(set) var recentZ: [Double] = []
     /// First bucket of the open batch.
     private(set) var batchStart: Int64?
     /// See ``DriftConfiguration/DetectorSettings/pageHinkleyMinInstances``.
@@ -95,16 +99,29 @@ public struct RateDetector: Sendable, Equatable {
         // divide by the z-scores' own spread so far, when it is above 1. The spread is learnt from
         // z-scores clipped to ±3, so a real jump barely widens it, and not from the first batch,
         // whose null rate was a guess.
+        // Page–Hinkley sums z-scores, so what matters is the variance of their sums — the long-run variance,
+        // the spread plus twice the positive autocovariances at lags 1 and 2: the swings last longer than a
+        // batch at high traffic (5-minute batches, 10-minute swings), and correlated z-scores of spread 1
+        // walk to the threshold far sooner than independent ones (Page–Hinkley fired 2–4 times per 30 quiet
+        // days at 200/min with the spread alone).
         let raw = z
         if zCount >= 2 {
+            let mean = zSum / zCount
             let variance = (zSumSquares - zSum * zSum / zCount) / (zCount - 1)
-            z /= max(1, variance).squareRoot()
+            var longRun = variance
+            for lag in 0..<2 where zCount > Double(lag + 2) {
+                longRun += 2 * max(0, zLagProducts[lag] / (zCount - Double(lag + 1)) - mean * mean)
+            }
+            z /= max(1, longRun).squareRoot()
         }
         if closedTrials > 0 {
             let clipped = min(3, max(-3, raw))
             zSum += clipped
             zSumSquares += clipped * clipped
             zCount += 1
+            for (lag, previous) in recentZ.enumerated() { zLagProducts[lag] += clipped * previous }
+            recentZ.insert(clipped, at: 0)
+            if recentZ.count > 2 { recentZ.removeLast() }
         }
         // Page–Hinkley starts once `warmUpBuckets` of time are in the null rate, or its running mean
         // would keep the first batches' estimation error.
@@ -133,7 +150,7 @@ extension RateDetector: Codable {
     enum CodingKeys: String, CodingKey {
         case name, observations, adwinDetections, pageHinkleyDetections, firstDetectionMicros, lastDetectionMicros
         case rateBeforeLastDetection, adwin, pageHinkley
-        case zCount, zSum, zSumSquares, bucketMicros, minimumExpectedEvents, warmUpBuckets, batchStart, openBucket, openEvents, openTrials, closedEvents, closedTrials, closedBuckets
+        case zCount, zSum, zSumSquares, zLagProducts, recentZ, bucketMicros, minimumExpectedEvents, warmUpBuckets, batchStart, openBucket, openEvents, openTrials, closedEvents, closedTrials, closedBuckets
     }
 
     struct ADWINCoding: Codable {
@@ -159,6 +176,9 @@ extension RateDetector: Codable {
         zCount = try c.decode(Double.self, forKey: .zCount)
         zSum = try c.decode(Double.self, forKey: .zSum)
         zSumSquares = try c.decode(Double.self, forKey: .zSumSquares)
+        // Absent in state saved before the long-run variance: it is learnt again from here.
+        zLagProducts = try c.decodeIfPresent([Double].self, forKey: .zLagProducts) ?? [0, 0]
+        recentZ = try c.decodeIfPresent([Double].self, forKey: .recentZ) ?? []
         batchStart = try c.decodeIfPresent(Int64.self, forKey: .batchStart)
         openBucket = try c.decodeIfPresent(Int64.self, forKey: .openBucket)
         openEvents = try c.decode(Int.self, forKey: .openEvents)
@@ -197,6 +217,8 @@ extension RateDetector: Codable {
         try c.encode(zCount, forKey: .zCount)
         try c.encode(zSum, forKey: .zSum)
         try c.encode(zSumSquares, forKey: .zSumSquares)
+        try c.encode(zLagProducts, forKey: .zLagProducts)
+        try c.encode(recentZ, forKey: .recentZ)
         try c.encodeIfPresent(batchStart, forKey: .batchStart)
         try c.encodeIfPresent(openBucket, forKey: .openBucket)
         try c.encode(openEvents, forKey: .openEvents)
