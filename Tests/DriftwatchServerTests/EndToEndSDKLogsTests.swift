@@ -51,7 +51,7 @@ import Testing
             #expect(letters.map(\.code).sorted() == ["otlp_log_no_trace", "otlp_log_orphan"])
             #expect(letters.first { $0.code == "otlp_log_orphan" }?.fingerprint == "otlp-log-\(sent["orphan_trace"] as! String)")
             let value = { (result: String) in h.metrics.registry.value("driftwatch_otlp_log_records_total", labels: [result]) }
-            #expect(value("joined") == 7)  // 2 + 2 + 2 + 1 events on the four traces (see the script's CASES)
+            #expect(value("joined") == 7)  // 1 + 2 + 2 + 2 events on the four traces (see the script's CASES)
             #expect(value("ignored") == 4 && value("no_trace") == 1 && value("orphaned") == 1)
             #expect(try h.store.countRecords() == Int64(expected.count))
             #expect((h.metrics.registry.value("driftwatch_otlp_requests_total", labels: ["200", encoding]) ?? 0) >= 4)

@@ -55,7 +55,8 @@ import Testing
             let letters = try h.store.deadLetters().map(\.letter)
             #expect(letters.map(\.code) == ["otlp_log_no_trace"])
             #expect(letters.first?.source == "otlp-logs")
-            #expect(String(decoding: letters.first?.raw ?? [], as: UTF8.self).contains("\"toxicity\""))
+            let raw = String(decoding: letters.first?.raw ?? [], as: UTF8.self)
+            #expect(raw.contains("\"toxicity\""))
             let value = { (result: String) in h.metrics.registry.value("driftwatch_otlp_log_records_total", labels: [result]) }
             #expect(value("joined") == 4 && value("ignored") == 1 && value("no_trace") == 1 && value("orphaned") == 0)
             #expect(try h.store.spanJournalCounts().entries == 0)
