@@ -26,10 +26,12 @@ base, token, encoding = sys.argv[1], sys.argv[2], sys.argv[3]
 headers = {"Authorization": f"Bearer {token}"}
 if encoding == "protobuf":
     from opentelemetry.exporter.otlp.proto.http import Compression
+    GZIP = Compression.Gzip
     from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 else:
     from opentelemetry.exporter.otlp.common.http import Compression
+    GZIP = Compression.GZIP
     from opentelemetry.exporter.otlp.json.http._log_exporter import OTLPLogExporter
     from opentelemetry.exporter.otlp.json.http.trace_exporter import OTLPSpanExporter
 
@@ -37,11 +39,11 @@ resource = Resource.create({"service.name": "genai-events-demo"})
 HOUR = 3_600_000  # ms: a timer that never fires; the script flushes explicitly
 tracer_provider = TracerProvider(resource=resource)
 tracer_provider.add_span_processor(BatchSpanProcessor(
-    OTLPSpanExporter(endpoint=f"{base}/v1/traces", headers=headers, compression=Compression.Gzip, timeout=10),
+    OTLPSpanExporter(endpoint=f"{base}/v1/traces", headers=headers, compression=GZIP, timeout=10),
     schedule_delay_millis=HOUR, max_export_batch_size=512))
 logger_provider = LoggerProvider(resource=resource)
 logger_provider.add_log_record_processor(BatchLogRecordProcessor(
-    OTLPLogExporter(endpoint=f"{base}/v1/logs", headers=headers, compression=Compression.Gzip, timeout=10),
+    OTLPLogExporter(endpoint=f"{base}/v1/logs", headers=headers, compression=GZIP, timeout=10),
     schedule_delay_millis=HOUR, max_export_batch_size=512))
 tracer = tracer_provider.get_tracer("genai-demo")
 events = logger_provider.get_logger("genai-demo.events")
