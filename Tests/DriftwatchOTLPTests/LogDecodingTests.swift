@@ -55,7 +55,7 @@ import Testing
         (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":"LOUD"}]}]}]}"#, "resourceLogs[0].scopeLogs[0].logRecords[0].severityNumber"),
         (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"a","value":{"intValue":"x"}}]}]}]}]}"#, "logRecords[0].attributes[0].value.intValue"),
         (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":"-1"}]}]}]}"#, "logRecords[0].timeUnixNano"),
-        (#"{"resourceLogs": [}"#, ""),
+        (#"{"resourceLogs": [}"#, "invalid JSON"),
     ])
     func malformedJSONFailsNamingThePath(body: String, path: String) {
         do {
