@@ -29,11 +29,15 @@ else
     echo "not Debian: install ${packages[*]} (or your system's equivalents) yourself" >&2
 fi
 
-# Python packages the end-to-end tests drive: the real OpenTelemetry SDK as an OTLP client,
-# prometheus_client's parser for /metrics, aiosmtpd as the SMTP server; orjson for the ingest benchmark.
-if ! python3 -c "import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http, prometheus_client, aiosmtpd, orjson" 2>/dev/null; then
+# Python packages the end-to-end tests drive: the real OpenTelemetry SDK as an OTLP client (its protobuf and
+# its JSON exporter), prometheus_client's parser for /metrics, aiosmtpd as the SMTP server; orjson for the
+# ingest benchmark.
+# The JSON exporter (opentelemetry-exporter-otlp-json-http, for the OTLP logs test) pins the shared exporter
+# packages of one SDK release, so the SDK and both exporters are pinned to a release set that resolves together.
+if ! python3 -c "import opentelemetry.sdk, opentelemetry.exporter.otlp.proto.http, opentelemetry.exporter.otlp.json.http, prometheus_client, aiosmtpd, orjson" 2>/dev/null; then
     pip=(python3 -m pip install -q --disable-pip-version-check
-         opentelemetry-sdk opentelemetry-exporter-otlp-proto-http prometheus-client aiosmtpd orjson)
+         opentelemetry-sdk==1.45.1 opentelemetry-exporter-otlp-proto-http==1.45.1 opentelemetry-exporter-otlp-json-http==0.66b1
+         prometheus-client aiosmtpd orjson)
     # Debian's Python refuses system-wide pip installs (PEP 668) unless told otherwise.
     "${pip[@]}" 2>/dev/null || "${pip[@]}" --break-system-packages
 fi

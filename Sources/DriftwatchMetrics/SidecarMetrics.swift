@@ -18,6 +18,10 @@ public struct SidecarMetrics: Sendable {
     public static let deadLetterCodes = ["invalid_json", "invalid_utf8", "missing_field", "wrong_type", "invalid_value", "too_deep", "line_too_long"]
     /// Why traces leave the OTLP receiver's pending map (`TraceAssembler.FlushReason`).
     public static let flushReasons = ["complete", "max_wait", "overflow", "too_many_spans", "shutdown"]
+    /// What becomes of an OTLP log record (docs/otlp-mapping.md, "OTLP logs"): `joined` to its trace's record,
+    /// `ignored` (not a GenAI event), or dead-lettered: `no_trace` (no trace id), `orphaned` (no span of its
+    /// trace arrived within `max_wait`, or the trace was stored before the event came).
+    public static let logRecordResults = ["joined", "ignored", "no_trace", "orphaned"]
 
     public let registry: MetricsRegistry
     /// Always 1; labels `version` and `commit` say which build is running.
@@ -67,6 +71,8 @@ public struct SidecarMetrics: Sendable {
     /// Labels: `result` (`inserted`, `duplicate`).
     public let otlpRecords: MetricsCounter
     public let otlpCommitFailures: MetricsCounter
+    /// Labels: `result` (``logRecordResults``): what became of each OTLP log record received.
+    public let otlpLogRecords: MetricsCounter
 
     /// Every family, in exposition order: the one list docs/metrics.md and the exposition test check against.
     public static let declarations: [Declaration] = [
@@ -93,6 +99,7 @@ public struct SidecarMetrics: Sendable {
         .init(name: "driftwatch_otlp_traces_flushed_total", help: "Traces turned into records, by why they were flushed.", kind: .counter, labels: ["reason"]),
         .init(name: "driftwatch_otlp_records_total", help: "Records from traces offered to the store, by result.", kind: .counter, labels: ["result"]),
         .init(name: "driftwatch_otlp_commit_failures_total", help: "Store commits of OTLP records that failed.", kind: .counter, labels: []),
+        .init(name: "driftwatch_otlp_log_records_total", help: "OTLP log records received, by what became of them.", kind: .counter, labels: ["result"]),
     ]
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
@@ -130,6 +137,7 @@ public struct SidecarMetrics: Sendable {
         otlpTracesFlushed = c("driftwatch_otlp_traces_flushed_total")
         otlpRecords = c("driftwatch_otlp_records_total")
         otlpCommitFailures = c("driftwatch_otlp_commit_failures_total")
+        otlpLogRecords = c("driftwatch_otlp_log_records_total")
 
         // The closed label sets start at zero.
         for source in ["file", "otlp"] { recordsRead.touch(labels: [source]) }
@@ -138,6 +146,7 @@ public struct SidecarMetrics: Sendable {
         for encoding in ["protobuf", "json"] { otlpRequests.touch(labels: ["200", encoding]) }
         for reason in Self.flushReasons { otlpTracesFlushed.touch(labels: [reason]) }
         for result in ["inserted", "duplicate"] { otlpRecords.touch(labels: [result]) }
+        for result in Self.logRecordResults { otlpLogRecords.touch(labels: [result]) }
     }
 
     /// Starts the configured label sets at zero: incident components, drift features and alert receivers.

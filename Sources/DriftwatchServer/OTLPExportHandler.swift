@@ -4,8 +4,9 @@ import DriftwatchOTLP
 import Hummingbird
 import NIOCore
 
-/// `POST /v1/traces`: checks, decodes and hands spans to the pipeline. Every rejection happens
-/// before the pipeline sees a span, so a 4xx never changes the store.
+/// `POST /v1/traces` and `POST /v1/logs`: checks, decodes and hands spans or log records to the pipeline.
+/// Both share authentication, limits and answers; every rejection happens before the pipeline sees
+/// anything, so a 4xx never changes the store.
 struct OTLPExportHandler: Sendable {
     enum Encoding: String {
         case protobuf
@@ -13,11 +14,18 @@ struct OTLPExportHandler: Sendable {
         case none
     }
 
+    /// Which OTLP signal the route receives.
+    enum Signal: Sendable {
+        case traces
+        case logs
+    }
+
     let configuration: OTLPReceiverConfiguration
     let pipeline: OTLPIngestPipeline
     let metrics: SidecarMetrics
     /// Shared by every connection: request bodies held in memory at once.
     let budget: InflightBudget
+    var signal: Signal = .traces
 
     func handle(_ request: Request) async -> Response {
         let encoding = Self.encoding(of: request.headers[.contentType])
@@ -77,6 +85,7 @@ struct OTLPExportHandler: Sendable {
         if encoding == .json, String(validating: body, as: UTF8.self) == nil {
             return Self.error(.badRequest, code: 3, "the JSON body is not valid UTF-8", encoding: encoding)
         }
+        if signal == .logs { return await acceptLogs(body, encoding: encoding) }
         let decoded: OTLPTraceRequest
         do {
             decoded = encoding == .protobuf ? try OTLPProtobufDecoder().decode(body) : try OTLPJSONDecoder().decode(body)
@@ -101,8 +110,38 @@ struct OTLPExportHandler: Sendable {
             r.headers[.retryAfter] = "5"
             return r
         }
-        // An empty ExportTraceServiceResponse: no bytes in protobuf, `{}` in JSON.
-        return encoding == .protobuf
+        return Self.accepted(encoding)
+    }
+
+    private func acceptLogs(_ body: [UInt8], encoding: Encoding) async -> Response {
+        let decoded: OTLPLogsRequest
+        do {
+            decoded = encoding == .protobuf ? try OTLPProtobufDecoder().decodeLogs(body) : try OTLPJSONDecoder().decodeLogs(body)
+        } catch {
+            return Self.error(.badRequest, code: 3, error.description, encoding: encoding)
+        }
+        // A present but malformed id would join an event to the wrong request; an absent one is a rule (dead letter).
+        for (i, record) in decoded.logRecords.enumerated() {
+            if !record.traceID.isEmpty, record.traceID.count != 16 {
+                return Self.error(.badRequest, code: 3, "log record \(i) (\(record.effectiveEventName)): trace_id must be 16 bytes or absent, got \(record.traceID.count) bytes", encoding: encoding)
+            }
+            if !record.spanID.isEmpty, record.spanID.count != 8 {
+                return Self.error(.badRequest, code: 3, "log record \(i) (\(record.effectiveEventName)): span_id must be 8 bytes or absent, got \(record.spanID.count) bytes", encoding: encoding)
+            }
+        }
+        do {
+            try await pipeline.accept(logs: decoded.logRecords, encoding: encoding.rawValue, body: body)
+        } catch {
+            var r = Self.error(.serviceUnavailable, code: 14, "the request could not be stored durably; retry later", encoding: encoding)
+            r.headers[.retryAfter] = "5"
+            return r
+        }
+        return Self.accepted(encoding)
+    }
+
+    /// An empty Export*ServiceResponse: no bytes in protobuf, `{}` in JSON.
+    static func accepted(_ encoding: Encoding) -> Response {
+        encoding == .protobuf
             ? Response(status: .ok, headers: [.contentType: "application/x-protobuf"], body: .init(byteBuffer: ByteBuffer()))
             : Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
     }

@@ -12,16 +12,16 @@ import Synchronization
 /// so an acknowledged span survives a crash: ``replayJournal()`` feeds open entries back at start.
 /// Traces whose commit fails are kept and retried on the next flush instead of being dropped.
 final class OTLPIngestPipeline: Sendable {
-    private let assembler: Mutex<TraceAssembler<ContinuousClock>>
+    let assembler: Mutex<TraceAssembler<ContinuousClock>>
     /// Completed traces whose commit failed, retried first on every flush.
     private let retry = Mutex<[TraceAssembler<ContinuousClock>.CompletedTrace]>([])
-    private let sink: any IngestSink
-    private let journal: (any SpanJournal)?
-    private let journalWriter: SpanJournalWriter?
-    private let mapper: OTLPTraceMapper
-    private let metrics: SidecarMetrics
-    private let logger: Logger
-    private let clock = ContinuousClock()
+    let sink: any IngestSink
+    let journal: (any SpanJournal)?
+    let journalWriter: SpanJournalWriter?
+    let mapper: OTLPTraceMapper
+    let metrics: SidecarMetrics
+    let logger: Logger
+    let clock = ContinuousClock()
     let flushInterval: Duration
 
     init(configuration: OTLPReceiverConfiguration, sink: any IngestSink, journal: (any SpanJournal)? = nil, metrics: SidecarMetrics, logger: Logger) {
@@ -47,13 +47,17 @@ final class OTLPIngestPipeline: Sendable {
         receive(spans)
     }
 
-    /// Feeds the spans of open journal entries back into the assembler (at start, after a crash or
-    /// an unclean stop). Returns the number of spans replayed.
+    /// Feeds the spans and log records of open journal entries back into the assembler (at start, after a
+    /// crash or an unclean stop). Returns the number of spans and log records replayed.
     @discardableResult
     func replayJournal() throws -> Int {
         guard let journal else { return 0 }
         var replayed = 0
         for entry in try journal.openSpanJournalEntries() {
+            if let logs = try replayLogs(entry, journal: journal) {
+                replayed += logs
+                continue
+            }
             let request: OTLPTraceRequest
             do {
                 request = entry.encoding == "protobuf" ? try OTLPProtobufDecoder().decode(entry.body) : try OTLPJSONDecoder().decode(entry.body)
@@ -72,7 +76,7 @@ final class OTLPIngestPipeline: Sendable {
             replayed += spans.count
             receive(spans)
         }
-        if replayed > 0 { logger.notice("replayed acknowledged OTLP spans from the journal", metadata: ["spans": "\(replayed)"]) }
+        if replayed > 0 { logger.notice("replayed acknowledged OTLP spans and log records from the journal", metadata: ["items": "\(replayed)"]) }
         return replayed
     }
 
@@ -119,7 +123,7 @@ final class OTLPIngestPipeline: Sendable {
         }
     }
 
-    private func commit(_ completed: [TraceAssembler<ContinuousClock>.CompletedTrace]) {
+    func commit(_ completed: [TraceAssembler<ContinuousClock>.CompletedTrace]) {
         let traces = retry.withLock { retry in
             defer { retry.removeAll() }
             return retry + completed
@@ -128,20 +132,31 @@ final class OTLPIngestPipeline: Sendable {
         let encoder = RecordEncoder()
         var records: [IngestedRecord] = []
         records.reserveCapacity(traces.count)
-        for trace in completed {
+        for trace in completed where !trace.spans.isEmpty {
             metrics.otlpTracesFlushed.increment(labels: [trace.reason.rawValue])
         }
+        var deadLetters: [DeadLetter] = []
+        var joined = 0
         for trace in traces {
-            if let record = mapper.record(for: trace.spans) {
+            if trace.spans.isEmpty {
+                // GenAI events whose trace never came (or was stored before they did): kept as dead letters.
+                deadLetters += trace.logs.map { Self.deadLetter($0, code: "otlp_log_orphan", reason: orphanReason($0)) }
+            } else if let record = mapper.record(for: trace.spans, logs: trace.logs) {
                 records.append(IngestedRecord(record: record, raw: encoder.encode(record)))
+                joined += trace.logs.count
             }
         }
         do {
-            let batch = IngestBatch(records: records)
+            let batch = IngestBatch(records: records, deadLetters: deadLetters)
             let result = try journal.map { try $0.commit(batch, completingTraces: traces.map(\.traceID)) } ?? sink.commit(batch)
             metrics.otlpRecords.increment(by: Double(result.inserted), labels: ["inserted"])
             metrics.otlpRecords.increment(by: Double(result.duplicates), labels: ["duplicate"])
             metrics.recordsRead.increment(by: Double(result.inserted), labels: ["otlp"])
+            if joined > 0 { metrics.otlpLogRecords.increment(by: Double(joined), labels: ["joined"]) }
+            if !deadLetters.isEmpty {
+                metrics.otlpLogRecords.increment(by: Double(deadLetters.count), labels: ["orphaned"])
+                logger.warning("GenAI events without spans of their trace were dead-lettered", metadata: ["events": "\(deadLetters.count)"])
+            }
         } catch {
             metrics.otlpCommitFailures.increment()
             retry.withLock { $0 = traces + $0 }

@@ -7,7 +7,7 @@ public import Logging
 import NIOCore
 public import ServiceLifecycle
 
-/// The sidecar's HTTP face: OTLP/HTTP traces in (`POST /v1/traces`), Prometheus metrics out
+/// The sidecar's HTTP face: OTLP/HTTP traces and GenAI event logs in (`POST /v1/traces`, `POST /v1/logs`), Prometheus metrics out
 /// (`GET /metrics`), and `GET /healthz`. Run it in the runtime's `ServiceGroup`.
 ///
 /// On graceful shutdown the server stops accepting, in-flight requests finish, and every pending
@@ -48,6 +48,9 @@ public struct OTLPReceiverService: Service {
         let metrics = self.metrics
         let router = Router(context: BasicRequestContext.self)
         router.post("/v1/traces") { request, _ in await handler.handle(request) }
+        var logsHandler = handler
+        logsHandler.signal = .logs
+        router.post("/v1/logs") { [logsHandler] request, _ in await logsHandler.handle(request) }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok,

@@ -9,7 +9,7 @@ enum PythonScript {
         var stderr: String
     }
 
-    static let pipInstall = "pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-http prometheus-client"
+    static let pipInstall = "pip install opentelemetry-sdk==1.45.1 opentelemetry-exporter-otlp-proto-http==1.45.1 opentelemetry-exporter-otlp-json-http==0.66b1 prometheus-client"
 
     static func url(_ name: String) -> URL {
         ReceiverHarness.packageRoot.appendingPathComponent("Tests/DriftwatchServerTests/Scripts/\(name)")

@@ -6,6 +6,11 @@
 /// arrived for ``Configuration/wait``, or ``Configuration/maxWait`` after its first span, whichever
 /// is first. Memory is bounded: past ``Configuration/maxPendingTraces`` the oldest trace is
 /// flushed early, and a trace reaching ``Configuration/maxSpansPerTrace`` is flushed at once.
+///
+/// GenAI events logged for a trace (OTLP log records) join it the same way, in either order: events
+/// that arrive first wait with the trace (an events-only trace has no root, so it waits for
+/// ``Configuration/maxWait``), events that arrive before the flush ride along. They count toward
+/// ``Configuration/maxSpansPerTrace`` but never make a trace complete.
 public struct TraceAssembler<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     public struct Configuration: Sendable, Equatable {
         public var wait: Duration
@@ -30,15 +35,18 @@ public struct TraceAssembler<C: Clock>: Sendable where C.Duration == Duration, C
         case shutdown
     }
 
-    /// The spans of one trace, ready to map.
+    /// The spans of one trace, ready to map, with the GenAI events logged for it.
     public struct CompletedTrace: Sendable, Equatable {
         public var traceID: [UInt8]
         public var spans: [OTLPSpan]
         public var reason: FlushReason
+        /// Empty unless log records of this trace arrived; with no spans, the trace never arrived in time.
+        public var logs: [OTLPLogRecord] = []
     }
 
     private struct Pending: Sendable {
         var spans: [OTLPSpan]
+        var logs: [OTLPLogRecord] = []
         var firstSeen: C.Instant
         var lastSeen: C.Instant
         var hasRoot: Bool
@@ -65,6 +73,38 @@ public struct TraceAssembler<C: Clock>: Sendable where C.Duration == Duration, C
 
     public var pendingTraceCount: Int { pending.count }
     public var pendingSpanCount: Int { pending.values.reduce(0) { $0 + $1.spans.count } }
+    public var pendingLogCount: Int { pending.values.reduce(0) { $0 + $1.logs.count } }
+
+    /// Adds log records (GenAI events with a trace id) to their traces. Returns traces that had to be
+    /// flushed right away (over a limit).
+    public mutating func receive(logs: [OTLPLogRecord], at now: C.Instant) -> [CompletedTrace] {
+        var out: [CompletedTrace] = []
+        for log in logs {
+            if var p = pending[log.traceID] {
+                p.logs.append(log)
+                p.lastSeen = now
+                if p.spans.count + p.logs.count >= configuration.maxSpansPerTrace {
+                    pending[log.traceID] = nil
+                    out.append(CompletedTrace(traceID: log.traceID, spans: p.spans, reason: .tooManySpans, logs: p.logs))
+                } else {
+                    pending[log.traceID] = p
+                }
+                continue
+            }
+            let seq = nextSequence
+            nextSequence += 1
+            pending[log.traceID] = Pending(spans: [], logs: [log], firstSeen: now, lastSeen: now, hasRoot: false, sequence: seq)
+            arrivals.append((log.traceID, seq))
+            while pending.count > configuration.maxPendingTraces, let oldest = popOldest() {
+                out.append(CompletedTrace(traceID: oldest.0, spans: oldest.1.spans, reason: .overflow, logs: oldest.1.logs))
+            }
+            if configuration.maxSpansPerTrace == 1, let p = pending.removeValue(forKey: log.traceID) {
+                out.append(CompletedTrace(traceID: log.traceID, spans: p.spans, reason: .tooManySpans, logs: p.logs))
+            }
+        }
+        compactArrivals()
+        return out
+    }
 
     /// Adds spans (of any traces). Returns traces that had to be flushed right away (over a limit).
     public mutating func receive(_ spans: [OTLPSpan], at now: C.Instant) -> [CompletedTrace] {
@@ -74,9 +114,9 @@ public struct TraceAssembler<C: Clock>: Sendable where C.Duration == Duration, C
                 p.spans.append(span)
                 p.lastSeen = now
                 p.hasRoot = p.hasRoot || span.isRoot
-                if p.spans.count >= configuration.maxSpansPerTrace {
+                if p.spans.count + p.logs.count >= configuration.maxSpansPerTrace {
                     pending[span.traceID] = nil
-                    out.append(CompletedTrace(traceID: span.traceID, spans: p.spans, reason: .tooManySpans))
+                    out.append(CompletedTrace(traceID: span.traceID, spans: p.spans, reason: .tooManySpans, logs: p.logs))
                 } else {
                     pending[span.traceID] = p
                 }
@@ -87,10 +127,10 @@ public struct TraceAssembler<C: Clock>: Sendable where C.Duration == Duration, C
             pending[span.traceID] = Pending(spans: [span], firstSeen: now, lastSeen: now, hasRoot: span.isRoot, sequence: seq)
             arrivals.append((span.traceID, seq))
             while pending.count > configuration.maxPendingTraces, let oldest = popOldest() {
-                out.append(CompletedTrace(traceID: oldest.0, spans: oldest.1.spans, reason: .overflow))
+                out.append(CompletedTrace(traceID: oldest.0, spans: oldest.1.spans, reason: .overflow, logs: oldest.1.logs))
             }
             if configuration.maxSpansPerTrace == 1, let p = pending.removeValue(forKey: span.traceID) {
-                out.append(CompletedTrace(traceID: span.traceID, spans: p.spans, reason: .tooManySpans))
+                out.append(CompletedTrace(traceID: span.traceID, spans: p.spans, reason: .tooManySpans, logs: p.logs))
             }
         }
         compactArrivals()
@@ -106,7 +146,7 @@ public struct TraceAssembler<C: Clock>: Sendable where C.Duration == Duration, C
         for (id, p) in due {
             pending[id] = nil
             let complete = p.hasRoot && p.lastSeen.advanced(by: configuration.wait) <= now
-            out.append(CompletedTrace(traceID: id, spans: p.spans, reason: complete ? .complete : .maxWait))
+            out.append(CompletedTrace(traceID: id, spans: p.spans, reason: complete ? .complete : .maxWait, logs: p.logs))
         }
         compactArrivals()
         return out
@@ -118,7 +158,7 @@ public struct TraceAssembler<C: Clock>: Sendable where C.Duration == Duration, C
         pending.removeAll()
         arrivals.removeAll()
         arrivalsHead = 0
-        return all.map { CompletedTrace(traceID: $0.key, spans: $0.value.spans, reason: .shutdown) }
+        return all.map { CompletedTrace(traceID: $0.key, spans: $0.value.spans, reason: .shutdown, logs: $0.value.logs) }
     }
 
     /// The earliest instant at which ``flushDue(at:)`` will return something; nil when nothing is pending.

@@ -57,7 +57,7 @@ public struct OTLPJSONDecoder: Sendable {
         return span
     }
 
-    private func attributes(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> [OTLPAttribute] {
+    func attributes(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> [OTLPAttribute] {
         var out: [OTLPAttribute] = []
         for (i, kv) in try array(v, path).enumerated() {
             guard case .object = kv else { throw OTLPDecodingError(.wrongType, "\(path)[\(i)]: expected an object, got \(kv.typeName)") }
@@ -67,7 +67,7 @@ public struct OTLPJSONDecoder: Sendable {
         return out
     }
 
-    private func anyValue(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> OTLPValue {
+    func anyValue(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> OTLPValue {
         guard let v, v != .null else { return .empty }
         guard case .object(let members) = v else { throw OTLPDecodingError(.wrongType, "\(path): expected an AnyValue object, got \(v.typeName)") }
         guard let (key, inner) = members.first else { return .empty }
@@ -111,7 +111,7 @@ public struct OTLPJSONDecoder: Sendable {
         }
     }
 
-    private func array(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> [JSONValue] {
+    func array(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> [JSONValue] {
         switch v {
         case nil, .null?: return []
         case .array(let items)?: return items
@@ -119,7 +119,7 @@ public struct OTLPJSONDecoder: Sendable {
         }
     }
 
-    private func string(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> String? {
+    func string(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> String? {
         switch v {
         case nil, .null?: return nil
         case .string(let s)?: return s
@@ -127,7 +127,7 @@ public struct OTLPJSONDecoder: Sendable {
         }
     }
 
-    private func id(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> [UInt8] {
+    func id(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> [UInt8] {
         guard let text = try string(v, path), !text.isEmpty else { return [] }
         guard let bytes = HexID.decode(text) else {
             throw OTLPDecodingError(.invalidValue, "\(path): \"\(text.prefix(40))\" is not hex")
@@ -135,7 +135,7 @@ public struct OTLPJSONDecoder: Sendable {
         return bytes
     }
 
-    private func uint64(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> UInt64 {
+    func uint64(_ v: JSONValue?, _ path: String) throws(OTLPDecodingError) -> UInt64 {
         switch v {
         case nil, .null?: return 0
         case .number(let text)?, .string(let text)?:
@@ -148,7 +148,7 @@ public struct OTLPJSONDecoder: Sendable {
         }
     }
 
-    private func enumValue(_ v: JSONValue?, _ path: String, names: [String]) throws(OTLPDecodingError) -> Int {
+    func enumValue(_ v: JSONValue?, _ path: String, names: [String]) throws(OTLPDecodingError) -> Int {
         switch v {
         case nil, .null?: return 0
         case .number(let text)?:

@@ -42,6 +42,24 @@ enum SemanticConventions {
     static let evaluationLabel = ["gen_ai.evaluation.score.label", "gen_ai.evaluation.label", "eval.label", "annotation.label"]
     static let evaluationExplanation = ["gen_ai.evaluation.explanation", "eval.explanation", "annotation.explanation"]
 
+    /// GenAI events arriving as OTLP log records (docs/otlp-mapping.md, "OTLP logs").
+    static let guardrailEvents: Set<String> = ["gen_ai.guardrail.result"]
+    static let inferenceDetailsEvents: Set<String> = ["gen_ai.client.inference.operation.details"]
+    /// The check's name: the most specific of rule, category, policy and component.
+    static let guardrailName = ["gen_ai.guardrail.policy.rule.id", "gen_ai.guardrail.risk.category", "gen_ai.guardrail.policy.id", "gen_ai.guardrail.component.name"]
+    static let guardrailResultType = "gen_ai.guardrail.result.type"
+    static let guardrailResultValue = "gen_ai.guardrail.result.value"
+    static let guardrailReason = "gen_ai.guardrail.result.reason"
+    /// Provider-native results that mean the guardrail stopped or changed the content (the check failed)
+    /// or let it through (passed); compared lowercased. Others (a bare severity, say) are not a verdict.
+    static let guardrailBlockedValues: Set<String> = [
+        "guardrail_intervened", "intervened", "blocked", "block", "deny", "denied", "flagged", "match_found",
+        "true", "triggered", "rejected", "fail", "failed", "violation", "unsafe",
+    ]
+    static let guardrailAllowedValues: Set<String> = [
+        "none", "allowed", "allow", "pass", "passed", "no_match", "false", "not_triggered", "safe", "ok", "accepted",
+    ]
+
     static let retries = ["driftwatch.retries"]
     static let feedbackScore = ["driftwatch.feedback.score"]
     static let feedbackSource = ["driftwatch.feedback.source"]

@@ -161,7 +161,7 @@ public struct OTLPProtobufDecoder: Sendable {
         return event
     }
 
-    private func decodeKeyValue(_ bytes: [UInt8], _ range: Range<Int>, depth: Int) throws(OTLPDecodingError) -> OTLPAttribute {
+    func decodeKeyValue(_ bytes: [UInt8], _ range: Range<Int>, depth: Int) throws(OTLPDecodingError) -> OTLPAttribute {
         var r = ProtobufReader(bytes: bytes, range: range, message: "KeyValue")
         var kv = OTLPAttribute(key: "", value: .empty)
         while let (number, wire) = try r.nextField() {
@@ -179,7 +179,7 @@ public struct OTLPProtobufDecoder: Sendable {
         return kv
     }
 
-    private func decodeAnyValue(_ bytes: [UInt8], _ range: Range<Int>, depth: Int) throws(OTLPDecodingError) -> OTLPValue {
+    func decodeAnyValue(_ bytes: [UInt8], _ range: Range<Int>, depth: Int) throws(OTLPDecodingError) -> OTLPValue {
         guard depth < maxValueDepth else {
             throw OTLPDecodingError(.tooDeep, "AnyValue: nested deeper than \(maxValueDepth) levels at byte \(range.lowerBound)")
         }
