@@ -35,6 +35,15 @@ public struct DriftwatchApplication: Sendable {
         MetricsBridge.install(metrics: metrics, ingest: ingestStats, store: store, receivers: receivers)
     }
 
+    /// Each source's `follow_symlinks` and `allowed_owners`, by glob pattern (a pattern in two sources: the first's).
+    var admission: [String: FileAdmission] {
+        var out: [String: FileAdmission] = [:]
+        for source in configuration.sources {
+            for pattern in source.paths where out[pattern] == nil { out[pattern] = source.admission }
+        }
+        return out
+    }
+
     /// The glob patterns of every configured source.
     public var patterns: [String] { configuration.sources.flatMap(\.paths) }
 
@@ -48,6 +57,7 @@ public struct DriftwatchApplication: Sendable {
             throw DriftwatchError(.invalidConfig, "nothing to ingest: add `sources:` with `paths:` globs to the configuration, pass --path GLOB, or turn on the OTLP listener (--otlp-listen 127.0.0.1:4318)")
         }
         var services: [any Service] = [
+            StoreIntegrityService(path: store.path, clock: ContinuousClock(), logger: logger),
             RetentionService(
                 store: store, policy: configuration.retention.policy,
                 interval: .milliseconds(configuration.retention.intervalMillis), clock: ContinuousClock(), logger: logger),
@@ -59,17 +69,18 @@ public struct DriftwatchApplication: Sendable {
         let sink: any IngestSink = handOver.map { queue in AnalyzingIngestSink(store: store) { queue.push($0) } } ?? store
         // One tailer per line format; both commit through the same sink and publish to the same stats.
         if !patterns(.driftwatch).isEmpty {
-            services.append(TailerService(patterns: patterns(.driftwatch), sink: sink, configuration: configuration.ingest, logger: logger, stats: ingestStats))
+            services.append(TailerService(patterns: patterns(.driftwatch), sink: sink, configuration: configuration.ingest, logger: logger, stats: ingestStats,
+                                          admission: admission))
         }
         if !patterns(.otlpJSON).isEmpty {
             services.append(TailerService(patterns: patterns(.otlpJSON), sink: sink, configuration: configuration.ingest,
-                                          logger: logger, stats: ingestStats, lineDecoder: OTLPJSONLineDecoder()))
+                                          logger: logger, stats: ingestStats, lineDecoder: OTLPJSONLineDecoder(), admission: admission))
         }
         // A source with `fields:` gets a tailer of its own, reading through its mapping (tailed and
         // checkpointed like any other).
         for source in configuration.sources where source.mapping != nil {
             services.append(TailerService(patterns: source.paths, sink: sink, configuration: configuration.ingest, logger: logger,
-                                          stats: ingestStats, lineDecoder: BackfillRunner.lineDecoder(for: source)))
+                                          stats: ingestStats, lineDecoder: BackfillRunner.lineDecoder(for: source), admission: admission))
         }
         if !patterns.isEmpty {
             services.append(SourceGlobService(sources: configuration.sources, clock: ContinuousClock(), logger: logger))
@@ -123,6 +134,7 @@ public struct DriftwatchApplication: Sendable {
             assembly: .init(wait: .milliseconds(settings.traceWaitMillis), maxWait: .milliseconds(settings.traceMaxWaitMillis)),
             idleTimeout: .milliseconds(settings.idleTimeoutMillis), maxConnections: settings.maxConnections)
         receiver.maxInflightBytes = settings.maxInflightBytes
+        receiver.metricsAuth = settings.metricsAuth
         return receiver
     }
 }
