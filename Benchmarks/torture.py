@@ -156,14 +156,20 @@ def rotation(binary, mode, kills, rate, seed, work):
     # A last run reads everything that is left, then stops gracefully.
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     files = ids_in_files(directory)
-    deadline = time.time() + 300
+    # Until the store holds at least as many ids as the files and stops growing (the full comparison comes after).
+    deadline = time.time() + 600
+    last, steady = -1, 0
     while time.time() < deadline:
         time.sleep(1)
         try:
-            distinct, _, ids = store_counts(db)
+            con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+            count = con.execute("SELECT COUNT(*) FROM record_keys").fetchone()[0]
+            con.close()
         except sqlite3.Error:
             continue
-        if files <= ids:
+        steady = steady + 1 if count == last else 0
+        last = count
+        if count >= len(files) and steady >= 3:
             break
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=120)

@@ -73,8 +73,9 @@ public struct TailerService<C: Clock>: Service where C.Duration == Duration {
             }
             if stopping() { break }
             let clock = self.clock
+            let pause = interval
             do {
-                try await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
+                try await cancelWhenGracefulShutdown { try await clock.sleep(for: pause) }
             } catch {
                 break  // cancelled, by shutdown or by the task
             }

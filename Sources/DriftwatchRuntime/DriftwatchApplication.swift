@@ -10,6 +10,11 @@ public import DriftwatchStore
 public import Logging
 public import ServiceLifecycle
 import UnixSignals
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Builds what `driftwatch run` runs: one ``ServiceGroup`` with the tailer, the OTLP listener,
 /// the analyzer, the drift detector, the dashboard writer, the alert dispatcher and the retention
@@ -118,6 +123,8 @@ public struct DriftwatchApplication: Sendable {
     /// Runs the service group until a shutdown signal; returns after every service has stopped.
     public func run() async throws {
         let lock = try WriterLock(database: configuration.databasePath)
+        let files = DescriptorLimit.raise()
+        logger.debug("open files limit", metadata: ["soft": "\(files)"])
         try await makeServiceGroup().run()
         withExtendedLifetime(lock) {}
     }
@@ -136,5 +143,27 @@ public struct DriftwatchApplication: Sendable {
         receiver.maxInflightBytes = settings.maxInflightBytes
         receiver.metricsAuth = settings.metricsAuth
         return receiver
+    }
+}
+
+/// Raises the soft limit on open files to the hard limit at `run`'s start (where the system allows it, at most
+/// 65,536): log files, the store, its WAL and the OTLP connections (at most `server.max_connections`) share it, and
+/// a default soft limit of 1,024 is what idle clients exhausted in issue #18.
+enum DescriptorLimit {
+    /// The soft limit after the attempt (unchanged if it could not be raised).
+    @discardableResult
+    static func raise(cap: UInt64 = 65_536) -> UInt64 {
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0 else { return 0 }
+        let target = min(UInt64(limit.rlim_max), cap)
+        guard UInt64(limit.rlim_cur) < target else { return UInt64(limit.rlim_cur) }
+        var raised = limit
+        raised.rlim_cur = rlim_t(target)
+        return setrlimit(resource, &raised) == 0 ? target : UInt64(limit.rlim_cur)
     }
 }

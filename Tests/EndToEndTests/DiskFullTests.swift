@@ -110,3 +110,33 @@ struct DiskFullEndToEndTests {
         #expect((object["dead_letters"] as? NSNumber)?.intValue == 0, "\(status.stdout)")
     }
 }
+
+@Suite("Open files limit end to end", .serialized)
+struct DescriptorLimitEndToEndTests {
+    @Test("run raises its soft limit on open files to the hard limit (started with 256 of 4096 allowed)")
+    func softLimitRaised() async throws {
+        let dir = TemporaryDirectory()
+        let log = dir.file("app.log")
+        try "".write(toFile: log, atomically: true, encoding: .utf8)
+        let run = try ChildProcess(executable: URL(fileURLWithPath: "/usr/bin/prlimit"),
+                                   arguments: ["--nofile=256:4096", try DriftwatchExecutable.url().path, "run", "--db", dir.file("db.sqlite"),
+                                               "--path", log, "--log-level", "error"],
+                                   directory: URL(fileURLWithPath: dir.path))
+        defer { run.signal(SIGTERM) }
+        var soft: String?
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, run.process.isRunning {
+            // prlimit execs driftwatch in the same process.
+            let limits = (try? String(contentsOfFile: "/proc/\(run.process.processIdentifier)/limits", encoding: .utf8)) ?? ""
+            let line = limits.split(separator: "\n").first { $0.hasPrefix("Max open files") }
+            let fields = line?.split(separator: " ", omittingEmptySubsequences: true) ?? []
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(run.process.processIdentifier)/exe")) ?? ""
+            if fields.count >= 5, exe.hasSuffix("driftwatch") {
+                soft = String(fields[3])
+                if soft == "4096" { break }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(soft == "4096", "soft limit \(soft ?? "unknown"); \(run.stderr)")
+    }
+}
