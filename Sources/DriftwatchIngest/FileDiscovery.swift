@@ -35,9 +35,13 @@ public struct FileDiscovery: Sendable {
     }
 
     public var source: Source
+    /// Which files each pattern may hand out (symlinks, owners), by pattern; patterns not listed get the default.
+    /// Literal paths (`ingest FILE`, named by the operator) are not checked.
+    public var admission: [String: FileAdmission] = [:]
 
-    public init(patterns: [String]) {
+    public init(patterns: [String], admission: [String: FileAdmission] = [:]) {
         self.source = .patterns(patterns)
+        self.admission = admission
     }
 
     public init(literalPaths: [String]) {
@@ -45,14 +49,25 @@ public struct FileDiscovery: Sendable {
     }
 
     /// The matching regular files, each device/inode once, in path order.
-    public func discover() -> [DiscoveredFile] {
+    public func discover() -> [DiscoveredFile] { discoverAdmitted().files }
+
+    /// ``discover()``, and the matches ``admission`` refused with why (a refused path is not in `files`).
+    public func discoverAdmitted() -> (files: [DiscoveredFile], refused: [(path: String, reason: String)]) {
         var paths: [String] = []
+        var refused: [(path: String, reason: String)] = []
         switch source {
         case .literalPaths(let list):
             paths = list
         case .patterns(let patterns):
             for pattern in patterns {
-                paths.append(contentsOf: Self.expand(pattern))
+                let rule = admission[pattern] ?? FileAdmission()
+                for path in Self.expand(pattern) {
+                    if let reason = rule.refusal(path, pattern: pattern) {
+                        refused.append((path, reason))
+                    } else {
+                        paths.append(path)
+                    }
+                }
             }
         }
         var seen = Set<FileKey>()
@@ -63,7 +78,7 @@ public struct FileDiscovery: Sendable {
                 result.append(file)
             }
         }
-        return result
+        return (result, refused)
     }
 
     /// `stat(2)` of `path` if it is a regular file (symlinks followed).

@@ -75,6 +75,8 @@ final class FileTailer {
     /// Files closed while still matched: not reopened until their size or mtime changes.
     private var parked: [FileKey: (size: UInt64, modified: Int64)] = [:]
     private var round = 0
+    /// Paths the sources' `follow_symlinks`/`allowed_owners` refused, each logged once.
+    private var refusedPaths = Set<String>()
     /// Bytes on disk consumed from files closed since, for progress reports.
     private var closedDiskBytes: UInt64 = 0
     private var queue: [FileKey] = []
@@ -104,7 +106,12 @@ final class FileTailer {
         round += 1
         needsDiscovery = false
         var seen = Set<FileKey>()
-        for found in discovery.discover() {
+        let (discovered, refused) = discovery.discoverAdmitted()
+        for (path, reason) in refused where refusedPaths.insert(path).inserted {
+            // Once per path: discovery runs every second.
+            logger.warning("log file refused", metadata: ["path": "\(path)", "reason": "\(reason)"])
+        }
+        for found in discovered {
             let key = FileKey(device: found.device, inode: found.inode)
             seen.insert(key)
             if let file = files[key] {

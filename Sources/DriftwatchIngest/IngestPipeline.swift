@@ -113,10 +113,16 @@ public final class IngestPipeline {
             try tailer.refresh()
         }
         while !shouldStop() {
+            // A commit that fails in the middle of a chunk (disk full) must not drop the rest of the chunk, which the
+            // file has already been read past: its lines go on into the batch, and the failure is raised after it.
+            var failed: (any Error)?
             let progressed = try tailer.readNext(into: buffer) { fingerprint, path, event in
                 add(event, fingerprint: fingerprint, path: path)
-                if isBatchFull { summary.commits += try commit() }
+                if isBatchFull && failed == nil {
+                    do { summary.commits += try commit() } catch { failed = error }
+                }
             }
+            if let failed { throw failed }
             if !progressed { break }
         }
         summary.commits += try commit()
@@ -266,6 +272,23 @@ public final class IngestPipeline {
 
     private func publish() {
         stats.publish(snapshot, from: self)
+    }
+
+    /// Notes a commit that failed and will be retried (see ``TailerService``): counted, and the pipeline is paused
+    /// from the first failure until ``resumed()``.
+    package func commitFailed() {
+        counters.commitRetries += 1
+        if counters.pausedSinceMicros == nil { counters.pausedSinceMicros = wallClockMicros() }
+        publish()
+    }
+
+    /// Commits succeed again; returns how long reading was paused, in microseconds (nil if it was not).
+    @discardableResult
+    package func resumed() -> Int64? {
+        guard let since = counters.pausedSinceMicros else { return nil }
+        counters.pausedSinceMicros = nil
+        publish()
+        return wallClockMicros() - since
     }
 
     /// Closes every file descriptor; the pipeline can go on (files are reopened by discovery).

@@ -49,6 +49,10 @@ public struct IngestSnapshot: Sendable, Equatable {
     public var fileErrors: UInt64 = 0
     /// Wall-clock time of the last successful commit, microseconds since the epoch.
     public var lastCommitMicros: Int64?
+    /// Commits that failed for lack of space (or on a damaged store) and were retried after a pause.
+    public var commitRetries: UInt64 = 0
+    /// Since when reading is paused because commits fail, microseconds since the epoch; nil while commits succeed.
+    public var pausedSinceMicros: Int64?
     public var files: [FileStatus] = []
 
     public init() {}
@@ -92,6 +96,8 @@ extension IngestSnapshot {
         truncations += other.truncations
         fileErrors += other.fileErrors
         lastCommitMicros = [lastCommitMicros, other.lastCommitMicros].compactMap { $0 }.max()
+        commitRetries += other.commitRetries
+        pausedSinceMicros = [pausedSinceMicros, other.pausedSinceMicros].compactMap { $0 }.min()
         files += other.files
     }
 }

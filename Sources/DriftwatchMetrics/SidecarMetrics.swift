@@ -38,6 +38,12 @@ public struct SidecarMetrics: Sendable {
     public let ingestLagSeconds: MetricsGauge
     /// When records were last stored (any writer), seconds since the epoch; 0 before the first.
     public let lastIngestTimestamp: MetricsGauge
+    /// 1 while the tailers' reading is paused because commits fail (disk full, damaged store), else 0.
+    public let ingestPaused: MetricsGauge
+    /// Commits retried after such a failure.
+    public let ingestCommitRetries: MetricsCounter
+    /// Errors from a damaged database file met by any pass of this process (or its integrity check).
+    public let storeDamageErrors: MetricsCounter
     /// Records and dead letters retention deleted from the store (the store's total, so it survives restarts).
     public let retentionDeletedRecords: MetricsCounter
     public let retentionDeletedDeadLetters: MetricsCounter
@@ -83,6 +89,9 @@ public struct SidecarMetrics: Sendable {
         .init(name: "driftwatch_ingest_dead_letters_total", help: "Lines that could not be stored as records, by code.", kind: .counter, labels: ["code"]),
         .init(name: "driftwatch_ingest_lag_seconds", help: "Age of the newest stored record.", kind: .gauge, labels: []),
         .init(name: "driftwatch_last_ingest_timestamp_seconds", help: "When records were last stored (Unix time; 0: never).", kind: .gauge, labels: []),
+        .init(name: "driftwatch_ingest_paused", help: "1 while reading is paused because the store cannot commit (disk full, damaged database), else 0.", kind: .gauge, labels: []),
+        .init(name: "driftwatch_ingest_commit_retries_total", help: "Commits retried after failing for lack of space or on a damaged database.", kind: .counter, labels: []),
+        .init(name: "driftwatch_store_damage_errors_total", help: "Errors from a damaged database file met by any pass (or the integrity check) of this process; see driftwatch status --check.", kind: .counter, labels: []),
         .init(name: "driftwatch_retention_deleted_records_total", help: "Records deleted by retention (max_age, max_size) from this store.", kind: .counter, labels: []),
         .init(name: "driftwatch_retention_deleted_dead_letters_total", help: "Dead letters deleted by retention (max_age) from this store.", kind: .counter, labels: []),
         .init(name: "driftwatch_analysis_records_total", help: "Records the analyzer was given, by outcome (analysed, beyond_lateness, future).", kind: .counter, labels: ["outcome"]),
@@ -121,6 +130,9 @@ public struct SidecarMetrics: Sendable {
         deadLetters = c("driftwatch_ingest_dead_letters_total")
         ingestLagSeconds = g("driftwatch_ingest_lag_seconds")
         lastIngestTimestamp = g("driftwatch_last_ingest_timestamp_seconds")
+        ingestPaused = g("driftwatch_ingest_paused")
+        ingestCommitRetries = c("driftwatch_ingest_commit_retries_total")
+        storeDamageErrors = c("driftwatch_store_damage_errors_total")
         retentionDeletedRecords = c("driftwatch_retention_deleted_records_total")
         retentionDeletedDeadLetters = c("driftwatch_retention_deleted_dead_letters_total")
         analysisRecords = c("driftwatch_analysis_records_total")

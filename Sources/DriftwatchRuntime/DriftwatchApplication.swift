@@ -10,6 +10,11 @@ public import DriftwatchStore
 public import Logging
 public import ServiceLifecycle
 import UnixSignals
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Builds what `driftwatch run` runs: one ``ServiceGroup`` with the tailer, the OTLP listener,
 /// the analyzer, the drift detector, the dashboard writer, the alert dispatcher and the retention
@@ -35,6 +40,15 @@ public struct DriftwatchApplication: Sendable {
         MetricsBridge.install(metrics: metrics, ingest: ingestStats, store: store, receivers: receivers)
     }
 
+    /// Each source's `follow_symlinks` and `allowed_owners`, by glob pattern (a pattern in two sources: the first's).
+    var admission: [String: FileAdmission] {
+        var out: [String: FileAdmission] = [:]
+        for source in configuration.sources {
+            for pattern in source.paths where out[pattern] == nil { out[pattern] = source.admission }
+        }
+        return out
+    }
+
     /// The glob patterns of every configured source.
     public var patterns: [String] { configuration.sources.flatMap(\.paths) }
 
@@ -48,6 +62,7 @@ public struct DriftwatchApplication: Sendable {
             throw DriftwatchError(.invalidConfig, "nothing to ingest: add `sources:` with `paths:` globs to the configuration, pass --path GLOB, or turn on the OTLP listener (--otlp-listen 127.0.0.1:4318)")
         }
         var services: [any Service] = [
+            StoreIntegrityService(path: store.path, clock: ContinuousClock(), logger: logger),
             RetentionService(
                 store: store, policy: configuration.retention.policy,
                 interval: .milliseconds(configuration.retention.intervalMillis), clock: ContinuousClock(), logger: logger),
@@ -59,17 +74,18 @@ public struct DriftwatchApplication: Sendable {
         let sink: any IngestSink = handOver.map { queue in AnalyzingIngestSink(store: store) { queue.push($0) } } ?? store
         // One tailer per line format; both commit through the same sink and publish to the same stats.
         if !patterns(.driftwatch).isEmpty {
-            services.append(TailerService(patterns: patterns(.driftwatch), sink: sink, configuration: configuration.ingest, logger: logger, stats: ingestStats))
+            services.append(TailerService(patterns: patterns(.driftwatch), sink: sink, configuration: configuration.ingest, logger: logger, stats: ingestStats,
+                                          admission: admission))
         }
         if !patterns(.otlpJSON).isEmpty {
             services.append(TailerService(patterns: patterns(.otlpJSON), sink: sink, configuration: configuration.ingest,
-                                          logger: logger, stats: ingestStats, lineDecoder: OTLPJSONLineDecoder()))
+                                          logger: logger, stats: ingestStats, lineDecoder: OTLPJSONLineDecoder(), admission: admission))
         }
         // A source with `fields:` gets a tailer of its own, reading through its mapping (tailed and
         // checkpointed like any other).
         for source in configuration.sources where source.mapping != nil {
             services.append(TailerService(patterns: source.paths, sink: sink, configuration: configuration.ingest, logger: logger,
-                                          stats: ingestStats, lineDecoder: BackfillRunner.lineDecoder(for: source)))
+                                          stats: ingestStats, lineDecoder: BackfillRunner.lineDecoder(for: source), admission: admission))
         }
         if !patterns.isEmpty {
             services.append(SourceGlobService(sources: configuration.sources, clock: ContinuousClock(), logger: logger))
@@ -107,6 +123,8 @@ public struct DriftwatchApplication: Sendable {
     /// Runs the service group until a shutdown signal; returns after every service has stopped.
     public func run() async throws {
         let lock = try WriterLock(database: configuration.databasePath)
+        let files = DescriptorLimit.raise()
+        logger.debug("open files limit", metadata: ["soft": "\(files)"])
         try await makeServiceGroup().run()
         withExtendedLifetime(lock) {}
     }
@@ -123,6 +141,29 @@ public struct DriftwatchApplication: Sendable {
             assembly: .init(wait: .milliseconds(settings.traceWaitMillis), maxWait: .milliseconds(settings.traceMaxWaitMillis)),
             idleTimeout: .milliseconds(settings.idleTimeoutMillis), maxConnections: settings.maxConnections)
         receiver.maxInflightBytes = settings.maxInflightBytes
+        receiver.metricsAuth = settings.metricsAuth
         return receiver
+    }
+}
+
+/// Raises the soft limit on open files to the hard limit at `run`'s start (where the system allows it, at most
+/// 65,536): log files, the store, its WAL and the OTLP connections (at most `server.max_connections`) share it, and
+/// a default soft limit of 1,024 is what idle clients exhausted in issue #18.
+enum DescriptorLimit {
+    /// The soft limit after the attempt (unchanged if it could not be raised).
+    @discardableResult
+    static func raise(cap: UInt64 = 65_536) -> UInt64 {
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0 else { return 0 }
+        let target = min(UInt64(limit.rlim_max), cap)
+        guard UInt64(limit.rlim_cur) < target else { return UInt64(limit.rlim_cur) }
+        var raised = limit
+        raised.rlim_cur = rlim_t(target)
+        return setrlimit(resource, &raised) == 0 ? target : UInt64(limit.rlim_cur)
     }
 }

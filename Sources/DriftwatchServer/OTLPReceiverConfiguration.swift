@@ -24,6 +24,8 @@ public struct OTLPReceiverConfiguration: Sendable {
     public var maxConnections: Int
     /// Request bodies held in memory across all connections at once; beyond it a request gets 503 (retried).
     public var maxInflightBytes: Int = 64 << 20
+    /// `GET /metrics` requires `Authorization: Bearer <bearerToken>` too (else 401); `/healthz` stays open for probes.
+    public var metricsAuth = false
 
     public init(
         host: String = "127.0.0.1",

@@ -51,8 +51,15 @@ public struct OTLPReceiverService: Service {
         var logsHandler = handler
         logsHandler.signal = .logs
         router.post("/v1/logs") { [logsHandler] request, _ in await logsHandler.handle(request) }
-        router.get("/metrics") { _, _ in
-            Response(
+        let metricsToken = configuration.metricsAuth ? configuration.bearerToken : nil
+        router.get("/metrics") { request, _ in
+            if let metricsToken {
+                guard let header = request.headers[.authorization], OTLPExportHandler.bearerMatches(header, token: metricsToken) else {
+                    return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer", .contentType: "text/plain"],
+                                    body: .init(byteBuffer: ByteBuffer(string: "missing or wrong bearer token (server.metrics_auth is on)\n")))
+                }
+            }
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: metrics.render()))

@@ -14,6 +14,9 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Every sidecar that shipped to the fleet store (fleet.url_env): counts, analysis progress, last shipment.")
     var fleet = false
 
+    @Flag(help: "Check the database file for damage first (SQLite's quick_check reads every page); exit status 1 when damaged.")
+    var check = false
+
     func run() async throws {
         let config = try options.resolve()
         if fleet {
@@ -21,6 +24,17 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         let store = try SQLiteStore(path: config.databasePath, access: .readOnly, logger: options.makeLogger())
-        print(try StatusReport.make(store: store, sources: config.sources).render(output.format))
+        var integrity: StatusReport.Integrity?
+        if check {
+            let result = try store.quickCheck()
+            guard result.ok else {
+                print(try IntegrityReport(database: store.path, check: result).render(output.format))
+                throw ExitCode(1)
+            }
+            integrity = StatusReport.Integrity(result)
+        }
+        var report = try StatusReport.make(store: store, sources: config.sources)
+        report.integrity = integrity
+        print(try report.render(output.format))
     }
 }

@@ -50,4 +50,21 @@ import Testing
         h.expectStoredExactlyOnce(ids)
         #expect(h.sink.checkpoints.values.first?.offset == w.currentOffset)
     }
+
+    /// A commit that fails while a batch fills in the middle of a read chunk (disk full under `run`): the chunk has
+    /// been read past already, so its remaining lines must stay in the batch for the retry, not be dropped.
+    @Test func failedCommitInTheMiddleOfAChunkKeepsTheRestOfTheChunk() throws {
+        var config = IngestConfiguration(goneFileGraceRounds: 0)
+        config.batchMaxRecords = 10
+        let h = Harness(config)
+        let w = h.writer()
+        let ids = (0..<500).map { _ in w.appendRecord() }  // one read chunk, 50 batches
+        let p = h.pipeline("app.log")
+        h.sink.failNextCommits(1)
+        #expect(throws: DriftwatchError.self) { try p.pollOnce() }
+        #expect(h.sink.commitCount == 0)
+        try p.pollOnce()
+        h.expectStoredExactlyOnce(ids)
+        #expect(h.sink.checkpoints.values.first?.offset == w.currentOffset)
+    }
 }

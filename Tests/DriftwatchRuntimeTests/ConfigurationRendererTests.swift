@@ -32,6 +32,8 @@ struct ConfigurationRendererTests {
           - name: collector
             paths: [/var/log/otel/*.json]
             format: otlp_json
+            follow_symlinks: false
+            allowed_owners: [root, "1001"]
         ingest: { max_line_bytes: 2MiB, batch_records: 5000, poll_interval: 100ms }
         retention: { max_age: off, max_size: 10GiB, interval: 90m }
         server: { listen: 127.0.0.1:4318, journal: off, max_connections: 32 }

@@ -94,6 +94,32 @@ import Testing
         }
     }
 
+    @Test("server.metrics_auth: /metrics needs the bearer token (401 without or with a wrong one); /healthz stays open; off by default")
+    func metricsAuth() async throws {
+        var config = OTLPReceiverConfiguration(bearerToken: "s3cret", assembly: .init(wait: .zero))
+        config.port = 0
+        config.metricsAuth = true
+        try await ReceiverHarness.run(config) { h in
+            let variants: [[String: String]] = [[:], ["Authorization": "Bearer nope"], ["Authorization": "Basic s3cret"]]
+            for headers in variants {
+                let r = try await h.client.request("GET", "/metrics", headers: headers)
+                #expect(r.status == 401, "\(headers)")
+                #expect(r.headers["www-authenticate"] == "Bearer")
+                #expect(!r.text.contains("driftwatch_"))
+            }
+            let ok = try await h.client.request("GET", "/metrics", headers: ["Authorization": "Bearer s3cret"])
+            #expect(ok.status == 200)
+            #expect(ok.text.contains("driftwatch_otlp_requests_total"))
+            #expect(try await h.client.request("GET", "/healthz").status == 200)
+        }
+        // Off (the default): the token guards OTLP only.
+        config.metricsAuth = false
+        try await ReceiverHarness.run(config) { h in
+            let open = try await h.client.request("GET", "/metrics")
+            #expect(open.status == 200)
+        }
+    }
+
     @Test func spansOfOneTraceInSeveralRequestsBecomeOneRecord() async throws {
         var config = OTLPReceiverConfiguration(assembly: .init(wait: .milliseconds(150), maxWait: .seconds(30)), flushInterval: .milliseconds(20))
         config.port = 0

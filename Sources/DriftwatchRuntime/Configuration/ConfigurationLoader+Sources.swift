@@ -1,12 +1,20 @@
 import DriftwatchCore
+import DriftwatchIngest
 import Yams
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension ConfigurationLoader {
     /// One entry of `sources:`, with its field mapping when it has `fields:`.
     func readSource(_ item: Node, index: Int, reader: NodeReader) throws -> DriftwatchConfiguration.LogSource {
         let path = "sources[\(index)]"
         let fields = try reader.mapping(item, path: path)
-        try reader.allowOnly(fields, keys: ["name", "paths", "format", "fields", "elements", "values", "constants", "timestamp_unit"], path: path)
+        try reader.allowOnly(fields, keys: ["name", "paths", "format", "fields", "elements", "values", "constants", "timestamp_unit",
+                                            "follow_symlinks", "allowed_owners"], path: path)
+        let (admission, ownerNames) = try readAdmission(fields, path: path, reader: reader)
         let name = try fields["name"].map { try reader.string($0, path: path + ".name") } ?? "source\(index + 1)"
         guard let pathsNode = fields["paths"] else {
             throw reader.error(item, path: path + ".paths", "is required: a list of glob patterns of log files")
@@ -25,7 +33,10 @@ extension ConfigurationLoader {
         }
         let mappingKeys = ["fields", "elements", "values", "constants", "timestamp_unit"]
         guard let first = mappingKeys.first(where: { fields[$0] != nil }) else {
-            return DriftwatchConfiguration.LogSource(name: name, paths: paths, format: format)
+            var source = DriftwatchConfiguration.LogSource(name: name, paths: paths, format: format)
+            source.admission = admission
+            source.allowedOwnerNames = ownerNames
+            return source
         }
         guard format == .driftwatch else {
             throw reader.error(fields[first]!, path: "\(path).\(first)", "applies to sources of format driftwatch (the service's own JSON lines), not \(format.rawValue)")
@@ -34,7 +45,43 @@ extension ConfigurationLoader {
             throw reader.error(fields[first]!, path: "\(path).\(first)", "needs fields: (record field: path in the service's JSON) in the same source")
         }
         let mapping = try readMapping(fieldsNode, fields, path: path, reader: reader)
-        return DriftwatchConfiguration.LogSource(name: name, paths: paths, format: format, mapping: mapping)
+        var source = DriftwatchConfiguration.LogSource(name: name, paths: paths, format: format, mapping: mapping)
+        source.admission = admission
+        source.allowedOwnerNames = ownerNames
+        return source
+    }
+
+    /// `follow_symlinks` (true, false or within) and `allowed_owners` (user names or numeric uids, resolved now).
+    private func readAdmission(_ fields: [String: Node], path: String, reader: NodeReader) throws -> (FileAdmission, [String]?) {
+        var admission = FileAdmission()
+        if let node = fields["follow_symlinks"] {
+            let key = path + ".follow_symlinks"
+            guard case .scalar(let scalar) = node else { throw reader.error(node, path: key, "expected true, false or within") }
+            switch scalar.string.lowercased() {
+            case "true", "yes", "on": admission.symlinks = .follow
+            case "false", "no", "off": admission.symlinks = .refuse
+            case "within": admission.symlinks = .within
+            default: throw reader.error(node, path: key, "expected true, false or within, got \"\(scalar.string)\"")
+            }
+        }
+        guard let node = fields["allowed_owners"] else { return (admission, nil) }
+        var names: [String] = []
+        var uids = Set<UInt32>()
+        for (i, item) in try reader.sequence(node, path: path + ".allowed_owners").enumerated() {
+            let key = "\(path).allowed_owners[\(i)]"
+            let name = try reader.string(item, path: key)
+            if let uid = UInt32(name) {
+                uids.insert(uid)
+            } else if let entry = getpwnam(name) {
+                uids.insert(UInt32(entry.pointee.pw_uid))
+            } else {
+                throw reader.error(item, path: key, "no user \"\(name)\" on this system; expected a user name or a numeric uid")
+            }
+            names.append(name)
+        }
+        if names.isEmpty { throw reader.error(node, path: path + ".allowed_owners", "expected at least one user name or uid (leave the key out to allow any owner)") }
+        admission.allowedOwners = uids
+        return (admission, names)
     }
 
     private func readMapping(_ fieldsNode: Node, _ fields: [String: Node], path: String, reader: NodeReader) throws -> FieldMapping {

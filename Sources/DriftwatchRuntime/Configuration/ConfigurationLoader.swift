@@ -61,7 +61,7 @@ public struct ConfigurationLoader: Sendable {
         }
         if let node = top["server"] {
             let fields = try reader.mapping(node, path: "server")
-            try reader.allowOnly(fields, keys: ["listen", "bearer_token", "bearer_token_env", "max_request_bytes", "trace_wait", "trace_max_wait", "journal", "idle_timeout", "max_connections", "max_inflight_bytes"], path: "server")
+            try reader.allowOnly(fields, keys: ["listen", "bearer_token", "bearer_token_env", "max_request_bytes", "trace_wait", "trace_max_wait", "journal", "idle_timeout", "max_connections", "max_inflight_bytes", "metrics_auth"], path: "server")
             if let n = fields["listen"] {
                 if reader.isOff(n) {
                     config.server.listen = nil
@@ -88,6 +88,12 @@ public struct ConfigurationLoader: Sendable {
             if let n = fields["idle_timeout"] { config.server.idleTimeoutMillis = Int(try reader.duration(n, path: "server.idle_timeout") / 1000) }
             if let n = fields["max_inflight_bytes"] { config.server.maxInflightBytes = Int(try reader.bytes(n, path: "server.max_inflight_bytes", minimum: 64 * 1024)) }
             if let n = fields["max_connections"] { config.server.maxConnections = try reader.int(n, path: "server.max_connections", minimum: 1) }
+            if let n = fields["metrics_auth"] {
+                config.server.metricsAuth = try reader.bool(n, path: "server.metrics_auth")
+                if config.server.metricsAuth && config.server.bearerToken == nil {
+                    throw reader.error(n, path: "server.metrics_auth", "needs a token to check: set server.bearer_token or server.bearer_token_env")
+                }
+            }
         }
         if let node = top["analysis"] { try loadAnalysis(node, reader: reader, into: &config.analysis) }
         if let node = top["drift"] { config.drift = try readDrift(node, reader: reader) }

@@ -48,6 +48,8 @@ public enum ConfigurationRenderer {
             y.line("  - name: \(q(s.name))")
             y.line("    paths: \(list(s.paths))")
             y.line("    format: \(s.format.rawValue)")
+            y.line("    follow_symlinks: \(s.admission.symlinks.rawValue)")
+            if let owners = s.allowedOwnerNames { y.line("    allowed_owners: \(list(owners))") }
             guard let m = s.mapping else { continue }
             y.line("    fields:")
             for r in m.fields { y.line("      \(r.target): \(q(r.source))") }
@@ -83,6 +85,7 @@ public enum ConfigurationRenderer {
         y.line("  idle_timeout: \(millis(s.idleTimeoutMillis))")
         y.line("  max_connections: \(s.maxConnections)")
         y.line("  max_inflight_bytes: \(size(Int64(s.maxInflightBytes)))")
+        y.line("  metrics_auth: \(s.metricsAuth)")
     }
 
     private static func renderAnalysis(_ a: DriftwatchConfiguration.AnalysisSettings, _ y: inout YAMLWriter) {

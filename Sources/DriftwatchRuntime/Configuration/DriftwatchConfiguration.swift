@@ -38,6 +38,10 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public var format: LogFormat
         /// For a service that logs its own field names: how its lines become records (`fields:` and friends).
         public var mapping: FieldMapping?
+        /// Which matched files may be read (`follow_symlinks`, `allowed_owners`).
+        public var admission = FileAdmission()
+        /// `allowed_owners` as written (user names or uids), for `config defaults`; resolved in ``admission``.
+        public var allowedOwnerNames: [String]?
 
         public init(name: String, paths: [String], format: LogFormat = .driftwatch, mapping: FieldMapping? = nil) {
             self.name = name
@@ -84,6 +88,8 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public var maxConnections: Int = 256
         /// Request bodies held in memory across all connections at once; a request beyond it gets 503 and is retried.
         public var maxInflightBytes: Int = 64 << 20
+        /// `GET /metrics` requires the bearer token too (`metrics_auth`); off: metrics are open to whoever reaches the port.
+        public var metricsAuth = false
 
         public init() {}
     }

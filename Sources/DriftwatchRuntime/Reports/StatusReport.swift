@@ -38,6 +38,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var retentionDeletedDeadLetters: Int64 = 0
     /// Where the analyzer stands and what it did with the records; nil before its first commit.
     public var analysis: Analysis?
+    /// What `status --check` found (always `ok` here: a damaged store gets an ``IntegrityReport`` instead); nil without `--check`.
+    public var integrity: Integrity?
 
     /// The analyzer's checkpoint as `status` shows it: the records it analysed and those it left out, by reason.
     public struct Analysis: Sendable, Codable, Equatable {
@@ -78,7 +80,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case database, records, files, analysis, sources
+        case database, records, files, analysis, sources, integrity
         case schemaVersion = "schema_version"
         case deadLetters = "dead_letters"
         case duplicates
@@ -145,6 +147,11 @@ public struct StatusReport: Sendable, Codable, Equatable {
         if let lastIngest { lines.append("last ingest   \(lastIngest)") }
         lines.append("retention     deleted \(formatCount(retentionDeletedRecords)) records and \(formatCount(retentionDeletedDeadLetters)) dead letters so far")
         if let analysis { lines += analysis.lines }
+        if let integrity {
+            lines.append("integrity     " + (integrity.ok ? "ok (quick_check read every page)" : "DAMAGED: \(integrity.problems.count) problems"))
+        } else {
+            lines.append("integrity     not checked (`driftwatch status --check` reads every page)")
+        }
         lines.append("")
         if sources.isEmpty {
             lines.append("no sources configured")

@@ -26,9 +26,22 @@ enum MetricsBridge {
             for (code, n) in now.deadLettersByCode where n > previous.deadLettersByCode[code, default: 0] {
                 metrics.deadLetters.increment(by: Double(n - previous.deadLettersByCode[code, default: 0]), labels: [code])
             }
+            metrics.ingestPaused.set(now.pausedSinceMicros == nil ? 0 : 1)
+            if now.commitRetries > previous.commitRetries { metrics.ingestCommitRetries.increment(by: Double(now.commitRetries - previous.commitRetries)) }
             if let newest = try? store.newestRecordMicros() {
                 metrics.ingestLagSeconds.set(Double(WallClock.nowMicros() - newest) / 1e6)
             }
+        }
+        // Damage any connection of this process met on this store's file (every pass reads through them).
+        let damage = Mutex(0)
+        metrics.registry.addCollector {
+            let errors = StoreDamage.seen(path: store.path)?.errors ?? 0
+            let previous = damage.withLock { last in
+                let previous = last
+                last = errors
+                return previous
+            }
+            if errors > previous { metrics.storeDamageErrors.increment(by: Double(errors - previous)) }
         }
         // Retention's totals live in the store (committed with each deletion): exported as the difference since the last scrape.
         let retention = Mutex(RetentionResult(deletedRecords: 0, deletedDeadLetters: 0))

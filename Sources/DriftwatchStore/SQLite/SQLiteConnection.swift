@@ -47,7 +47,7 @@ package final class SQLiteConnection {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
-            throw DriftwatchError(.storage, "cannot open database \(path): \(message)")
+            throw SQLiteFailure.error(rc, "cannot open it: \(message)", path: path, sql: nil)
         }
         handle = db
         sqlite3_busy_timeout(db, 5_000)
@@ -72,7 +72,7 @@ package final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? lastErrorMessage
             sqlite3_free(errorMessage)
-            throw DriftwatchError(.storage, "SQLite error \(rc) in \(path): \(message) [\(sql.prefix(120))]")
+            throw SQLiteFailure.error(rc, message, path: path, sql: sql)
         }
     }
 

@@ -16,7 +16,7 @@ package final class SQLiteStatement {
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else {
-            throw DriftwatchError(.storage, "cannot prepare statement: \(connection.lastErrorMessage) [\(sql.prefix(120))]")
+            throw SQLiteFailure.error(rc, "cannot prepare statement: \(connection.lastErrorMessage)", path: connection.path, sql: sql)
         }
         handle = statement
     }
@@ -113,7 +113,7 @@ package final class SQLiteStatement {
         default:
             let message = connection.lastErrorMessage
             sqlite3_reset(handle)
-            throw DriftwatchError(.storage, "SQLite error \(rc): \(message) [\(sql.prefix(120))]")
+            throw SQLiteFailure.error(rc, message, path: connection.path, sql: sql)
         }
     }
 
