@@ -21,6 +21,6 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         let store = try SQLiteStore(path: config.databasePath, access: .readOnly, logger: options.makeLogger())
-        print(try StatusReport.make(store: store, sources: config.sources).render(output.format))
+        print(try StatusReport.make(store: store, sources: config.sources, fleetNode: config.fleet.isEnabled ? config.fleet.node : nil).render(output.format))
     }
 }
