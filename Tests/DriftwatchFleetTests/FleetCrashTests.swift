@@ -139,13 +139,13 @@ struct FleetCrashTests {
         }
 
         try append(0)
-        #expect(try await FleetCentralTests.eventually(180) { await shippedAtLeast(0.2) }, "first chunk: \(await shipped())")
+        #expect(try await FleetCentralTests.eventually(180) { await shippedAtLeast(0.2) }, "first chunk not shipped")
         // Two sidecars die mid-run (shipping every half second, with the next chunk arriving) and come back.
         try append(1)
         try await Task.sleep(for: .milliseconds(700))
         try await restartSidecar(0)
         try await restartSidecar(1)
-        #expect(try await FleetCentralTests.eventually(180) { await shippedAtLeast(0.45) }, "second chunk: \(await shipped())")
+        #expect(try await FleetCentralTests.eventually(180) { await shippedAtLeast(0.45) }, "second chunk not shipped")
         // PostgreSQL restarts (immediate) while the third chunk is stored and shipped.
         try append(2)
         try await Task.sleep(for: .milliseconds(500))
@@ -156,7 +156,9 @@ struct FleetCrashTests {
         #expect(try await FleetCentralTests.eventually(300) {
             let s = await shipped()
             return (0..<4).allSatisfy { i in s["replica-\(i)"].map { $0.0 == Int64(lineCounts[i]) && $0.1 == Int64(lineCounts[i]) } ?? false }
-        }, "everything shipped: \(await shipped()) of \(lineCounts)")
+        }, "not everything shipped of \(lineCounts)")
+        let final = await shipped()
+        #expect(final.count == 4, "\(final)")
         for s in sidecars { s.signal(SIGTERM) }
         for s in sidecars { #expect(await s.wait(timeout: 120) == 0, "\(s.stderr.suffix(2000))") }
 

@@ -1,4 +1,5 @@
 import DriftwatchAnalysis
+import DriftwatchCore
 import DriftwatchFleet
 import DriftwatchRuntime
 import DriftwatchStore
