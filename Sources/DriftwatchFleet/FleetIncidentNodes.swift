@@ -2,22 +2,28 @@ public import DriftwatchAnalysis
 import DriftwatchCore
 import DriftwatchStore
 
-/// Names the nodes a fleet incident is on: each node's counters of the incident's primary scope over the opening
-/// test's baseline and current windows, read from its own rows in the fleet store, classified by ``NodeSpread``.
+/// Names the nodes a fleet incident is on: each node's counters of the incident's primary scope, read from its own
+/// rows in the fleet store, over the opening test's baseline window and over the time since the incident started (to
+/// its last update, or its resolution), classified by ``NodeSpread``. Since the start rather than the opening test's
+/// current window: a sequential test opens an incident on little data, too little to split four ways; the buckets
+/// since then say the same thing with more.
 ///
-/// The per-node numbers cover the whole windows; the analyzer's baseline leaves out the time of other incidents
-/// of the task, so the nodes' baselines can add up to more than the incident's. A slice incident found by the
-/// lattice search is measured on its primary scope (the new version), not on the whole conjunction.
+/// Buckets count when they overlap a window (the analyzer's windows are sums of whole buckets). The per-node
+/// baselines cover the whole baseline window, while the analyzer's leaves out the time of other incidents of the
+/// task. A slice incident found by the lattice search is measured on its primary scope (the new version), not on the
+/// whole conjunction.
 public enum FleetIncidentNodes {
     /// Sets `nodes` on every incident that has its windows; `nodes` lists every node that shipped (one with no
     /// rows in the scope counts as zero requests).
     public static func annotate(_ incidents: inout [Incident], fleet: FleetStore, nodes: [String], bucketMicros: Int64) async throws {
         for i in incidents.indices {
             let incident = incidents[i]
-            guard let b = incident.baselineWindow, let c = incident.currentWindow else { continue }
+            guard let b = incident.baselineWindow else { continue }
+            let c = (from: min(incident.startedAtMicros, incident.currentWindow?.fromMicros ?? .max),
+                     to: max(incident.resolvedAtMicros ?? incident.updatedAtMicros, incident.currentWindow?.toMicros ?? .min))
             let scope = incident.primaryScope
             let rows = try await fleet.scopeRollups(bucketMicros: bucketMicros, task: scope.task, dimension: scope.dimension,
-                                                     value: scope.value, from: min(b.fromMicros, c.fromMicros), to: max(b.toMicros, c.toMicros))
+                                                     value: scope.value, from: min(b.fromMicros, c.from) - bucketMicros, to: max(b.toMicros, c.to))
             var baseline: [String: MetricCounters] = [:], current: [String: MetricCounters] = [:]
             for r in rows {
                 let counters: MetricCounters
@@ -25,8 +31,9 @@ public enum FleetIncidentNodes {
                     throw DriftwatchError(.fleet, "node \(r.node)'s rollup of \(scope.task) \(scope.dimension)=\(scope.value) at \(RFC3339.format(micros: r.row.startMicros)) cannot be read: \(error)")
                 }
                 let start = r.row.startMicros
-                if start >= b.fromMicros && start < b.toMicros { baseline[r.node, default: MetricCounters()].merge(counters, sketch: false) }
-                if start >= c.fromMicros && start < c.toMicros { current[r.node, default: MetricCounters()].merge(counters, sketch: false) }
+                let end = start + bucketMicros
+                if end > b.fromMicros && start < b.toMicros { baseline[r.node, default: MetricCounters()].merge(counters, sketch: false) }
+                if end > c.from && start < c.to { current[r.node, default: MetricCounters()].merge(counters, sketch: false) }
             }
             incidents[i].nodes = NodeSpread.classify(metric: incident.metric, nodes: nodes.map {
                 (node: $0, baseline: baseline[$0] ?? MetricCounters(), current: current[$0] ?? MetricCounters())

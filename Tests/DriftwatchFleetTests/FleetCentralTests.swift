@@ -103,7 +103,7 @@ struct FleetCentralTests {
             for name in ["a", "b"] {
                 try """
                 analysis: { export_dir: off }
-                fleet: { url_env: DW_TEST_FLEET_URL, node: central-\(name), interval: 500ms, lease_ttl: 3s }
+                fleet: { url_env: DW_TEST_FLEET_URL, node: central-\(name), interval: 500ms, lease_ttl: 6s }
                 alerts:
                   builtin_rules: off
                   rule_dirs: [\(dir.file("rules"))]

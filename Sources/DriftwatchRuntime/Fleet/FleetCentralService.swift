@@ -41,11 +41,19 @@ public struct FleetCentralService<C: Clock>: Service where C.Duration == Duratio
             var state = PassState()
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
+                    // The lease within half its length: a renewal that fails or hangs leaves time to stop leading
+                    // before the lease could pass to another central.
                     let before = state
-                    // Half the lease: a pass that fails or hangs leaves time to stop leading before the lease
-                    // could pass to another central.
-                    state = try await withTimeout(ttl / 2, what: "a central pass over the fleet store at \(url.endpoint)") {
-                        try await pass(fleet, before, ttl: ttl)
+                    state = try await withTimeout(ttl / 2, what: "renewing the central lease at \(url.endpoint)") {
+                        try await lease(fleet, before, ttl: ttl)
+                    }
+                    if !state.standingBy {
+                        // The analysis is not bounded by the lease (a long history takes longer); the lease is renewed
+                        // after it, before this process leads or publishes.
+                        let leased = state
+                        state = try await withTimeout(.seconds(300), what: "analysing the fleet at \(url.endpoint)") {
+                            try await analyseAndLead(fleet, leased, ttl: ttl)
+                        }
                     }
                 } catch {
                     logger.warning("central pass failed; retrying", metadata: ["error": "\(error)"])
@@ -80,8 +88,8 @@ public struct FleetCentralService<C: Clock>: Service where C.Duration == Duratio
         var lastPublished: String?
     }
 
-    /// One pass: the lease, then (holding it) the analysis when something was shipped, the role, the alert state.
-    func pass(_ fleet: FleetStore, _ before: PassState, ttl: Duration) async throws -> PassState {
+    /// The lease: taken or renewed, or standing by.
+    func lease(_ fleet: FleetStore, _ before: PassState, ttl: Duration) async throws -> PassState {
         var s = before
         if !s.migrated {
             try await fleet.migrate()
@@ -100,6 +108,13 @@ public struct FleetCentralService<C: Clock>: Service where C.Duration == Duratio
         }
         s.standingBy = false
         s.renewedAt = .now
+        return s
+    }
+
+    /// Holding the lease: the predecessor's alert state, the analysis when something was shipped, the role, the
+    /// alert state to publish.
+    func analyseAndLead(_ fleet: FleetStore, _ before: PassState, ttl: Duration) async throws -> PassState {
+        var s = before
         if role.term == nil && s.analysedShipments == nil {
             // The predecessor's notified state first: its alerts are not sent again.
             if let state = try await fleet.sharedAlertState(), state != s.lastPublished {
@@ -112,6 +127,9 @@ public struct FleetCentralService<C: Clock>: Service where C.Duration == Duratio
             s.analysedShipments = shipments
         }
         if role.term == nil {
+            // Lead only on a fresh lease: the analysis may have taken a while.
+            guard try await fleet.acquireLease(holder: holder, ttl: ttl) else { return s }
+            s.renewedAt = .now
             role.lead()
             logger.notice("took the central role", metadata: ["holder": "\(holder)"])
         }
