@@ -35,8 +35,19 @@ public enum FleetIncidentNodes {
                 if end > b.fromMicros && start < b.toMicros { baseline[r.node, default: MetricCounters()].merge(counters, sketch: false) }
                 if end > c.from && start < c.to { current[r.node, default: MetricCounters()].merge(counters, sketch: false) }
             }
-            incidents[i].nodes = NodeSpread.classify(metric: incident.metric, nodes: nodes.map {
-                (node: $0, baseline: baseline[$0] ?? MetricCounters(), current: current[$0] ?? MetricCounters())
+            // A new version (or slice) has no baseline of its own: as the analyzer does, its reference is the task's.
+            var taskBaseline: [String: MetricCounters] = [:]
+            if !scope.isTask {
+                for r in try await fleet.scopeRollups(bucketMicros: bucketMicros, task: scope.task, dimension: "", value: "",
+                                                      from: b.fromMicros - bucketMicros, to: b.toMicros) {
+                    let end = r.row.startMicros + bucketMicros
+                    guard end > b.fromMicros && r.row.startMicros < b.toMicros else { continue }
+                    taskBaseline[r.node, default: MetricCounters()].merge(try MetricCounters(bytes: r.row.counters), sketch: false)
+                }
+            }
+            incidents[i].nodes = NodeSpread.classify(metric: incident.metric, nodes: nodes.map { node in
+                let own = baseline[node] ?? MetricCounters()
+                return (node: node, baseline: own.requests > 0 ? own : taskBaseline[node] ?? own, current: current[node] ?? MetricCounters())
             })
         }
     }

@@ -68,14 +68,14 @@ struct FleetCentralTests {
             let run = Run(executable: try DriftwatchExecutable.url(), directory: root)
             var demo = DemoRunner()
             demo.outputDirectory = dir.path + "/logs"
-            demo.preset = "retrieval"
-            demo.inject = ["tool_outage@4h:tool=refund_api,rate=0.6"]
-            demo.seed = 7
-            demo.requestsPerMinute = 60
+            // The demo's mixed preset: five incidents in turn over 12 h, some in each half.
+            demo.preset = "mixed"
+            demo.seed = 5
+            demo.requestsPerMinute = 40
             demo.fileCount = 2
             let files = try demo.generate().files.sorted()
-            // The first 55% of each node's records (about 3.3 h: the retrieval change at 2 h), then the rest (the tool outage at 4 h).
-            let halves = try files.map { try Self.split($0, share: 0.55) }
+            // The first 40% of each node's records, then the rest: incidents open in each part.
+            let halves = try files.map { try Self.split($0, share: 0.4) }
 
             let env = ["DW_TEST_FLEET_URL": db.url]
             for i in 0..<2 {
