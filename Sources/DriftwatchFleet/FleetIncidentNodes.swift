@@ -35,7 +35,7 @@ public enum FleetIncidentNodes {
                 if end > b.fromMicros && start < b.toMicros { baseline[r.node, default: MetricCounters()].merge(counters, sketch: false) }
                 if end > c.from && start < c.to { current[r.node, default: MetricCounters()].merge(counters, sketch: false) }
             }
-            // A new version (or slice) has no baseline of its own: as the analyzer does, its reference is the task's.
+            // A new version has no baseline of its own: as the analyzer does, its reference is the task's.
             var taskBaseline: [String: MetricCounters] = [:]
             if !scope.isTask {
                 for r in try await fleet.scopeRollups(bucketMicros: bucketMicros, task: scope.task, dimension: "", value: "",
@@ -46,8 +46,11 @@ public enum FleetIncidentNodes {
                 }
             }
             incidents[i].nodes = NodeSpread.classify(metric: incident.metric, nodes: nodes.map { node in
-                let own = baseline[node] ?? MetricCounters()
-                return (node: node, baseline: own.requests > 0 ? own : taskBaseline[node] ?? own, current: current[node] ?? MetricCounters())
+                // A scope with under a tenth of its task's baseline requests on the node is new there (a version
+                // that started at the end of the window): the task's baseline is its reference.
+                let own = baseline[node] ?? MetricCounters(), task = taskBaseline[node] ?? MetricCounters()
+                let useTask = !scope.isTask && own.requests * 10 < task.requests
+                return (node: node, baseline: useTask ? task : own, current: current[node] ?? MetricCounters())
             })
         }
     }
