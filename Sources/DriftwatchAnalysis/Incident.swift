@@ -115,6 +115,9 @@ public struct Incident: Sendable, Equatable, Codable {
     /// Excess failures per hour over every affected scope (each at its last re-measurement); nil while the incident
     /// has a single scope.
     public var totalSeverity: Double?
+    /// The central view's report only (nil on a sidecar, and never stored): which of the fleet's nodes show the
+    /// regression, with each node's numbers (``NodeSpread``).
+    public var nodes: Nodes?
 
     /// One scope of a cause that hit several, as its own test found it.
     public struct AffectedScope: Sendable, Equatable, Codable {
@@ -167,6 +170,7 @@ public struct Incident: Sendable, Equatable, Codable {
         case testedScope = "tested_scope"
         case affected = "affected_scopes"
         case totalSeverity = "total_severity"
+        case nodes
     }
 
     /// What ranks incidents: the excess failures per hour of every scope the cause hit.

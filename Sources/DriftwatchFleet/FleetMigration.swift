@@ -70,5 +70,16 @@ struct FleetMigration: Sendable {
             )
             """,
         ]),
+        FleetMigration(version: 2, name: "the central role's lease and alert state", statements: [
+            """
+            CREATE TABLE fleet_central (
+                name text PRIMARY KEY,              -- 'central': one lease per fleet store
+                holder text NOT NULL,               -- the holding process: node name, process id, a random suffix
+                acquired_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL,    -- renewed every pass; another central takes over once it is past
+                alert_state text                    -- the leader's alert state once its notifications were delivered
+            )
+            """,
+        ]),
     ]
 }

@@ -1,4 +1,5 @@
 public import DriftwatchAnalysis
+import DriftwatchCore
 public import DriftwatchStore
 
 /// Reads a sidecar's mergeable state from its SQLite store and ships it to the fleet store; the shipped-up-to
@@ -8,11 +9,15 @@ public struct FleetShipper: Sendable {
     public let store: SQLiteStore
     public let node: String
     public let configuration: AnalysisConfiguration
+    /// `retention.max_age`: after each shipment this node's buckets older than that (record time against now) are
+    /// deleted from the fleet store, in bounded batches; nil keeps them.
+    public let retentionMaxAgeMicros: Int64?
 
-    public init(store: SQLiteStore, node: String, configuration: AnalysisConfiguration) {
+    public init(store: SQLiteStore, node: String, configuration: AnalysisConfiguration, retentionMaxAgeMicros: Int64? = nil) {
         self.store = store
         self.node = node
         self.configuration = configuration
+        self.retentionMaxAgeMicros = retentionMaxAgeMicros
     }
 
     /// What one ``ship(to:)`` sent.
@@ -22,6 +27,8 @@ public struct FleetShipper: Sendable {
         public var shapeBuckets = 0
         /// Nothing changed since the last shipment: nothing was sent.
         public var upToDate = false
+        /// Bucket rows retention deleted from the fleet store after it.
+        public var deleted: Int64 = 0
     }
 
     /// The state changed since `cursor` (everything when nothing was shipped yet); nil when nothing changed.
@@ -53,9 +60,16 @@ public struct FleetShipper: Sendable {
     /// Ships what changed since the stored cursor, then moves the cursor.
     @discardableResult
     public func ship(to fleet: FleetStore) async throws -> Outcome {
-        guard let snapshot = try snapshot(since: try store.fleetShipCursor()) else { return Outcome(upToDate: true) }
-        try await fleet.ship(snapshot)
-        try store.setFleetShipCursor(snapshot.cursor)
-        return Outcome(rollups: snapshot.rollups.count, versions: snapshot.versions.count, shapeBuckets: snapshot.shapeBuckets.count)
+        var outcome = Outcome(upToDate: true)
+        if let snapshot = try snapshot(since: try store.fleetShipCursor()) {
+            try await fleet.ship(snapshot)
+            try store.setFleetShipCursor(snapshot.cursor)
+            outcome = Outcome(rollups: snapshot.rollups.count, versions: snapshot.versions.count, shapeBuckets: snapshot.shapeBuckets.count)
+        }
+        // Also when nothing new was shipped: buckets age out with the clock.
+        if let maxAge = retentionMaxAgeMicros {
+            outcome.deleted = try await fleet.deleteBuckets(node: node, bucketMicros: configuration.bucketMicros, endingBy: WallClock.nowMicros() - maxAge)
+        }
+        return outcome
     }
 }

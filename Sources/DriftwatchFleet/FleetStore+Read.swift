@@ -109,3 +109,27 @@ extension FleetStore {
         }
     }
 }
+
+extension FleetStore {
+    /// Every node's rollup buckets of one scope starting in [`from`, `to`): what ``FleetIncidentNodes`` sums per node.
+    public func scopeRollups(bucketMicros: Int64, task: String, dimension: String, value: String,
+                             from: Int64, to: Int64) async throws -> [FleetRollupRow] {
+        do {
+            var out: [FleetRollupRow] = []
+            let rows = try await client.query("""
+                SELECT node, start_us, requests, outcomes, successes, counters FROM fleet_rollups
+                WHERE bucket_us = \(bucketMicros) AND task = \(task) AND dimension = \(dimension) AND value = \(value)
+                    AND start_us >= \(from) AND start_us < \(to)
+                ORDER BY node, start_us
+                """, logger: logger)
+            for try await (node, start, requests, outcomes, successes, counters) in rows.decode((String, Int64, Int64, Int64, Int64, ByteBuffer).self) {
+                out.append(FleetRollupRow(node: node, row: AnalysisRollupRow(
+                    bucketMicros: bucketMicros, startMicros: start, task: task, dimension: dimension, value: value,
+                    requests: requests, outcomes: outcomes, successes: successes, counters: Array(counters.readableBytesView))))
+            }
+            return out
+        } catch {
+            throw failure("reading the rollups of \(task) \(dimension)=\(value)", error)
+        }
+    }
+}

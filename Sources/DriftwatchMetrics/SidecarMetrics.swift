@@ -67,6 +67,12 @@ public struct SidecarMetrics: Sendable {
     /// When a notification was last delivered, seconds since the epoch; 0 before the first.
     public let lastDeliveryTimestamp: MetricsGauge
 
+    // Fleet (docs/fleet.md)
+    /// Records stored but not shipped to the fleet store yet; 0 without a fleet store.
+    public let fleetUnshippedRecords: MetricsGauge
+    /// How long the oldest record not shipped yet has waited, seconds; 0 when none (or no fleet store).
+    public let fleetOldestUnshippedSeconds: MetricsGauge
+
     // OTLP receiver
     /// Labels: `code` (HTTP status), `encoding` (`protobuf`, `json`, `none`).
     public let otlpRequests: MetricsCounter
@@ -102,6 +108,8 @@ public struct SidecarMetrics: Sendable {
         .init(name: "driftwatch_alert_outbox_depth", help: "Notifications waiting to be sent, by receiver.", kind: .gauge, labels: ["receiver"]),
         .init(name: "driftwatch_alert_send_failures_total", help: "Failed notification delivery attempts, by receiver.", kind: .counter, labels: ["receiver"]),
         .init(name: "driftwatch_last_delivery_timestamp_seconds", help: "When a notification was last delivered (Unix time; 0: never).", kind: .gauge, labels: []),
+        .init(name: "driftwatch_fleet_unshipped_records", help: "Records stored but not yet shipped to the fleet store (0 without one).", kind: .gauge, labels: []),
+        .init(name: "driftwatch_fleet_oldest_unshipped_seconds", help: "How long the oldest record not yet shipped to the fleet store has waited (0: none).", kind: .gauge, labels: []),
         .init(name: "driftwatch_otlp_requests_total", help: "OTLP/HTTP export requests, by status code and encoding.", kind: .counter, labels: ["code", "encoding"]),
         .init(name: "driftwatch_otlp_spans_received_total", help: "Spans accepted by the OTLP receiver.", kind: .counter, labels: []),
         .init(name: "driftwatch_otlp_pending_traces", help: "Traces waiting for more spans before they become records.", kind: .gauge, labels: []),
@@ -143,6 +151,8 @@ public struct SidecarMetrics: Sendable {
         alertOutboxDepth = g("driftwatch_alert_outbox_depth")
         alertSendFailures = c("driftwatch_alert_send_failures_total")
         lastDeliveryTimestamp = g("driftwatch_last_delivery_timestamp_seconds")
+        fleetUnshippedRecords = g("driftwatch_fleet_unshipped_records")
+        fleetOldestUnshippedSeconds = g("driftwatch_fleet_oldest_unshipped_seconds")
         otlpRequests = c("driftwatch_otlp_requests_total")
         otlpSpansReceived = c("driftwatch_otlp_spans_received_total")
         otlpPendingTraces = g("driftwatch_otlp_pending_traces")

@@ -27,8 +27,15 @@ public struct DriftwatchApplication: Sendable {
     /// The sidecar's own metrics, served on `/metrics` when the listener is on.
     public let metrics: SidecarMetrics
     let logger: Logger
+    /// `run --role`: a sidecar (the default) or a fleet's central view.
+    public let role: Role
 
-    public init(configuration: DriftwatchConfiguration, logger: Logger) throws {
+    public enum Role: String, Sendable, CaseIterable {
+        case sidecar, central
+    }
+
+    public init(configuration: DriftwatchConfiguration, logger: Logger, role: Role = .sidecar) throws {
+        self.role = role
         self.configuration = configuration
         self.logger = logger
         self.store = try SQLiteStore(path: configuration.databasePath, logger: logger)
@@ -37,7 +44,7 @@ public struct DriftwatchApplication: Sendable {
         metrics.buildInfo.set(1, labels: [BuildInfo.version, BuildInfo.commit])
         let receivers = configuration.alerts.enabled ? configuration.alerts.receivers.map(\.name) : []
         metrics.touch(components: RuleVocabulary.components, features: configuration.drift.detector.features.map(\.name), receivers: receivers)
-        MetricsBridge.install(metrics: metrics, ingest: ingestStats, store: store, receivers: receivers)
+        MetricsBridge.install(metrics: metrics, ingest: ingestStats, store: store, receivers: receivers, fleet: configuration.fleet.isEnabled)
     }
 
     /// Each source's `follow_symlinks` and `allowed_owners`, by glob pattern (a pattern in two sources: the first's).
@@ -58,6 +65,7 @@ public struct DriftwatchApplication: Sendable {
     }
 
     public func makeServiceGroup() throws -> ServiceGroup {
+        if role == .central { return try makeCentralServiceGroup() }
         guard !patterns.isEmpty || configuration.server.listen != nil else {
             throw DriftwatchError(.invalidConfig, "nothing to ingest: add `sources:` with `paths:` globs to the configuration, pass --path GLOB, or turn on the OTLP listener (--otlp-listen 127.0.0.1:4318)")
         }
@@ -101,17 +109,45 @@ public struct DriftwatchApplication: Sendable {
             services.append(DashboardService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
         }
         if configuration.alerts.enabled && !configuration.alerts.receivers.isEmpty {
-            services.append(AlertDispatcherService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger))
+            // In a fleet, incident alerts are the central's unless fleet.local_alerts (docs/fleet.md).
+            let selection: AlertRuleSelection = configuration.fleet.isEnabled && !configuration.fleet.localAlerts ? .nodeLocal : .all
+            services.append(AlertDispatcherService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger,
+                                                   selection: selection))
         } else if let warning = AlertsAdmin.noReceiversWarning(configuration.alerts, rules: AlertRuleLoader().load(configuration.alerts).rules.count) {
             logger.warning("alerts are not sent", metadata: ["reason": "\(warning)"])
         }
         if configuration.fleet.isEnabled {
-            let shipper = FleetShipper(store: store, node: configuration.fleet.node, configuration: configuration.analysis.engine)
+            let shipper = FleetShipper(store: store, node: configuration.fleet.node, configuration: configuration.analysis.engine,
+                                       retentionMaxAgeMicros: configuration.retention.policy.maxAgeMicros)
             services.append(FleetShipService(shipper: shipper, url: try FleetShipping.url(configuration.fleet),
                                              interval: .milliseconds(configuration.fleet.intervalMillis), clock: ContinuousClock(), logger: logger))
         }
         if let receiver = try makeReceiverConfiguration() {
             services.append(OTLPReceiverService(configuration: receiver, sink: store, journal: configuration.server.journal ? store : nil, metrics: metrics, logger: logger))
+        }
+        return ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+    }
+
+    /// `run --role central`: the fleet's analysis and its incident alerts, led by one central at a time
+    /// (``FleetCentralService``); the store holds the fleet's incidents and the alerting state, no records.
+    func makeCentralServiceGroup() throws -> ServiceGroup {
+        guard configuration.fleet.isEnabled else {
+            throw DriftwatchError(.invalidConfig, "run --role central needs the fleet store: set fleet.url_env to the environment variable holding its postgres:// URL (docs/fleet.md)")
+        }
+        _ = try FleetShipping.url(configuration.fleet)
+        let role = CentralRole()
+        var services: [any Service] = [
+            FleetCentralService(store: store, configuration: configuration, role: role, clock: ContinuousClock(), logger: logger),
+        ]
+        if configuration.alerts.enabled && !configuration.alerts.receivers.isEmpty {
+            services.append(AlertDispatcherService(store: store, configuration: configuration, clock: ContinuousClock(), logger: logger,
+                                                   role: role, selection: .fleetWide))
+        } else if let warning = AlertsAdmin.noReceiversWarning(configuration.alerts, rules: AlertRuleLoader().load(configuration.alerts).rules.count) {
+            logger.warning("alerts are not sent", metadata: ["reason": "\(warning)"])
         }
         return ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

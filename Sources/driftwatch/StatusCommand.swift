@@ -33,7 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
             integrity = StatusReport.Integrity(result)
         }
-        var report = try StatusReport.make(store: store, sources: config.sources)
+        var report = try StatusReport.make(store: store, sources: config.sources, fleetNode: config.fleet.isEnabled ? config.fleet.node : nil)
         report.integrity = integrity
         print(try report.render(output.format))
     }

@@ -40,7 +40,7 @@ struct ConfigurationRendererTests {
         analysis: { bucket: 10m, lateness: 2h, min_effect: 3%, export_dir: off }
         drift: { baseline: 2h, reference_bucket: 30m, significance_guard: off, features: [task, {name: retrieval.top_score, reference: trailing, test: psi, threshold: 0.2}] }
         dashboards: { out: /srv/dash, definitions: ./Dashboards, interval: 5m }
-        fleet: { url_env: DRIFTWATCH_FLEET_URL, node: replica-a, interval: 30s }
+        fleet: { url_env: DRIFTWATCH_FLEET_URL, node: replica-a, interval: 30s, lease_ttl: 45s, local_alerts: true }
         alerts:
           rule_dirs: [Alerts, /etc/dw/rules]
           dashboard_url: https://dw.example/dash

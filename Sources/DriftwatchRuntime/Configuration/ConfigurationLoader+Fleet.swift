@@ -5,7 +5,7 @@ extension ConfigurationLoader {
     func readFleet(_ node: Node, reader: NodeReader) throws -> DriftwatchConfiguration.FleetSettings {
         var settings = DriftwatchConfiguration.FleetSettings()
         let fields = try reader.mapping(node, path: "fleet")
-        try reader.allowOnly(fields, keys: ["url_env", "node", "interval"], path: "fleet")
+        try reader.allowOnly(fields, keys: ["url_env", "node", "interval", "lease_ttl", "local_alerts"], path: "fleet")
         if let n = fields["url_env"] {
             if reader.isOff(n) {
                 settings.urlEnvironmentVariable = nil
@@ -26,6 +26,12 @@ extension ConfigurationLoader {
             settings.node = name
         }
         if let n = fields["interval"] { settings.intervalMillis = Int(try reader.duration(n, path: "fleet.interval") / 1000) }
+        if let n = fields["lease_ttl"] {
+            let millis = Int(try reader.duration(n, path: "fleet.lease_ttl") / 1000)
+            guard millis >= 1000 else { throw reader.error(n, path: "fleet.lease_ttl", "expected at least 1s (the central renews it every fleet.interval)") }
+            settings.leaseTTLMillis = millis
+        }
+        if let n = fields["local_alerts"] { settings.localAlerts = try reader.bool(n, path: "fleet.local_alerts") }
         return settings
     }
 }

@@ -38,6 +38,8 @@ public enum ConfigurationRenderer {
         y.line("  url_env: \(c.fleet.urlEnvironmentVariable ?? "off")")
         y.line("  node: \(q(c.fleet.node))")
         y.line("  interval: \(millis(c.fleet.intervalMillis))")
+        y.line("  lease_ttl: \(millis(c.fleet.leaseTTLMillis))")
+        y.line("  local_alerts: \(c.fleet.localAlerts)")
         return y.text
     }
 

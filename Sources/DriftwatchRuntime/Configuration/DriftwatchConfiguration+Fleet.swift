@@ -10,6 +10,12 @@ extension DriftwatchConfiguration {
         public var node: String = FleetSettings.hostName
         /// How often `run` ships.
         public var intervalMillis: Int = 10_000
+        /// How long the central role's lease lasts without renewal: a standby central takes over at most this long
+        /// after the leader died.
+        public var leaseTTLMillis: Int = 30_000
+        /// Whether a sidecar in a fleet also sends the incident alerts of its own analysis (off: the central does,
+        /// once per fleet; the sidecar keeps its record-level rules: no records, metric thresholds, drift).
+        public var localAlerts: Bool = false
 
         public init() {}
 

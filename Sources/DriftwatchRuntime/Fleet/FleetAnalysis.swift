@@ -33,6 +33,18 @@ public enum FleetAnalysis {
         let scratch = try SQLiteStore(path: directory.appendingPathComponent("fleet.sqlite").path, access: .create, logger: logger)
         try fold(merge, into: scratch, configuration: engineConfiguration)
         var report = try AnalysisReport.make(store: scratch, status: status, limit: limit, id: id)
+        // Which nodes each incident is on, from the nodes' own rows of its scope (a query per incident).
+        let found = report.incidents
+        if !found.isEmpty {
+            report.incidents = try await FleetStore.withStore(url: url, logger: logger) { fleet in
+                try await withTimeout(timeout, what: "reading the incidents' nodes from the fleet store at \(url.endpoint)") {
+                    var annotated = found
+                    try await FleetIncidentNodes.annotate(&annotated, fleet: fleet, nodes: merge.nodes.map(\.node),
+                                                          bucketMicros: engineConfiguration.bucketMicros)
+                    return annotated
+                }
+            }
+        }
         var counts: [String: Int64] = [:]
         for node in merge.nodes { counts.merge(node.recordCounts, uniquingKeysWith: +) }
         report.records = RecordCounts(named: counts)

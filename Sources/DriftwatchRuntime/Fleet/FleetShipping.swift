@@ -27,7 +27,8 @@ public enum FleetShipping {
         let url = try url(configuration.fleet)
         let store = try SQLiteStore(path: configuration.databasePath, access: .existing, logger: logger)
         try StoreCatchUp.run(store: store, configuration: configuration, logger: logger)
-        let shipper = FleetShipper(store: store, node: configuration.fleet.node, configuration: configuration.analysis.engine)
+        let shipper = FleetShipper(store: store, node: configuration.fleet.node, configuration: configuration.analysis.engine,
+                                   retentionMaxAgeMicros: configuration.retention.policy.maxAgeMicros)
         return try await FleetStore.withStore(url: url, logger: logger) { fleet in
             try await withTimeout(timeout, what: "shipping to the fleet store at \(url.endpoint)") {
                 try await fleet.migrate()

@@ -91,6 +91,13 @@ public struct AnalysisReport: Sendable, Encodable {
                 lines.append("    \(a.status == .open ? "open    " : "resolved") \(a.task)\(extra.isEmpty ? "" : " [" + extra.joined(separator: ", ") + "]")  \(a.metric) \(pct(a.baseline.value)) (n \(a.baseline.n)) → \(pct(a.current.value)) (n \(a.current.n)), p \(g(a.pValue)), detected \(a.detectedAt)")
             }
         }
+        if let nodes = incident.nodes {
+            lines.append("  nodes: \(nodes.summary)")
+            for n in nodes.perNode {
+                let verdict = n.regressed.map { $0 ? "shows it" : "does not" } ?? "can't tell"
+                lines.append("    \(n.node): \(pct(n.baseline.value)) (n \(n.baseline.n)) → \(pct(n.current.value)) (n \(n.current.n))\(n.pValue.map { ", p \(g($0))" } ?? ""): \(verdict)")
+            }
+        }
         let evidence = full ? incident.evidence : Array(incident.evidence.prefix(6))
         if !evidence.isEmpty {
             lines.append("  evidence:")

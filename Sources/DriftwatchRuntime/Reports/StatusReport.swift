@@ -40,6 +40,26 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var analysis: Analysis?
     /// What `status --check` found (always `ok` here: a damaged store gets an ``IntegrityReport`` instead); nil without `--check`.
     public var integrity: Integrity?
+    /// Shipping to the fleet store: what is stored but not shipped yet; nil without a fleet store.
+    public var fleet: Fleet?
+
+    /// The shipping backlog as `status` shows it (docs/fleet.md).
+    public struct Fleet: Sendable, Codable, Equatable {
+        public var node: String
+        public var shipments: Int64
+        /// Records stored after the row the last shipment had analysed.
+        public var unshippedRecords: Int64
+        /// When the oldest of them was stored, and how long ago; nil when there is none.
+        public var oldestUnshipped: String?
+        public var oldestUnshippedSeconds: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case node, shipments
+            case unshippedRecords = "unshipped_records"
+            case oldestUnshipped = "oldest_unshipped"
+            case oldestUnshippedSeconds = "oldest_unshipped_seconds"
+        }
+    }
 
     /// The analyzer's checkpoint as `status` shows it: the records it analysed and those it left out, by reason.
     public struct Analysis: Sendable, Codable, Equatable {
@@ -80,7 +100,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case database, records, files, analysis, sources, integrity
+        case database, records, files, analysis, sources, integrity, fleet
         case schemaVersion = "schema_version"
         case deadLetters = "dead_letters"
         case duplicates
@@ -94,7 +114,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
         case retentionDeletedDeadLetters = "retention_deleted_dead_letters"
     }
 
-    public static func make(store: SQLiteStore, sources: [DriftwatchConfiguration.LogSource] = [],
+    /// `fleetNode`: this sidecar's name in the fleet store, when one is configured (the backlog is shown then).
+    public static func make(store: SQLiteStore, sources: [DriftwatchConfiguration.LogSource] = [], fleetNode: String? = nil,
                             nowMicros: Int64 = WallClock.nowMicros()) throws -> StatusReport {
         let summary = try store.summary()
         let retention = try store.retentionTotals()
@@ -131,7 +152,13 @@ public struct StatusReport: Sendable, Codable, Equatable {
             sources: SourceMatches.of(sources),
             retentionDeletedRecords: retention.deletedRecords,
             retentionDeletedDeadLetters: retention.deletedDeadLetters,
-            analysis: Analysis(try store.analysisCheckpoint())
+            analysis: Analysis(try store.analysisCheckpoint()),
+            fleet: try fleetNode.map { node in
+                let backlog = try store.fleetBacklog()
+                return Fleet(node: node, shipments: backlog.shipments, unshippedRecords: backlog.records,
+                             oldestUnshipped: backlog.oldestIngestedAtMicros.map(RFC3339.format(micros:)),
+                             oldestUnshippedSeconds: backlog.oldestIngestedAtMicros.map { Double(max(0, nowMicros - $0)) / 1e6 })
+            }
         )
     }
 
@@ -151,6 +178,10 @@ public struct StatusReport: Sendable, Codable, Equatable {
             lines.append("integrity     " + (integrity.ok ? "ok (quick_check read every page)" : "DAMAGED: \(integrity.problems.count) problems"))
         } else {
             lines.append("integrity     not checked (`driftwatch status --check` reads every page)")
+        }
+        if let fleet {
+            let oldest = fleet.oldestUnshippedSeconds.map { String(format: ", the oldest stored %.0f s ago", $0) } ?? ""
+            lines.append("fleet         node \(fleet.node): \(formatCount(fleet.shipments)) shipments; \(formatCount(fleet.unshippedRecords)) records not shipped yet\(oldest)")
         }
         lines.append("")
         if sources.isEmpty {

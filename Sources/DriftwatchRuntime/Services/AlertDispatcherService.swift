@@ -12,17 +12,24 @@ public struct AlertDispatcherService<C: Clock>: Service where C.Duration == Dura
     let configuration: DriftwatchConfiguration
     let clock: C
     let logger: Logger
+    /// Under `run --role central`: passes run only while this process leads the fleet.
+    let role: CentralRole?
+    let selection: AlertRuleSelection
 
-    public init(store: SQLiteStore, configuration: DriftwatchConfiguration, clock: C, logger: Logger) {
+    public init(store: SQLiteStore, configuration: DriftwatchConfiguration, clock: C, logger: Logger,
+                role: CentralRole? = nil, selection: AlertRuleSelection = .all) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        self.role = role
+        self.selection = selection
     }
 
     public func run() async throws {
         let settings = configuration.alerts
-        let loaded = AlertRuleLoader().load(settings)
+        var loaded = AlertRuleLoader().load(settings)
+        loaded.rules = loaded.rules.filter(selection.includes)
         for error in loaded.errors { logger.error("alert rule skipped", metadata: ["problem": "\(error)"]) }
         if let warning = AlertsAdmin.noReceiversWarning(settings, rules: loaded.rules.count) {
             logger.warning("alerts are not sent", metadata: ["reason": "\(warning)"])
@@ -34,7 +41,23 @@ public struct AlertDispatcherService<C: Clock>: Service where C.Duration == Dura
         let deliverer = OutboxDeliverer(store: store, configuration: settings, logger: logger)
         let watchingSince = WallClock.nowMicros()
         var nextEvaluation = clock.now
+        var term: Int?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if let role {
+                // A standby central sends nothing; a new term starts from the alert state the central service put in
+                // the store (the previous leader's).
+                guard let current = role.term else {
+                    term = nil
+                    try? await cancelWhenGracefulShutdown { try await clock.sleep(for: .milliseconds(250)) }
+                    continue
+                }
+                if current != term {
+                    pipeline = AlertPipeline<C>(rules: loaded.rules, configuration: settings)
+                    if let saved = try? store.alertState() { pipeline.restore(saved, anchor()) }
+                    nextEvaluation = clock.now
+                    term = current
+                }
+            }
             do {
                 let anchor = anchor()
                 if nextEvaluation <= clock.now {
@@ -47,6 +70,8 @@ public struct AlertDispatcherService<C: Clock>: Service where C.Duration == Dura
                 try store.commitAlerts(state: pipeline.snapshot(anchor), notifications: rows)
                 if !rows.isEmpty { logger.info("notifications queued", metadata: ["count": "\(rows.count)"]) }
                 _ = try await deliverer.deliverDue()
+                // A state whose notifications are all delivered is what a successor may start from.
+                if let role, let term, try store.nextNotificationDue() == nil { role.publish(pipeline.snapshot(anchor), term: term) }
             } catch {
                 logger.error("alert pass failed", metadata: ["error": "\(error)"])
             }

@@ -9,7 +9,17 @@ import Synchronization
 /// Feeds the tailer's cumulative statistics and the store's freshness into the Prometheus
 /// registry at scrape time, so the hot ingest loop never touches the metrics.
 enum MetricsBridge {
-    static func install(metrics: SidecarMetrics, ingest: IngestStats, store: SQLiteStore, receivers: [String] = []) {
+    static func install(metrics: SidecarMetrics, ingest: IngestStats, store: SQLiteStore, receivers: [String] = [], fleet: Bool = false) {
+        // The shipping backlog, from the shipped-up-to cursor: 0 without a fleet store.
+        metrics.registry.addCollector {
+            guard fleet, let backlog = try? store.fleetBacklog() else {
+                metrics.fleetUnshippedRecords.set(0)
+                metrics.fleetOldestUnshippedSeconds.set(0)
+                return
+            }
+            metrics.fleetUnshippedRecords.set(Double(backlog.records))
+            metrics.fleetOldestUnshippedSeconds.set(backlog.oldestIngestedAtMicros.map { Double(max(0, WallClock.nowMicros() - $0)) / 1e6 } ?? 0)
+        }
         // Counters only go up: remember what was already exported and add the difference.
         let exported = Mutex(IngestSnapshot())
         metrics.registry.addCollector {
