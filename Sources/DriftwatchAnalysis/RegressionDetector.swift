@@ -144,7 +144,9 @@ struct RegressionDetector {
             }
         }
         // The between-hour variance stands for variation of unknown origin; a drop that comes with a slice's share
-        // moving (beyond doubt) toward a slice it serves worse has a known one, and is tested as binomial.
+        // moving (beyond doubt) toward a slice it serves worse has a known one, and is tested as binomial. Only the
+        // task's: its segments keep the hourly variance, or a shift exposes every segment to hourly swings (the
+        // suite's traffic-shift `customer_tier=pro` false alarms).
         let shifted = mixes.contains { $0.pValue < Self.shiftBeyondDoubt }
         if testTask {
             tested.append(test(taskScope, .task, metric: metric, reference: base, current: cur, taskTrials: curTrials, hourly: !shifted))
@@ -160,7 +162,7 @@ struct RegressionDetector {
                     // Checks and tools are tested per task and per new version only: segment tests of every one
                     // would multiply the family and delay every other finding under Benjamini–Hochberg.
                     if onlyCanaries || metric != .successRate { continue }
-                    tested.append(test(scope, .segment, metric: metric, reference: b, current: c, taskTrials: curTrials, hourly: !shifted))
+                    tested.append(test(scope, .segment, metric: metric, reference: b, current: c, taskTrials: curTrials, hourly: true))
                 } else if Dimension.versioned.contains(dimension), baseTrials * 20 < metric.rate(c).trials {
                     // A new version: against the other versions serving now (a canary), else the baseline.
                     var others = MetricCounters()
