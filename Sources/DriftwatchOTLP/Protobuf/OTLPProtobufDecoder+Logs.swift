@@ -16,30 +16,7 @@ extension OTLPProtobufDecoder {
     }
 
     private func decodeResourceLogs(_ bytes: [UInt8], _ range: Range<Int>, into records: inout [OTLPLogRecord]) throws(OTLPDecodingError) {
-        var r = ProtobufReader(bytes: bytes, range: range, message: "ResourceLogs")
-        var resource: [OTLPAttribute] = []
-        var scopeRanges: [Range<Int>] = []
-        // As for spans, the resource may come after the scope logs on the wire.
-        while let (number, wire) = try r.nextField() {
-            switch number {
-            case 1:
-                try r.expect(wire, .lengthDelimited, field: "resource")
-                var rr = ProtobufReader(bytes: bytes, range: try r.readLengthDelimited(), message: "Resource")
-                while let (n, w) = try rr.nextField() {
-                    if n == 1 {
-                        try rr.expect(w, .lengthDelimited, field: "attributes")
-                        resource.append(try decodeKeyValue(bytes, try rr.readLengthDelimited(), depth: 0))
-                    } else {
-                        try rr.skip(w)
-                    }
-                }
-            case 2:
-                try r.expect(wire, .lengthDelimited, field: "scope_logs")
-                scopeRanges.append(try r.readLengthDelimited())
-            default:
-                try r.skip(wire)
-            }
-        }
+        let (resource, scopeRanges) = try decodeResourceEnvelope(bytes, range, message: "ResourceLogs", scopeField: "scope_logs")
         for scope in scopeRanges {
             var sr = ProtobufReader(bytes: bytes, range: scope, message: "ScopeLogs")
             var scopeName = ""

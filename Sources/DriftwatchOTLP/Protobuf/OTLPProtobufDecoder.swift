@@ -25,11 +25,13 @@ public struct OTLPProtobufDecoder: Sendable {
         return request
     }
 
-    private func decodeResourceSpans(_ bytes: [UInt8], _ range: Range<Int>, into spans: inout [OTLPSpan]) throws(OTLPDecodingError) {
-        var r = ProtobufReader(bytes: bytes, range: range, message: "ResourceSpans")
+    /// A `ResourceSpans` / `ResourceLogs` message: the resource's attributes and the ranges of its scope messages
+    /// (field 2). The resource may come after the scopes on the wire: collect first, decode the scopes after.
+    func decodeResourceEnvelope(_ bytes: [UInt8], _ range: Range<Int>, message: String,
+                                scopeField: String) throws(OTLPDecodingError) -> (resource: [OTLPAttribute], scopes: [Range<Int>]) {
+        var r = ProtobufReader(bytes: bytes, range: range, message: message)
         var resource: [OTLPAttribute] = []
         var scopeRanges: [Range<Int>] = []
-        // The resource may come after the scope spans on the wire; collect first, decode after.
         while let (number, wire) = try r.nextField() {
             switch number {
             case 1:
@@ -44,12 +46,17 @@ public struct OTLPProtobufDecoder: Sendable {
                     }
                 }
             case 2:
-                try r.expect(wire, .lengthDelimited, field: "scope_spans")
+                try r.expect(wire, .lengthDelimited, field: scopeField)
                 scopeRanges.append(try r.readLengthDelimited())
             default:
                 try r.skip(wire)
             }
         }
+        return (resource, scopeRanges)
+    }
+
+    private func decodeResourceSpans(_ bytes: [UInt8], _ range: Range<Int>, into spans: inout [OTLPSpan]) throws(OTLPDecodingError) {
+        let (resource, scopeRanges) = try decodeResourceEnvelope(bytes, range, message: "ResourceSpans", scopeField: "scope_spans")
         for scope in scopeRanges {
             try decodeScopeSpans(bytes, scope, resource: resource, into: &spans)
         }
