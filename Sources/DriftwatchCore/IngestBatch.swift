@@ -194,6 +194,11 @@ public struct IngestBatch: Sendable {
     public var scanned: [ScannedRecord]
     /// Holds the lines and column strings of ``scanned``.
     public var arena: LineArena?
+    /// For sinks that want them (``IngestSink/wantsRawLines``): each scanned record's line as read, unpacked,
+    /// in ``rawLines`` at ``rawRanges`` (aligned with ``scanned``). An in-process analyzer decodes them on its own
+    /// thread, so the tailer's thread does no more work with analysis on than without.
+    public var rawLines: LineArena?
+    public var rawRanges: [Range<Int>] = []
     public var deadLetters: [DeadLetter]
     public var checkpoints: [FileCheckpoint]
 
@@ -239,8 +244,12 @@ public protocol IngestSink: Sendable {
     /// Whether the sink stores ``IngestBatch/scanned`` records; sinks that need decoded ``RequestRecord``s
     /// (an in-process analyzer, tests that look at them) keep the default, false.
     var acceptsScannedRecords: Bool { get }
+    /// Whether the sink also wants each scanned record's line as read (``IngestBatch/rawLines``): the in-process
+    /// analyzer, which decodes them off the tailer's thread.
+    var wantsRawLines: Bool { get }
 }
 
 extension IngestSink {
     public var acceptsScannedRecords: Bool { false }
+    public var wantsRawLines: Bool { false }
 }

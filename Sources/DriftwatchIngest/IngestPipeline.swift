@@ -33,6 +33,9 @@ public final class IngestPipeline {
     private var batch = IngestBatch()
     /// The current batch's lines (see ``LineArena``); replaced after every commit.
     private var arena: LineArena
+    /// The scanned lines as read, for a sink that wants them (``IngestSink/wantsRawLines``).
+    private let keepsRawLines: Bool
+    private var rawArena: LineArena
     private var batchBytes = 0
     private var counters = IngestSnapshot()
     private var deadLetterShare = DeadLetterShare()
@@ -67,6 +70,7 @@ public final class IngestPipeline {
         self.lineDecoder = lineDecoder
         self.sink = sink
         self.scansRecords = sink.acceptsScannedRecords && lineDecoder == nil
+        self.keepsRawLines = scansRecords && sink.wantsRawLines
         self.logger = logger
         self.stats = stats
         self.wallClockMicros = wallClockMicros
@@ -75,6 +79,7 @@ public final class IngestPipeline {
         }
         buffer = .allocate(byteCount: max(1, configuration.readChunkBytes), alignment: 16)
         arena = LineArena(capacity: Self.arenaCapacity(configuration))
+        rawArena = LineArena(capacity: keepsRawLines ? Self.arenaCapacity(configuration) : 64)
     }
 
     private static func arenaCapacity(_ configuration: IngestConfiguration) -> Int {
@@ -143,6 +148,7 @@ public final class IngestPipeline {
         guard batch.recordCount > 0 || !batch.deadLetters.isEmpty || !checkpoints.isEmpty else { return 0 }
         batch.checkpoints = checkpoints
         batch.arena = batch.scanned.isEmpty ? nil : arena
+        batch.rawLines = keepsRawLines && !batch.scanned.isEmpty ? rawArena : nil
         let result = try sink.commit(batch)
         tailer.markCommitted(checkpoints)
         counters.inserted += UInt64(result.inserted)
@@ -153,12 +159,18 @@ public final class IngestPipeline {
         batch.records.removeAll(keepingCapacity: true)
         batch.scanned.removeAll(keepingCapacity: true)
         batch.arena = nil
+        batch.rawLines = nil
+        batch.rawRanges.removeAll(keepingCapacity: true)
         batch.deadLetters.removeAll()
         batch.checkpoints.removeAll()
         if isKnownUniquelyReferenced(&arena) {
             arena.removeAll()  // no record of the committed batch is kept elsewhere
         } else {
             arena = LineArena(capacity: Self.arenaCapacity(configuration))
+        }
+        if keepsRawLines {
+            // The analyzer may still be reading the last batch's lines on its thread.
+            if isKnownUniquelyReferenced(&rawArena) { rawArena.removeAll() } else { rawArena = LineArena(capacity: Self.arenaCapacity(configuration)) }
         }
         batchBytes = 0
         publish()
@@ -221,6 +233,7 @@ public final class IngestPipeline {
                         let range = arena.appendLine(bytes)
                         batch.scanned.append(ScannedRecord(columns: RecordColumns(record, arena: arena), line: range))
                     }
+                    if keepsRawLines { batch.rawRanges.append(rawArena.append(bytes)) }
                     counters.records += 1
                 } else if let lineDecoder {
                     let records = try lineDecoder.records(fromLine: bytes)

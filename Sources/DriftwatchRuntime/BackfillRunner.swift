@@ -51,7 +51,8 @@ public enum BackfillRunner {
         if let summary {
             report.analysis = IngestReport.Analysis(
                 streamedRows: summary.streamedRows, storeRows: summary.storeRows,
-                incidentsOpened: summary.progress.events[.opened] ?? 0, records: summary.records)
+                incidentsOpened: summary.progress.events[.opened] ?? 0, records: summary.records,
+                threadCPUSeconds: summary.threadCPUSeconds)
         }
         try noteRetention(in: &report, store: store, policy: configuration.retention.policy)
         return report

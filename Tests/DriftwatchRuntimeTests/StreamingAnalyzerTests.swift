@@ -1,6 +1,7 @@
 import DriftwatchAnalysis
 import DriftwatchCore
 import DriftwatchDemo
+import DriftwatchIngest
 import DriftwatchRuntime
 import DriftwatchStore
 import Foundation
@@ -52,6 +53,43 @@ struct StreamingAnalyzerTests {
         #expect(Set(stored.map(\.id)) == Set(reference.rankedIncidents.map(\.id)))
         let taskRows = try store.analysisRollups(bucketMicros: 3_600_000_000).filter { $0.dimension.isEmpty }
         #expect(taskRows.reduce(0) { $0 + $1.requests } == Int64(records.count))
+    }
+
+    @Test("the tailer hands format v1 lines over undecoded; the analyzer decodes them on its thread, every row once")
+    func linesHandedOverAndDecodedByTheAnalyzer() throws {
+        let records = try workload(seed: 11, hours: 3)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftwatch-lines-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var text = [UInt8]()
+        for r in records { text += r.raw; text.append(UInt8(ascii: "\n")) }
+        let path = directory.appendingPathComponent("service.jsonl").path
+        try Data(text).write(to: URL(fileURLWithPath: path))
+
+        let store = try SQLiteStore(path: ":memory:")
+        let persistence = AnalysisPersistence(store: store, configuration: AnalysisConfiguration())
+        let analysis = try InlineAnalysis(persistence: persistence, commitEvery: 4_000, logger: Logger(label: "test"))
+        let sink = analysis.sink(store)
+        #expect(sink.acceptsScannedRecords && sink.wantsRawLines)
+        var configuration = IngestConfiguration()
+        configuration.batchMaxRecords = 700
+        let result = try IngestPipeline.backfill(paths: [path], sink: sink, configuration: configuration)
+        #expect(result.inserted == UInt64(records.count))
+        let summary = try analysis.finish()
+        // Every row came through the hand-over (none read back), decoded from its line.
+        #expect(summary.streamedRows == records.count)
+        #expect(summary.storeRows == 0)
+        #expect(summary.progress.undecodable == 0)
+        #expect(try store.analysisCheckpoint().lastRowID == Int64(records.count))
+
+        var reference = try AnalysisEngine()
+        for r in records { reference.ingest(r.record) }
+        let stored = try store.incidents().map { try AnalysisPersistence.decode($0.document) }
+        #expect(!stored.isEmpty)
+        #expect(Set(stored.map(\.id)) == Set(reference.rankedIncidents.map(\.id)))
+        let taskRows = try store.analysisRollups(bucketMicros: 3_600_000_000).filter { $0.dimension.isEmpty }
+        #expect(taskRows.reduce(0) { $0 + $1.requests } == Int64(records.count))
+        #expect(summary.threadCPUSeconds.map { $0 > 0 } ?? true)
     }
 
     @Test("the store reports the row id of every stored record and 0 for duplicates")

@@ -19,11 +19,21 @@ public final class AnalyzingIngestSink: IngestSink {
         try store.checkpoint(fingerprint: fingerprint)
     }
 
+    /// Format v1 lines reach the store scanned, not decoded, as without analysis; the analyzer gets them as read
+    /// and decodes them on its own thread.
+    public var acceptsScannedRecords: Bool { true }
+    public var wantsRawLines: Bool { true }
+
     public func commit(_ batch: IngestBatch) throws -> IngestCommitResult {
         let result = try store.commit(batch)
-        if result.inserted > 0, result.insertedRowIDs.count == batch.records.count {
-            onCommitted(CommittedRecords(records: batch.records.map(\.record), rowIDs: result.insertedRowIDs))
+        guard result.inserted > 0, result.insertedRowIDs.count == batch.recordCount else { return result }
+        var lines: CommittedLines?
+        if !batch.scanned.isEmpty {
+            // Without the lines the analyzer sees a gap in row ids and reads these rows back from the store.
+            guard let raw = batch.rawLines, batch.rawRanges.count == batch.scanned.count else { return result }
+            lines = CommittedLines(arena: raw, ranges: batch.rawRanges)
         }
+        onCommitted(CommittedRecords(records: batch.records.map(\.record), lines: lines, rowIDs: result.insertedRowIDs))
         return result
     }
 }

@@ -22,12 +22,12 @@ public final class CommittedRecordQueue: Sendable {
     @discardableResult
     public func push(_ batch: CommittedRecords) -> Bool {
         state.withLock { s in
-            guard s.records + batch.records.count <= capacity else {
+            guard s.records + batch.count <= capacity else {
                 s.dropped += 1
                 return false
             }
             s.batches.append(batch)
-            s.records += batch.records.count
+            s.records += batch.count
             return true
         }
     }

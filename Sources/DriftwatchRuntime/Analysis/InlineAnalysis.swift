@@ -15,12 +15,18 @@ public final class InlineAnalysis: Sendable {
     private let logger: Logger
     private let handOver = BlockingHandOver<CommittedRecords>(capacity: 1)
     private let finished = DispatchSemaphore(value: 0)
+    /// The analysis thread's CPU time, set when it ends.
+    private let threadCPU = Mutex<Double?>(nil)
 
     public init(persistence: AnalysisPersistence, commitEvery: Int = 20_000, logger: Logger) throws {
         analyzer = Mutex(try StreamingAnalyzer(persistence: persistence, commitEvery: commitEvery))
         self.logger = logger
         let thread = Thread { [self] in
             while let batch = handOver.take() { fold(batch) }
+            var time = timespec()
+            if clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time) == 0 {
+                threadCPU.withLock { $0 = Double(time.tv_sec) + Double(time.tv_nsec) / 1e9 }
+            }
             finished.signal()
         }
         thread.name = "driftwatch.analysis"
@@ -57,7 +63,8 @@ public final class InlineAnalysis: Sendable {
         finished.wait()
         return try analyzer.withLock { a in
             try a.catchUp()
-            return Summary(streamedRows: a.streamedRows, storeRows: a.storeRows, progress: a.progress, records: a.engine.recordCounts)
+            return Summary(streamedRows: a.streamedRows, storeRows: a.storeRows, progress: a.progress, records: a.engine.recordCounts,
+                           threadCPUSeconds: threadCPU.withLock { $0 })
         }
     }
 
@@ -68,6 +75,8 @@ public final class InlineAnalysis: Sendable {
         public var progress: AnalysisPersistence.Progress
         /// The engine's counts by reason (the store's totals).
         public var records: RecordCounts
+        /// CPU time of the analysis thread (nil where the system cannot tell).
+        public var threadCPUSeconds: Double?
     }
 }
 

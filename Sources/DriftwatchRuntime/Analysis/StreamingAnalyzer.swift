@@ -2,19 +2,39 @@ public import DriftwatchAnalysis
 public import DriftwatchCore
 
 /// Records one ingest commit stored, with their row ids: what the analyzer folds in without reading them back.
-/// The decoded records only: the raw lines are stored already, and queued hand-overs must not keep them alive.
+///
+/// Decoded records (a source with a field mapping decodes on the tailer's thread anyway), then lines as read
+/// (format v1 lines the tailer only scanned: the analyzer decodes them on its own thread, so analysis costs the
+/// tailer nothing but a copy of each line). A queued hand-over keeps at most one batch's lines alive.
 public struct CommittedRecords: Sendable {
     public var records: [RequestRecord]
-    /// Aligned with `records`: the stored row id, 0 where the record was a duplicate and not stored.
+    /// Format v1 lines, after `records`.
+    public var lines: CommittedLines?
+    /// Aligned with `records` then `lines`: the stored row id, 0 where the record was a duplicate and not stored.
     public var rowIDs: [Int64]
 
-    public init(records: [RequestRecord], rowIDs: [Int64]) {
+    public init(records: [RequestRecord], lines: CommittedLines? = nil, rowIDs: [Int64]) {
         self.records = records
+        self.lines = lines
         self.rowIDs = rowIDs
     }
 
+    /// Records and lines.
+    public var count: Int { records.count + (lines?.ranges.count ?? 0) }
+
     /// Records actually stored.
     public var storedCount: Int { rowIDs.reduce(0) { $1 > 0 ? $0 + 1 : $0 } }
+}
+
+/// Lines of one commit as read, back to back in `arena` (read only once handed over).
+public struct CommittedLines: Sendable {
+    public var arena: LineArena
+    public var ranges: [Range<Int>]
+
+    public init(arena: LineArena, ranges: [Range<Int>]) {
+        self.arena = arena
+        self.ranges = ranges
+    }
 }
 
 /// Follows ingest in-process: folds the records each ingest commit stored straight into the engine (no second
@@ -37,6 +57,7 @@ public struct StreamingAnalyzer: Sendable {
     public private(set) var progress = AnalysisPersistence.Progress()
     /// The checkpoint as last committed.
     private var committedRowID: Int64
+    private let decoder = RecordDecoder()
 
     public init(persistence: AnalysisPersistence, commitEvery: Int = 20_000) throws {
         self.persistence = persistence
@@ -49,17 +70,34 @@ public struct StreamingAnalyzer: Sendable {
     public mutating func fold(_ batch: CommittedRecords) throws {
         let last = engine.lastRowID
         guard let first = batch.rowIDs.firstIndex(where: { $0 > last }) else { return }
-        guard batch.rowIDs[first] == last + 1 else {
+        guard batch.rowIDs[first] == last + 1, batch.rowIDs.count == batch.count else {
             try catchUp()
             return
         }
         var folded = 0
         engine.wallClockMicros = WallClock.nowMicros()
-        for i in first..<batch.records.count {
+        for i in min(first, batch.records.count)..<batch.records.count {
             let id = batch.rowIDs[i]
             guard id > 0 else { continue }
             engine.ingest(batch.records[i], rowID: id)
             folded += 1
+        }
+        if let lines = batch.lines {
+            let offset = batch.records.count
+            lines.arena.withUnsafeBytes { bytes in
+                for j in max(0, first - offset)..<lines.ranges.count {
+                    let id = batch.rowIDs[offset + j]
+                    guard id > 0 else { continue }
+                    do throws(RecordDecodingError) {
+                        engine.ingest(try decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[lines.ranges[j]])), rowID: id)
+                        folded += 1
+                    } catch {
+                        // Stored by the scanner but not a record the decoder reads: skipped, as a catch-up skips it.
+                        engine.skip(rowID: id)
+                        progress.undecodable += 1
+                    }
+                }
+            }
         }
         streamedRows += folded
         uncommitted += folded

@@ -33,9 +33,13 @@ public struct IngestReport: Sendable, Codable, Equatable {
         public var incidentsOpened: Int
         /// The analyzer's counts by reason after the run (the store's totals, not only this run's).
         public var records = RecordCounts()
+        /// CPU time of the analysis thread (decoding the handed-over lines, folding, committing): what analysis
+        /// costs, independent of what else the machine runs.
+        public var threadCPUSeconds: Double?
 
         enum CodingKeys: String, CodingKey {
             case records
+            case threadCPUSeconds = "thread_cpu_seconds"
             case streamedRows = "streamed_rows"
             case storeRows = "store_rows"
             case incidentsOpened = "incidents_opened"
