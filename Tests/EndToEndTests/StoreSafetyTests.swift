@@ -84,11 +84,15 @@ struct StoreSafetyEndToEndTests {
             let connection = try SQLiteConnection(path: foreign)
             try connection.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('ada')")
         }
-        let log = dir.file("requests.log")
-        try (0..<5).map { line("r\($0)", micros: WallClock.nowMicros() - Int64($0) * 1_000_000) }.joined()
-            .write(to: URL(fileURLWithPath: log), atomically: true, encoding: .utf8)
+        // Two windows for `drift --reference --current`: an hour ago, then now.
+        let now = WallClock.nowMicros()
+        for (name, start) in [("reference.log", now - 3_600_000_000), ("current.log", now - 60_000_000)] {
+            try (0..<5).map { line("\(name)-\($0)", micros: start + Int64($0) * 1_000_000) }.joined()
+                .write(to: URL(fileURLWithPath: dir.file(name)), atomically: true, encoding: .utf8)
+        }
         let before = try contents(dir.path)
-        for command in [["config", "defaults"], ["alerts", "check"], ["drift", "--reference", log, "--current", log], ["--version"]] {
+        for command in [["config", "defaults"], ["alerts", "check"], ["drift", "--reference", dir.file("reference.log"), "--current", dir.file("current.log")],
+                        ["--version"]] {
             let result = try await driftwatch(command + (command == ["--version"] ? [] : ["--db", foreign, "--log-level", "error"]), in: dir.path)
             #expect(result.status == 0, "\(command): \(result.stderr)")
             #expect(try contents(dir.path) == before, "\(command) changed the directory")
