@@ -144,17 +144,21 @@ struct QuickStartTests {
                 try await Task.sleep(for: .milliseconds(500))
                 let child = try #require(background[block.argument])
                 #expect(child.process.isRunning, "`\(command)` exited at once:\n\(child.stdout)\(child.stderr)")
+            case "output":
+                // The README says what to wait for here: the webhook arrives while `run` keeps running, and the
+                // receiver prints one line per alert. The steps after it run once it has.
+                let receiver = try #require(background[block.argument], "output of \(block.argument), which the README did not start")
+                let arrived = await eventually(240) { receiver.stdout.split(separator: "\n").contains { $0.hasPrefix("firing ") } }
+                let runLog = background["driftwatch"].map { String($0.stderr.suffix(3000)) } ?? "not started"
+                try #require(arrived, "no webhook within 240 s; receiver: \(receiver.stdout)\(receiver.stderr)\ndriftwatch: \(runLog)\n\(transcript.joined(separator: "\n"))")
             default:
                 continue
             }
         }
         let receiver = try #require(background["receiver"], "the README starts no receiver")
         let driftwatch = try #require(background["driftwatch"], "the README starts no driftwatch run")
-
-        // The webhook arrives while `run` keeps running: the receiver prints one line per alert.
-        let arrived = await eventually(240) { receiver.stdout.split(separator: "\n").contains { $0.hasPrefix("firing ") } }
         let printed = receiver.stdout
-        #expect(arrived, "no webhook within 240 s; receiver: \(receiver.stdout)\(receiver.stderr)\ndriftwatch: \(driftwatch.stderr.suffix(3000))\n\(transcript.joined(separator: "\n"))")
+        #expect(FileManager.default.fileExists(atPath: work + "/dashboards/index.html"), "step 7 rendered no dashboards")
         driftwatch.signal(SIGTERM)
         #expect(await driftwatch.wait(timeout: 30) == 0, "driftwatch run did not exit 0 on SIGTERM: \(driftwatch.stderr.suffix(2000))")
 
