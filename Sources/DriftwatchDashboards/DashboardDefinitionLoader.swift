@@ -10,11 +10,17 @@ public struct DashboardDefinitionLoader: Sendable {
 
     /// Every `*.yaml`/`*.yml` file of `directory`, ordered by `order` then id.
     public func loadDirectory(_ directory: String) throws -> [DashboardDefinition] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw DriftwatchError(.invalidConfig, "\(directory): cannot list the dashboards directory", underlying: error)
+        // Said in words rather than Foundation's error text ("The operation could not be completed…").
+        let advice = "(dashboards.definitions or --definitions; leave both out to use the shipped definitions)"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw DriftwatchError(.invalidConfig, "\(directory): no such dashboard definitions directory \(advice)")
+        }
+        guard isDirectory.boolValue else {
+            throw DriftwatchError(.invalidConfig, "\(directory): not a directory; expected a directory of dashboard definitions (*.yaml) \(advice)")
+        }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw DriftwatchError(.invalidConfig, "\(directory): cannot list the dashboard definitions directory (permission denied?) \(advice)")
         }
         var definitions: [DashboardDefinition] = []
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {

@@ -19,7 +19,7 @@ struct DriftCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "In text output, list every tested feature and scope, not only drifted ones.")
     var all = false
 
-    @Option(name: .long, help: "JSON file with analyzer incidents to join instead of the store's: [{\"component\":…,\"scope\":…,\"action\":…,\"from_micros\":…}].")
+    @Option(name: .long, help: "JSON file with analyzer incidents to join instead of the store's: the output of `analyze --format json`, or [{\"component\":…,\"scope\":…,\"action\":…,\"from_micros\":…}].")
     var incidents: String?
 
     @Option(name: .long, help: "Directory to write each retraining recommendation's example set to, as JSON Lines.")
@@ -48,10 +48,7 @@ struct DriftCommand: AsyncParsableCommand {
         }
         var joined: [IncidentSummary] = []
         if let incidents {
-            guard let data = FileManager.default.contents(atPath: incidents) else {
-                throw ValidationError("cannot read incidents file \(incidents)")
-            }
-            joined = try JSONDecoder().decode([IncidentSummary].self, from: data)
+            joined = try IncidentsFile.read(path: incidents)
         } else if let runner {
             // The analyzer's incidents, so drift links them and names the same action as `analyze`.
             joined = try runner.incidentSummaries()

@@ -42,3 +42,52 @@ struct ConfigurationDocsTests {
         }
     }
 }
+
+/// The reference's examples are what a reader copies: each `yaml` block of docs/configuration.md, and the README's
+/// own-schema and quick-start files, must load (a fragment of `alerts:` is loaded inside `alerts:`).
+@Suite("Configuration examples load")
+struct ConfigurationExamplesTests {
+    static let sections: Set<String> = ["database", "sources", "ingest", "retention", "server", "analysis", "drift", "dashboards", "fleet", "alerts"]
+    static let alertKeys: Set<String> = ["route", "inhibit_rules", "receivers", "retry", "rule_dirs", "interval"]
+
+    static func yamlBlocks(_ text: String) -> [String] {
+        text.components(separatedBy: "```yaml\n").dropFirst().compactMap { $0.components(separatedBy: "\n```").first }
+    }
+
+    @Test("every yaml block of docs/configuration.md and of the README loads")
+    func examplesLoad() throws {
+        let root = DriftwatchExecutable.packageRoot
+        // The secrets the examples name by variable must be set when a file is loaded.
+        for name in ["DW_WEBHOOK_SECRET", "DW_SMTP_PASSWORD", "DW_SLACK_URL", "DW_PD_KEY", "DRIFTWATCH_OTLP_TOKEN"] {
+            setenv(name, name == "DW_SLACK_URL" ? "https://hooks.example/slack" : "example-secret", 0)
+        }
+        var loaded = 0
+        for file in ["docs/configuration.md", "README.md"] {
+            let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+            for block in Self.yamlBlocks(text) {
+                let top = Set(block.split(separator: "\n").filter { !$0.hasPrefix(" ") && !$0.hasPrefix("#") && $0.contains(":") }
+                    .map { String($0.prefix { $0 != ":" }) })
+                let yaml: String
+                if top.isSubset(of: Self.sections) {
+                    yaml = block
+                } else if top.isSubset(of: Self.alertKeys) {
+                    // A routing fragment names receivers defined in the page's full example: stand-ins for them.
+                    let names = Set(block.matches(of: /receiver: ([A-Za-z0-9_-]+)/).map { String($0.1) })
+                    let receivers = top.contains("receivers") || names.isEmpty ? ""
+                        : "\n  receivers:\n" + names.sorted().map { "    - { name: \($0), webhook: { url: \"http://127.0.0.1:9/\($0)\" } }" }.joined(separator: "\n")
+                    yaml = "alerts:\n" + block.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + receivers
+                } else {
+                    Issue.record("\(file): a yaml block with keys \(top.sorted()) is neither a configuration file nor a fragment of alerts:\n\(block)")
+                    continue
+                }
+                do {
+                    _ = try ConfigurationLoader().load(yaml: yaml, file: file)
+                    loaded += 1
+                } catch {
+                    Issue.record("\(file): this example does not load: \(error)\n\(block)")
+                }
+            }
+        }
+        #expect(loaded >= 17, "\(loaded) examples loaded")
+    }
+}

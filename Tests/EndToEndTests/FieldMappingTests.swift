@@ -2,6 +2,7 @@ import DriftwatchCore
 import DriftwatchStore
 import DriftwatchTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// The same request in a service's own schema and in format v1.
@@ -63,6 +64,11 @@ private enum ServiceLog {
     }
 }
 
+/// Records stored at each kill, written by the killing task and read after it.
+private final class StoredAtKills: Sendable {
+    let counts = Mutex<[Int64]>([])
+}
+
 @Suite("Field mapping end to end", .serialized)
 struct FieldMappingEndToEndTests {
     @Test("a service's own schema through fields: is stored exactly once across kill -9 and a rotation, as its format v1 twin")
@@ -81,6 +87,8 @@ struct FieldMappingEndToEndTests {
         let logPath = logs.appendingPathComponent("llm.jsonl").path
         var written: [String] = []
         var broken = 0
+        // Records stored at each kill: the kills must land while the log is being read, not before or after.
+        let storedAtKills = StoredAtKills()
         let kills = try await withThrowingTaskGroup(of: Int.self) { group in
             group.addTask {
                 try await offPool {
@@ -105,6 +113,8 @@ struct FieldMappingEndToEndTests {
                     child.signal(SIGKILL)
                     _ = await child.wait(timeout: 10)
                     kills += 1
+                    let stored = (try? SQLiteStore(path: database, access: .existing).countRecords()) ?? 0
+                    storedAtKills.counts.withLock { $0.append(stored) }
                 }
                 return kills
             }
@@ -126,6 +136,9 @@ struct FieldMappingEndToEndTests {
         final.signal(SIGTERM)
         #expect(await final.wait(timeout: 20) == 0, "driftwatch did not exit 0 on SIGTERM: \(final.stderr)")
         #expect(kills == 5)
+        let atKills = storedAtKills.counts.withLock { $0 }
+        print("field mapping: records stored at each kill -9: \(atKills) of \(written.count)")
+        #expect(atKills.contains { $0 > 0 && $0 < Int64(written.count) }, "no kill landed mid-log: \(atKills)")
 
         let store = try SQLiteStore(path: database)
         let ids = try store.requestIDs()

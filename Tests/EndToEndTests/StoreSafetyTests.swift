@@ -59,7 +59,12 @@ struct StoreSafetyEndToEndTests {
         try line("r1", micros: WallClock.nowMicros())
             .write(to: URL(fileURLWithPath: log), atomically: true, encoding: .utf8)
         let before = try contents(dir.path)
-        let commands = readCommands + alertWriteCommands + [["ingest", log], ["run", "--path", log], ["config", "check"]]
+        // `demo --run` writes its workload and pages elsewhere, then must refuse the store before ingesting.
+        let elsewhere = TemporaryDirectory()
+        let commands = readCommands + alertWriteCommands + [
+            ["ingest", log], ["run", "--path", log], ["config", "check"], ["status", "--check"], ["analyze", "--id", "inc-1"], ["records", "--id", "r1"],
+            ["demo", "--run", "--preset", "baseline", "--records", "200", "--out", elsewhere.file("logs"), "--dashboards", elsewhere.file("pages")],
+        ]
         for command in commands {
             let result = try await driftwatch(command + ["--db", foreign, "--log-level", "error"], in: dir.path)
             #expect(result.status != nil && result.status != 0, "\(command) exited \(String(describing: result.status))")
@@ -68,6 +73,29 @@ struct StoreSafetyEndToEndTests {
             #expect(said.contains("not a Driftwatch store") && said.contains("refusing"), "\(command): \(said)")
             // `run` takes its writer lock (a file of its own) before it opens the store.
             #expect(try contents(dir.path, except: ["app.db.run.lock"]) == before, "\(command) changed the directory")
+        }
+    }
+
+    @Test("commands that never open a store leave a foreign file as it was")
+    func commandsWithoutAStoreLeaveAForeignFile() async throws {
+        let dir = TemporaryDirectory()
+        let foreign = dir.file("app.db")
+        do {
+            let connection = try SQLiteConnection(path: foreign)
+            try connection.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('ada')")
+        }
+        // Two windows for `drift --reference --current`: an hour ago, then now.
+        let now = WallClock.nowMicros()
+        for (name, start) in [("reference.log", now - 3_600_000_000), ("current.log", now - 60_000_000)] {
+            try (0..<5).map { line("\(name)-\($0)", micros: start + Int64($0) * 1_000_000) }.joined()
+                .write(to: URL(fileURLWithPath: dir.file(name)), atomically: true, encoding: .utf8)
+        }
+        let before = try contents(dir.path)
+        for command in [["config", "defaults"], ["alerts", "check"], ["drift", "--reference", dir.file("reference.log"), "--current", dir.file("current.log")],
+                        ["--version"]] {
+            let result = try await driftwatch(command + (command == ["--version"] ? [] : ["--db", foreign, "--log-level", "error"]), in: dir.path)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            #expect(try contents(dir.path) == before, "\(command) changed the directory")
         }
     }
 
@@ -118,7 +146,7 @@ struct StoreSafetyEndToEndTests {
 
 @Suite("Empty globs end to end", .serialized)
 struct EmptyGlobEndToEndTests {
-    @Test("run warns at start when a source's glob matches nothing")
+    @Test("run warns at start when a source's glob matches nothing, and when its alert rules have no receiver")
     func runWarnsAboutAnEmptyGlob() async throws {
         let dir = TemporaryDirectory()
         let executable = try DriftwatchExecutable.url()
@@ -130,5 +158,8 @@ struct EmptyGlobEndToEndTests {
         run.signal(SIGTERM)
         #expect(await run.wait(timeout: 20) == 0)
         #expect(run.stderr.contains("a source's glob matches no file") && run.stderr.contains(pattern), "\(run.stderr.suffix(2000))")
+        // No configuration: the built-in rules are loaded, and nothing would receive their notifications.
+        #expect(run.stderr.contains("alert rules are loaded but alerts.receivers is empty") && run.stderr.contains("add a receiver"),
+                "\(run.stderr.suffix(2000))")
     }
 }

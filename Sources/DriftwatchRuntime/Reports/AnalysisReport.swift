@@ -41,11 +41,27 @@ public struct AnalysisReport: Sendable, Encodable {
                                     lastRowID: checkpoint.lastRowID, records: RecordCounts(named: checkpoint.recordCounts),
                                     incidents: incidents)
         report.isSingle = id != nil
+        if id == nil {
+            // The summary counts the whole store, so `--limit` and `--status` change what is listed, not the counts.
+            let all = try store.incidents(limit: .max)
+            let resolved = all.filter { $0.status != "open" }
+            let withdrawn = try resolved.filter { AnalysisEngine.isWithdrawn(try AnalysisPersistence.decode($0.document)) }.count
+            report.totals = Totals(open: all.count - resolved.count, resolved: resolved.count - withdrawn, withdrawn: withdrawn)
+        }
         return report
     }
 
     /// One incident in full (`analyze --id`): every evidence line and recommendation detail.
     var isSingle = false
+
+    /// Incidents in the store, whatever was selected for listing (nil: count the listed ones).
+    struct Totals: Sendable {
+        var open: Int
+        var resolved: Int
+        var withdrawn: Int
+    }
+
+    var totals: Totals?
 
     public func render(_ format: OutputFormat) throws -> String {
         if format == .json {
@@ -57,10 +73,12 @@ public struct AnalysisReport: Sendable, Encodable {
         var lines: [String] = []
         if !isSingle {
             lines = StatusReport.Analysis(analyzedThrough: analyzedThrough, lastRowID: lastRowID, records: records).lines
-            let open = incidents.filter { $0.status == .open }.count
-            let withdrawn = incidents.filter(AnalysisEngine.isWithdrawn).count
-            lines.append("incidents: \(open) open, \(incidents.count - open - withdrawn) resolved"
-                + (withdrawn > 0 ? ", \(withdrawn) withdrawn (late records showed no regression)" : ""))
+            let listedOpen = incidents.filter { $0.status == .open }.count
+            let listedWithdrawn = incidents.filter(AnalysisEngine.isWithdrawn).count
+            let counts = totals ?? Totals(open: listedOpen, resolved: incidents.count - listedOpen - listedWithdrawn, withdrawn: listedWithdrawn)
+            let shown = incidents.count < counts.open + counts.resolved + counts.withdrawn ? " (\(incidents.count) shown)" : ""
+            lines.append("incidents: \(counts.open) open, \(counts.resolved) resolved"
+                + (counts.withdrawn > 0 ? ", \(counts.withdrawn) withdrawn (late records showed no regression)" : "") + shown)
         }
         for incident in incidents {
             if !lines.isEmpty { lines.append("") }
