@@ -93,7 +93,8 @@ public struct AnalysisEngine: Sendable {
     private mutating func resolve(_ r: RequestRecord) -> ResolvedScopes {
         let key = ScopeSignature.fingerprint(r)
         if let hits = resolved[key] {
-            for hit in hits where hit.signature.matches(r) { return hit.scopes }
+            // By index: iterating the elements would copy each signature (a retain per string in it).
+            for i in hits.indices where hits[i].signature.matches(r) { return hits[i].scopes }
         }
         if resolvedCount >= 1 << 16 {
             resolved.removeAll(keepingCapacity: true)
@@ -439,9 +440,9 @@ public struct AnalysisEngine: Sendable {
                 var trials: Int64 = 0, passes: Int64 = 0
                 var b = start
                 while b < start + span {
-                    if let c = fine.counters(id, at: b) {
-                        trials += c.outcomes
-                        passes += c.successes
+                    if let (t, p) = fine.withCounters(id, at: b, { ($0.pointee.outcomes, $0.pointee.successes) }) {
+                        trials += t
+                        passes += p
                     }
                     b += bucket
                 }

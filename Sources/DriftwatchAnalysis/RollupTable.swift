@@ -83,6 +83,18 @@ public struct RollupTable: Sendable {
         return column.counters[id]
     }
 
+    /// Calls `body` with one scope's counters in the bucket starting at `start`, in place (copying them out would
+    /// retain each of their arrays: the evaluations read thousands per boundary); nil where the scope saw nothing.
+    func withCounters<T>(_ id: Int, at start: Int64, _ body: (UnsafePointer<MetricCounters>) -> T) -> T? {
+        func read(_ counters: [MetricCounters]) -> T? {
+            guard id < counters.count else { return nil }
+            return counters.withUnsafeBufferPointer { p in p[id].requests > 0 ? body(p.baseAddress! + id) : nil }
+        }
+        if openStart == start { return read(openColumn.counters) }
+        guard let column = buckets[start] else { return nil }
+        return read(column.counters)
+    }
+
     mutating func add(_ o: RecordObservation, scopeIDs: [Int]) {
         let start = bucketStart(o.timestampMicros)
         if openStart != start {

@@ -114,9 +114,8 @@ struct RunningWindows: Sendable {
                                 // Part of this hour is excluded for the task: add its fine buckets one by one.
                                 var start = hour
                                 while start < hour + hourMicros {
-                                    if let f = table.counters(id, at: start), f.requests > 0,
-                                       !skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) {
-                                        withUnsafePointer(to: f) { b[id].merge(from: $0, sketch: false) }
+                                    if !skip.contains(where: { $0.overlaps(start..<(start + bucket)) }) {
+                                        _ = table.withCounters(id, at: start) { b[id].merge(from: $0, sketch: false) }
                                     }
                                     start += bucket
                                 }

@@ -7,6 +7,9 @@ struct WindowCounters {
     private(set) var baseline: [ScopeKey: MetricCounters] = [:]
     private(set) var current: [ScopeKey: MetricCounters] = [:]
     let excluded: [String: [Range<Int64>]]
+    /// Task → dimension → its scopes, sorted: the detector asks for each pair (filtering every scope each time was
+    /// quadratic in the number of scopes).
+    private var byTaskDimension: [String: [String: [ScopeKey]]] = [:]
 
     /// The windows ending at `t` from `sums` (brought to `t` by the engine: see ``RunningWindows``), whose sums
     /// leave `excluded` time out of baselines (open and resolved incidents) and `explained` time out of both windows
@@ -25,8 +28,12 @@ struct WindowCounters {
                     let key = scopes.keys[id]
                     baseline[key] = b[id].requests > 0 ? b[id] : Self.empty
                     current[key] = c[id].requests > 0 ? c[id] : Self.empty
+                    byTaskDimension[key.task, default: [:]][key.dimension, default: []].append(key)
                 }
             }
+        }
+        for (task, dimensions) in byTaskDimension {
+            for (dimension, keys) in dimensions { byTaskDimension[task]![dimension] = keys.sorted() }
         }
     }
 
@@ -38,6 +45,6 @@ struct WindowCounters {
 
     /// Scopes of `task` narrowed to `dimension`, with their current sums.
     func scopes(task: String, dimension: String) -> [ScopeKey] {
-        current.keys.filter { $0.task == task && $0.dimension == dimension }.sorted()
+        byTaskDimension[task]?[dimension] ?? []
     }
 }
