@@ -85,6 +85,10 @@ public struct SidecarMetrics: Sendable {
     public let otlpCommitFailures: MetricsCounter
     /// Labels: `result` (``logRecordResults``): what became of each OTLP log record received.
     public let otlpLogRecords: MetricsCounter
+    /// Labels: `reason` (`header_timeout`, `body_timeout`).
+    public let otlpConnectionsClosed: MetricsCounter
+    /// Labels: `reason` (`truncated`, `folded`).
+    public let analysisBoundedValues: MetricsCounter
 
     /// Every family, in exposition order: the one list docs/metrics.md and the exposition test check against.
     public static let declarations: [Declaration] = [
@@ -101,6 +105,7 @@ public struct SidecarMetrics: Sendable {
         .init(name: "driftwatch_retention_deleted_records_total", help: "Records deleted by retention (max_age, max_size) from this store.", kind: .counter, labels: []),
         .init(name: "driftwatch_retention_deleted_dead_letters_total", help: "Dead letters deleted by retention (max_age) from this store.", kind: .counter, labels: []),
         .init(name: "driftwatch_analysis_records_total", help: "Records the analyzer was given, by outcome (analysed, beyond_lateness, future).", kind: .counter, labels: ["outcome"]),
+        .init(name: "driftwatch_analysis_bounded_values_total", help: "Free-form strings the analyzer cut to 256 bytes (truncated) and slice values past their key's cap counted as __other__ (folded).", kind: .counter, labels: ["reason"]),
         .init(name: "driftwatch_analysis_late_records_total", help: "Analysed records that arrived after their window was evaluated; the affected windows were re-evaluated.", kind: .counter, labels: []),
         .init(name: "driftwatch_last_analysis_timestamp_seconds", help: "When the analyzer last committed (Unix time; 0: never).", kind: .gauge, labels: []),
         .init(name: "driftwatch_open_incidents", help: "Open regression incidents, by component.", kind: .gauge, labels: ["component"]),
@@ -116,6 +121,7 @@ public struct SidecarMetrics: Sendable {
         .init(name: "driftwatch_otlp_traces_flushed_total", help: "Traces turned into records, by why they were flushed.", kind: .counter, labels: ["reason"]),
         .init(name: "driftwatch_otlp_records_total", help: "Records from traces offered to the store, by result.", kind: .counter, labels: ["result"]),
         .init(name: "driftwatch_otlp_commit_failures_total", help: "Store commits of OTLP records that failed.", kind: .counter, labels: []),
+        .init(name: "driftwatch_otlp_connections_closed_total", help: "OTLP connections closed for reading too slowly, by reason (header_timeout, body_timeout).", kind: .counter, labels: ["reason"]),
         .init(name: "driftwatch_otlp_log_records_total", help: "OTLP log records received, by what became of them.", kind: .counter, labels: ["result"]),
     ]
 
@@ -160,6 +166,8 @@ public struct SidecarMetrics: Sendable {
         otlpRecords = c("driftwatch_otlp_records_total")
         otlpCommitFailures = c("driftwatch_otlp_commit_failures_total")
         otlpLogRecords = c("driftwatch_otlp_log_records_total")
+        otlpConnectionsClosed = c("driftwatch_otlp_connections_closed_total")
+        analysisBoundedValues = c("driftwatch_analysis_bounded_values_total")
 
         // The closed label sets start at zero.
         for source in ["file", "otlp"] { recordsRead.touch(labels: [source]) }
@@ -169,6 +177,7 @@ public struct SidecarMetrics: Sendable {
         for reason in Self.flushReasons { otlpTracesFlushed.touch(labels: [reason]) }
         for result in ["inserted", "duplicate"] { otlpRecords.touch(labels: [result]) }
         for result in Self.logRecordResults { otlpLogRecords.touch(labels: [result]) }
+        for reason in ["header_timeout", "body_timeout"] { otlpConnectionsClosed.touch(labels: [reason]) }
     }
 
     /// Starts the configured label sets at zero: incident components, drift features and alert receivers.

@@ -177,6 +177,8 @@ public struct DriftwatchApplication: Sendable {
             assembly: .init(wait: .milliseconds(settings.traceWaitMillis), maxWait: .milliseconds(settings.traceMaxWaitMillis)),
             idleTimeout: .milliseconds(settings.idleTimeoutMillis), maxConnections: settings.maxConnections)
         receiver.maxInflightBytes = settings.maxInflightBytes
+        receiver.headerTimeout = .milliseconds(settings.headerTimeoutMillis)
+        receiver.bodyTimeout = .milliseconds(settings.bodyTimeoutMillis)
         receiver.metricsAuth = settings.metricsAuth
         return receiver
     }

@@ -18,8 +18,12 @@ public struct OTLPReceiverConfiguration: Sendable {
     /// Longest sleep of the flush loop; deadlines sooner than this are honoured exactly.
     public var flushInterval: Duration
 
-    /// A connection with nothing read for this long is closed: an idle keep-alive, or a client stalled mid-body.
+    /// A connection with nothing parsed for this long is closed: an idle keep-alive, or a client stalled mid-body.
     public var idleTimeout: Duration
+    /// A request's head must be complete this long after its first byte (a client dribbling headers is cut off).
+    public var headerTimeout: Duration = .seconds(10)
+    /// A request's body must be complete this long after its head (a client dribbling a body is cut off).
+    public var bodyTimeout: Duration = .seconds(60)
     /// Connections accepted at once; more wait in the listen backlog.
     public var maxConnections: Int
     /// Request bodies held in memory across all connections at once; beyond it a request gets 503 (retried).

@@ -72,8 +72,12 @@ public struct OTLPReceiverService: Service {
         let onListening = self.onListening
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
-                + configuration.idleTimeout.components.attoseconds / 1_000_000_000))),
+            server: HTTPServerBuilder { [configuration, metrics] responder in
+                DeadlineHTTP1Channel(responder: responder, configuration: .init(idleTimeout: Self.timeAmount(configuration.idleTimeout)),
+                                     headerTimeout: Self.timeAmount(configuration.headerTimeout),
+                                     bodyTimeout: Self.timeAmount(configuration.bodyTimeout),
+                                     onClose: { reason in metrics.otlpConnectionsClosed.increment(labels: [reason.rawValue]) })
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "driftwatch",
                                  availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
             onServerRunning: { channel in
@@ -105,6 +109,10 @@ public struct OTLPReceiverService: Service {
             try await group.waitForAll()
         }
         pipeline.flushAll()
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }
 

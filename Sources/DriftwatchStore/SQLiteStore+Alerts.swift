@@ -76,6 +76,24 @@ extension SQLiteStore {
         try outboxRows(where: "status = 'pending' AND next_attempt_at <= ?", bind: [now], order: "next_attempt_at, created_at", limit: limit)
     }
 
+    /// Pending notifications due at or before `now` for the receivers in `receivers` (or, with `excluding`, for
+    /// every receiver not in it), oldest first: one delivery worker per receiver reads only its own rows.
+    public func dueNotifications(now: Int64, receivers: [String], excluding: Bool = false, limit: Int = 100) throws -> [OutboxRow] {
+        let list = receivers.isEmpty ? "''" : Array(repeating: "?", count: receivers.count).joined(separator: ", ")
+        return try outboxRows(where: "status = 'pending' AND next_attempt_at <= ? AND receiver \(excluding ? "NOT IN" : "IN") (\(list))",
+                              bind: [now as any Sendable] + receivers.map { $0 as any Sendable }, order: "next_attempt_at, created_at", limit: limit)
+    }
+
+    /// When the next pending notification for `receiver` is due, nil if none is pending.
+    public func nextNotificationDue(receiver: String) throws -> Int64? {
+        try withConnection { connection in
+            let statement = try connection.prepare("SELECT MIN(next_attempt_at) FROM alert_outbox WHERE status = 'pending' AND receiver = ?")
+            statement.bind(1, receiver)
+            guard try statement.step() else { return nil }
+            return statement.optionalInt64(0)
+        }
+    }
+
     /// When the next pending notification is due, nil if none is pending.
     public func nextNotificationDue() throws -> Int64? {
         try withConnection { connection in

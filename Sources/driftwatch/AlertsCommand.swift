@@ -39,7 +39,7 @@ struct AlertsCommand: AsyncParsableCommand {
             switch outcome {
             case .delivered: print("delivered test notification \(row.id) to \(receiver)")
             case .retryable(let reason, _), .permanent(let reason):
-                print("test notification \(row.id) to \(receiver) failed: \(reason)")
+                print("test notification \(row.id) to \(receiver) failed: \(TerminalText.safe(reason))")
                 throw ExitCode(1)
             }
         }

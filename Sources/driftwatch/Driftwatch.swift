@@ -10,7 +10,24 @@ enum Main {
             FileHandle.standardError.write(Data((message + "\n").utf8))
             exit(ExitCode.validationFailure.rawValue)
         }
-        await Driftwatch.main()
+        do {
+            var command = try Driftwatch.parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // Error messages can carry log-derived text (a path, a line's value): shown terminal-safe, line by line.
+            let code = Driftwatch.exitCode(for: error)
+            if code == .success { Driftwatch.exit(withError: error) }
+            let message = Driftwatch.fullMessage(for: error)
+            if !message.isEmpty {
+                let safe = message.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.safe(String($0)) }
+                FileHandle.standardError.write(Data((safe.joined(separator: "\n") + "\n").utf8))
+            }
+            exit(code.rawValue)
+        }
     }
 }
 

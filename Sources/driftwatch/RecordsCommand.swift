@@ -91,7 +91,7 @@ struct RecordsCommand: AsyncParsableCommand {
         if let idsFrom, wanted.isEmpty { throw ValidationError("--ids-from \(idsFrom) lists no request ids") }
         query.requestIDs = wanted
         let store = try SQLiteStore(path: config.databasePath, access: .readOnly, logger: options.makeLogger())
-        let count = try RecordLines.write(store: store, query: query) { print($0) }
+        let count = try RecordLines.write(store: store, query: query, terminalSafe: true) { print($0) }
         if !wanted.isEmpty, count < wanted.count {
             FileHandle.standardError.write(Data("driftwatch: \(wanted.count - count) of \(wanted.count) requested ids are not in the store (deleted by retention, or never ingested)\n".utf8))
         }

@@ -91,4 +91,54 @@ import Testing
         #expect(await process.wait(timeout: 10) == 0)
         _ = server
     }
+
+    /// Issue 18, item 13: delivery runs beside rule evaluation. A receiver that accepts the request and never
+    /// answers (timeout 20 s) must delay neither the next evaluation nor another receiver: a second incident
+    /// opened while the first page hangs reaches the healthy receiver in seconds.
+    @Test func aHangingReceiverDelaysNeitherEvaluationNorOtherReceivers() async throws {
+        let directory = TemporaryDirectory()
+        let log = ReceiverLog(path: directory.file("log.jsonl"))
+        let hangLog = ReceiverLog(path: directory.file("hang.jsonl"))
+        let healthy = try await ScriptServer.start(script: "webhook_receiver.py", portFile: directory.file("port"), arguments: [log.path, Self.secret, "-"])
+        let hanging = try await ScriptServer.start(script: "webhook_receiver.py", portFile: directory.file("hang-port"),
+                                                   arguments: [hangLog.path, Self.secret, Array(repeating: "hang", count: 20).joined(separator: ",")])
+        let config = try Self.writeConfig(directory, port: healthy.port)
+        try """
+        database: \(directory.file("db.sqlite"))
+        alerts:
+          rule_dirs: [\(directory.file("rules"))]
+          interval: 100ms
+          route:
+            receiver: hook
+            group_by: [incident_id]
+            group_wait: 0
+            group_interval: 1s
+            routes:
+              - { receiver: hangs, continue: true }
+              - { receiver: hook }
+          receivers:
+            - name: hangs
+              webhook: { url: "http://127.0.0.1:\(hanging.port)/hook", secret_env: DW_TEST_SECRET, timeout: 20s }
+            - name: hook
+              webhook: { url: "http://127.0.0.1:\(healthy.port)/hook", secret_env: DW_TEST_SECRET, timeout: 2s }
+          retry: { max_attempts: 50, initial_backoff: 100ms, max_backoff: 300ms }
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let store = try SQLiteStore(path: directory.file("db.sqlite"))
+        let process = try Self.dispatcher(directory, config: config)
+        try Self.openIncident(store, id: "inc-1")
+        #expect(await eventually(15) { log.delivered.count == 1 && hangLog.entries.count == 1 }, "\(process.stderr)")
+        // The hanging receiver now holds its request for 20 s; a new incident must not wait for it.
+        let opened = Date().timeIntervalSince1970
+        try Self.openIncident(store, id: "inc-2")
+        #expect(await eventually(15) { log.entries.contains { $0.incidents == ["inc-2"] && $0.answer == "200" } }, "\(process.stderr)")
+        let arrival = log.entries.first { $0.incidents == ["inc-2"] }?.at ?? .infinity
+        print("alerts: second incident reached the healthy receiver \(String(format: "%.3f", arrival - opened)) s after it opened, beside a hanging one")
+        #expect(arrival - opened < 5, "the healthy receiver waited behind the hanging one: \(arrival - opened) s")
+        #expect(hangLog.entries.allSatisfy { $0.answer == "hang" }, "the hanging receiver never answered")
+        // Nothing was dropped: both pages to the hanging receiver are still pending (attempt 1 timing out).
+        let pendingHang = try store.outbox(status: .pending).filter { $0.receiver == "hangs" }
+        #expect(pendingHang.count == 2)
+        process.signal(SIGTERM)
+        #expect(await process.wait(timeout: 30) == 0)
+    }
 }

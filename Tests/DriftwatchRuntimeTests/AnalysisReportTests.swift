@@ -68,5 +68,11 @@ struct AnalysisReportTests {
         #expect(TerminalText.safe("\u{1b}]0;PWNED\u{07}") == "\\u{1b}]0;PWNED\\u{7}")
         #expect(TerminalText.safe("a\u{202E}b\u{9b}c") == "a\\u{202e}b\\u{9b}c")
         #expect(!TerminalText.safe("x\u{1b}[2Jy\r\n").unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" })
+        // JSON lines keep their values: escapes inside strings, a space between tokens.
+        let line = "{\"task\":\"a\u{202E}b\\\"\u{9b}\"}\r"
+        let safe = TerminalText.safeJSON(line)
+        #expect(safe == "{\"task\":\"a\\u202eb\\\"\\u009b\"} ")
+        let value = try? JSONSerialization.jsonObject(with: Data(safe.utf8)) as? [String: String]
+        #expect(value?["task"] == "a\u{202E}b\"\u{9b}")
     }
 }

@@ -243,6 +243,92 @@ extension ReceiverStartupTests {
             #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
+
+    /// A connected TCP socket to the receiver, with a 10 s receive timeout.
+    static func connectRaw(port: Int) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    /// Sends `bytes` one every 100 ms until the server closes the connection; returns how long after the first
+    /// byte it did, nil if it never did.
+    static func dribble(_ fd: Int32, _ bytes: [UInt8]) async throws -> Duration? {
+        let started = ContinuousClock.now
+        for byte in bytes {
+            var one = byte
+            if send(fd, &one, 1, Int32(MSG_NOSIGNAL)) < 0 { return ContinuousClock.now - started }
+            try await Task.sleep(for: .milliseconds(100))
+            var scratch = [UInt8](repeating: 0, count: 512)
+            let n = recv(fd, &scratch, scratch.count, Int32(MSG_DONTWAIT))
+            if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { return ContinuousClock.now - started }
+        }
+        return nil
+    }
+
+    /// Issue 18, item 2: a client sending its headers a byte at a time is cut off after `header_timeout`, and one
+    /// sending its body a byte at a time after `body_timeout`, though each reads busier than `idle_timeout`.
+    @Test func slowClientsAreCutOffAtTheHeaderAndBodyTimeouts() async throws {
+        var configuration = OTLPReceiverConfiguration(port: 0, assembly: .init(wait: .zero))
+        configuration.idleTimeout = .seconds(30)
+        configuration.headerTimeout = .seconds(1)
+        configuration.bodyTimeout = .milliseconds(1_500)
+        try await ReceiverHarness.run(configuration) { harness in
+            let headers = Self.connectRaw(port: harness.client.port)
+            defer { close(headers) }
+            let head = Array("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n".utf8)
+            let headerCut = try await Self.dribble(headers, head)
+            #expect(headerCut != nil, "a slowloris head was never cut off")
+            if let headerCut { #expect(headerCut >= .milliseconds(900) && headerCut < .seconds(4), "cut after \(headerCut)") }
+
+            let body = Self.connectRaw(port: harness.client.port)
+            defer { close(body) }
+            #expect(send(body, head, head.count, Int32(MSG_NOSIGNAL)) == head.count)
+            let bodyCut = try await Self.dribble(body, Array(repeating: UInt8(ascii: " "), count: 200))
+            #expect(bodyCut != nil, "a dribbled body was never cut off")
+            if let bodyCut { #expect(bodyCut >= .milliseconds(1_300) && bodyCut < .seconds(5), "cut after \(bodyCut)") }
+            #expect(harness.metrics.registry.value("driftwatch_otlp_connections_closed_total", labels: ["header_timeout"]) == 1)
+            #expect(harness.metrics.registry.value("driftwatch_otlp_connections_closed_total", labels: ["body_timeout"]) == 1)
+
+            // A request sent at a normal pace is still served.
+            let r = try await harness.client.request("GET", "/healthz", headers: [:], body: [])
+            #expect(r.status == 200)
+        }
+    }
+
+    /// Issue 18, item 2: a keep-alive connection is closed `idle_timeout` after its last answer.
+    @Test func anIdleKeepAliveConnectionIsClosedAfterItsAnswer() async throws {
+        var configuration = OTLPReceiverConfiguration(port: 0, assembly: .init(wait: .zero))
+        configuration.idleTimeout = .milliseconds(500)
+        try await ReceiverHarness.run(configuration) { harness in
+            let fd = Self.connectRaw(port: harness.client.port)
+            defer { close(fd) }
+            let request = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+            #expect(send(fd, request, request.count, Int32(MSG_NOSIGNAL)) == request.count)
+            let started = ContinuousClock.now
+            var received: [UInt8] = []
+            var scratch = [UInt8](repeating: 0, count: 1024)
+            while true {
+                let n = recv(fd, &scratch, scratch.count, 0)
+                if n <= 0 {
+                    #expect(n == 0, "recv returned \(n), errno \(errno)")
+                    break
+                }
+                received += scratch[0..<n]
+            }
+            #expect(String(decoding: received, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(5), "closed after \(elapsed)")
+        }
+    }
 }
 #endif
 

@@ -47,8 +47,8 @@ public struct OutboxDeliverer: Sendable {
         }
     }
 
-    /// One receiver's due rows, in order.
-    private func deliver(_ rows: [OutboxRow]) async throws -> Pass {
+    /// One receiver's due rows, in order, each attempt recorded as it ends.
+    public func deliver(_ rows: [OutboxRow]) async throws -> Pass {
         var pass = Pass()
         for row in rows {
             let outcome = await attempt(row)

@@ -26,7 +26,7 @@ public struct AlertsAdmin: Sendable {
             lines += rules.map { "  ok     \($0)" }
             lines += errors.map { "  error  \($0)" }
             lines += warnings.map { "  warning  \($0)" }
-            return lines.joined(separator: "\n")
+            return lines.map(TerminalText.safe).joined(separator: "\n")
         }
     }
 
@@ -101,7 +101,7 @@ public struct AlertsAdmin: Sendable {
             for row in rows {
                 lines.append("\(row.status.padding(toLength: 13, withPad: " ", startingAt: 0)) \(row.id)  \(row.receiver) (\(row.kind))  attempts \(row.attempts)  \(row.createdAt)\(row.lastError.map { "  last error: \($0)" } ?? "")")
             }
-            return lines.joined(separator: "\n")
+            return lines.map(TerminalText.safe).joined(separator: "\n")
         }
     }
 
@@ -133,7 +133,7 @@ public struct AlertsAdmin: Sendable {
             if format == .json { return try ReportJSON.encode(self) }
             if silences.isEmpty { return "no silences" }
             return silences.map { "\($0.active ? "active " : "expired") \($0.id)  \($0.matchers.joined(separator: ", "))  until \($0.endsAt)  \($0.createdBy) \($0.comment)" }
-                .joined(separator: "\n")
+                .map(TerminalText.safe).joined(separator: "\n")
         }
     }
 

@@ -10,6 +10,8 @@ public struct AnalysisPersistence: Sendable {
     public let configuration: AnalysisConfiguration
     /// Where `targeted_retraining` incidents write their request ID exports; nil disables exports.
     public let exportDirectory: String?
+    /// Free-form strings cut and slice values capped before the engine sees a record (issue 18).
+    public let bounds = AnalysisBounds()
 
     public init(store: SQLiteStore, configuration: AnalysisConfiguration, exportDirectory: String? = nil) {
         self.store = store
@@ -45,6 +47,7 @@ public struct AnalysisPersistence: Sendable {
             watermarkMicros: checkpoint.watermarkMicros, nextEvaluationMicros: checkpoint.nextEvaluationMicros,
             pending: checkpoint.pending, recordCounts: RecordCounts(named: checkpoint.recordCounts))
         state.recovering = checkpoint.recovering
+        bounds.seed(checkpoint.recordCounts)
         if configuration.detectSlices {
             state.shapes = try store.analysisShapes().map { row in
                 (id: Int(row.id), task: row.task,
@@ -96,7 +99,9 @@ public struct AnalysisPersistence: Sendable {
             engine.wallClockMicros = WallClock.nowMicros()
             for row in rows {
                 do {
-                    engine.ingest(try decoder.decode(row.raw), rowID: row.id)
+                    var record = try decoder.decode(row.raw)
+                    bounds.apply(&record)
+                    engine.ingest(record, rowID: row.id)
                 } catch {
                     progress.undecodable += 1
                     engine.skip(rowID: row.id)
@@ -122,7 +127,8 @@ public struct AnalysisPersistence: Sendable {
             expectedLastRowID: expectedLastRowID,
             checkpoint: AnalysisCheckpoint(lastRowID: changes.lastRowID, watermarkMicros: changes.watermarkMicros,
                                            nextEvaluationMicros: changes.nextEvaluationMicros, pending: changes.pending,
-                                           recordCounts: Dictionary(uniqueKeysWithValues: changes.recordCounts.named.map { ($0.name, $0.value) })),
+                                           recordCounts: Dictionary(uniqueKeysWithValues: changes.recordCounts.named.map { ($0.name, $0.value) })
+                                               .merging(bounds.named()) { $1 }),
             rollups: changes.rollups.map {
                 AnalysisRollupRow(bucketMicros: $0.bucketMicros, startMicros: $0.startMicros, task: $0.scope.task,
                                   dimension: $0.scope.dimension, value: $0.scope.value, requests: $0.counters.requests,

@@ -79,7 +79,9 @@ public struct StreamingAnalyzer: Sendable {
         for i in min(first, batch.records.count)..<batch.records.count {
             let id = batch.rowIDs[i]
             guard id > 0 else { continue }
-            engine.ingest(batch.records[i], rowID: id)
+            var record = batch.records[i]
+            persistence.bounds.apply(&record)
+            engine.ingest(record, rowID: id)
             folded += 1
         }
         if let lines = batch.lines {

@@ -61,7 +61,7 @@ public struct ConfigurationLoader: Sendable {
         }
         if let node = top["server"] {
             let fields = try reader.mapping(node, path: "server")
-            try reader.allowOnly(fields, keys: ["listen", "bearer_token", "bearer_token_env", "max_request_bytes", "trace_wait", "trace_max_wait", "journal", "idle_timeout", "max_connections", "max_inflight_bytes", "metrics_auth"], path: "server")
+            try reader.allowOnly(fields, keys: ["listen", "bearer_token", "bearer_token_env", "max_request_bytes", "trace_wait", "trace_max_wait", "journal", "idle_timeout", "header_timeout", "body_timeout", "max_connections", "max_inflight_bytes", "metrics_auth"], path: "server")
             if let n = fields["listen"] {
                 if reader.isOff(n) {
                     config.server.listen = nil
@@ -86,6 +86,14 @@ public struct ConfigurationLoader: Sendable {
             if let n = fields["trace_max_wait"] { config.server.traceMaxWaitMillis = Int(try reader.duration(n, path: "server.trace_max_wait") / 1000) }
             if let n = fields["journal"] { config.server.journal = try reader.bool(n, path: "server.journal") }
             if let n = fields["idle_timeout"] { config.server.idleTimeoutMillis = Int(try reader.duration(n, path: "server.idle_timeout") / 1000) }
+            if let n = fields["header_timeout"] {
+                config.server.headerTimeoutMillis = Int(try reader.duration(n, path: "server.header_timeout") / 1000)
+                if config.server.headerTimeoutMillis < 1 { throw reader.error(n, path: "server.header_timeout", "must be at least 1ms") }
+            }
+            if let n = fields["body_timeout"] {
+                config.server.bodyTimeoutMillis = Int(try reader.duration(n, path: "server.body_timeout") / 1000)
+                if config.server.bodyTimeoutMillis < 1 { throw reader.error(n, path: "server.body_timeout", "must be at least 1ms") }
+            }
             if let n = fields["max_inflight_bytes"] { config.server.maxInflightBytes = Int(try reader.bytes(n, path: "server.max_inflight_bytes", minimum: 64 * 1024)) }
             if let n = fields["max_connections"] { config.server.maxConnections = try reader.int(n, path: "server.max_connections", minimum: 1) }
             if let n = fields["metrics_auth"] {

@@ -85,6 +85,8 @@ public enum ConfigurationRenderer {
         y.line("  trace_max_wait: \(millis(s.traceMaxWaitMillis))")
         y.line("  journal: \(s.journal)")
         y.line("  idle_timeout: \(millis(s.idleTimeoutMillis))")
+        y.line("  header_timeout: \(millis(s.headerTimeoutMillis))")
+        y.line("  body_timeout: \(millis(s.bodyTimeoutMillis))")
         y.line("  max_connections: \(s.maxConnections)")
         y.line("  max_inflight_bytes: \(size(Int64(s.maxInflightBytes)))")
         y.line("  metrics_auth: \(s.metricsAuth)")

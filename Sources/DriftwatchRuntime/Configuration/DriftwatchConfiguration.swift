@@ -83,6 +83,10 @@ public struct DriftwatchConfiguration: Sendable, Equatable {
         public var journal: Bool = true
         /// A connection with nothing read for this long is closed (an idle keep-alive, or a client stalled mid-body).
         public var idleTimeoutMillis: Int = 30_000
+        /// A request's head must be complete this long after its first byte (slowloris clients are cut off).
+        public var headerTimeoutMillis: Int = 10_000
+        /// A request's body must be complete this long after its head.
+        public var bodyTimeoutMillis: Int = 60_000
         /// Connections beyond this many wait in the listen backlog until one closes, so idle clients cannot exhaust
         /// the process's file descriptors (which the tailer needs to open log files).
         public var maxConnections: Int = 256

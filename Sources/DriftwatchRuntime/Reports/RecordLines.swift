@@ -38,10 +38,15 @@ public enum RecordLines {
         return ids
     }
 
-    /// Writes the stored lines of records matching `query`, one per line, oldest first; returns how many.
-    public static func write(store: SQLiteStore, query: RecordQuery, to output: (String) -> Void) throws -> Int {
+    /// Writes the stored lines of records matching `query`, one per line, oldest first; returns how many. With
+    /// `terminalSafe` (what `driftwatch records` prints), control characters and bidi overrides that JSON allows
+    /// raw are written as `\uXXXX` escapes: the same JSON values, nothing a terminal acts on.
+    public static func write(store: SQLiteStore, query: RecordQuery, terminalSafe: Bool = false, to output: (String) -> Void) throws -> Int {
         let records = try store.storedRecords(query)
-        for record in records { output(jsonObject(record.line) ?? String(decoding: record.line, as: UTF8.self)) }
+        for record in records {
+            let text = jsonObject(record.line) ?? String(decoding: record.line, as: UTF8.self)
+            output(terminalSafe ? TerminalText.safeJSON(text) : text)
+        }
         return records.count
     }
 }

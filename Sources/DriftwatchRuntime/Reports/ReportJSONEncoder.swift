@@ -67,7 +67,8 @@ package enum ReportJSONEncoder {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
+                // DEL, C1 controls and bidi overrides are valid raw in JSON but act on a terminal: escaped, the value is the same.
+                if scalar.value < 0x20 || TerminalText.isUnsafe(scalar) {
                     out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
                 } else {
                     out.unicodeScalars.append(scalar)

@@ -67,11 +67,17 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var analyzedThrough: String?
         public var lastRowID: Int64
         public var records: RecordCounts
+        /// Free-form strings cut to 256 bytes before analysis, and slice values past their key's cap counted as
+        /// `__other__` (FreeFormBounds); nil when none.
+        public var stringsTruncated: Int64?
+        public var sliceValuesFolded: Int64?
 
         enum CodingKeys: String, CodingKey {
             case records
             case analyzedThrough = "analyzed_through"
             case lastRowID = "last_row_id"
+            case stringsTruncated = "strings_truncated"
+            case sliceValuesFolded = "slice_values_folded"
         }
 
         public init(analyzedThrough: String?, lastRowID: Int64, records: RecordCounts) {
@@ -85,6 +91,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
             guard checkpoint.lastRowID > 0 || checkpoint.watermarkMicros != nil else { return nil }
             self.init(analyzedThrough: checkpoint.watermarkMicros.map(RFC3339.format(micros:)), lastRowID: checkpoint.lastRowID,
                       records: RecordCounts(named: checkpoint.recordCounts))
+            stringsTruncated = checkpoint.recordCounts[AnalysisBounds.truncatedName].flatMap { $0 > 0 ? $0 : nil }
+            sliceValuesFolded = checkpoint.recordCounts[AnalysisBounds.foldedName].flatMap { $0 > 0 ? $0 : nil }
         }
 
         /// The lines `status` and `analyze` print.
@@ -95,7 +103,10 @@ public struct StatusReport: Sendable, Codable, Equatable {
                     + (r.late > 0 ? "; \(formatCount(r.late)) of them late, folded in and re-evaluated" : ""),
                 "not analysed  \(formatCount(r.skipped))"
                     + (r.skipped > 0 ? " (\(formatCount(r.beyondLateness)) beyond the lateness horizon, \(formatCount(r.future)) dated ahead of the clock)" : ""),
-            ]
+            ] + (stringsTruncated == nil && sliceValuesFolded == nil ? [] : [
+                "bounded       \(formatCount(stringsTruncated ?? 0)) strings cut to \(FreeFormBounds.maxBytes) bytes, "
+                    + "\(formatCount(sliceValuesFolded ?? 0)) slice values counted as \(FreeFormBounds.other) (docs/limits.md)",
+            ])
         }
     }
 

@@ -15,6 +15,36 @@ public enum TerminalText {
         return String(out)
     }
 
+    /// A JSON text with the same value but no unsafe character raw: inside strings they become `\uXXXX` escapes
+    /// (the value is unchanged), between tokens (only CR can be there) a space.
+    public static func safeJSON(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        var inString = false
+        var escaped = false
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) {
+                if inString {
+                    let hex = String(scalar.value, radix: 16)
+                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
+                } else {
+                    out.append(" ")
+                }
+                escaped = false
+                continue
+            }
+            out.append(scalar)
+            if escaped {
+                escaped = false
+            } else if scalar == "\\" && inString {
+                escaped = true
+            } else if scalar == "\"" {
+                inString.toggle()
+            }
+        }
+        return String(out)
+    }
+
     static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x09: return false

@@ -6,7 +6,7 @@ public import ServiceLifecycle
 
 /// Evaluates the alert rules on an interval, routes and groups the alerts, writes the notifications to the
 /// outbox together with the alerting state (one transaction), and delivers due outbox rows with retries.
-/// Sleeps until the next evaluation, group flush or retry, whichever comes first.
+/// Rules sleep until the next evaluation or group flush; delivery runs beside them (`OutboxDeliveryLoop`).
 public struct AlertDispatcherService<C: Clock>: Service where C.Duration == Duration, C.Instant: Sendable {
     let store: SQLiteStore
     let configuration: DriftwatchConfiguration
@@ -37,8 +37,24 @@ public struct AlertDispatcherService<C: Clock>: Service where C.Duration == Dura
         logger.info("alert dispatcher started", metadata: ["rules": "\(loaded.rules.count)", "receivers": "\(settings.receivers.count)"])
         var pipeline = AlertPipeline<C>(rules: loaded.rules, configuration: settings)
         if let saved = try store.alertState() { pipeline.restore(saved, anchor()) }
+        let restored = pipeline
         let collector = AlertFactsCollector(store: store, drift: configuration.drift)
         let deliverer = OutboxDeliverer(store: store, configuration: settings, logger: logger)
+        let delivery = OutboxDeliveryLoop(deliverer: deliverer, store: store, clock: clock, logger: logger,
+                                          poll: min(settings.evaluationInterval, .seconds(1)), isActive: { [role] in role == nil || role?.term != nil })
+        // Delivery runs beside evaluation, not inside it (issue 18, item 13): a hanging receiver holds up neither
+        // the rules nor the other receivers. Both loops end at graceful shutdown.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await delivery.run() }
+            try await evaluate(loaded.rules, pipeline: restored, collector: collector)
+            try await group.waitForAll()
+        }
+    }
+
+    /// Evaluates the rules and queues notifications until graceful shutdown.
+    private func evaluate(_ rules: [AlertRule], pipeline start: AlertPipeline<C>, collector: AlertFactsCollector) async throws {
+        let settings = configuration.alerts
+        var pipeline = start
         let watchingSince = WallClock.nowMicros()
         var nextEvaluation = clock.now
         var term: Int?
@@ -52,7 +68,7 @@ public struct AlertDispatcherService<C: Clock>: Service where C.Duration == Dura
                     continue
                 }
                 if current != term {
-                    pipeline = AlertPipeline<C>(rules: loaded.rules, configuration: settings)
+                    pipeline = AlertPipeline<C>(rules: rules, configuration: settings)
                     if let saved = try? store.alertState() { pipeline.restore(saved, anchor()) }
                     nextEvaluation = clock.now
                     term = current
@@ -61,7 +77,7 @@ public struct AlertDispatcherService<C: Clock>: Service where C.Duration == Dura
             do {
                 let anchor = anchor()
                 if nextEvaluation <= clock.now {
-                    let facts = try collector.collect(rules: loaded.rules, nowMicros: anchor.wallMicros, watchingSinceMicros: watchingSince)
+                    let facts = try collector.collect(rules: rules, nowMicros: anchor.wallMicros, watchingSinceMicros: watchingSince)
                     pipeline.evaluate(facts, at: anchor.instant)
                     nextEvaluation = anchor.instant.advanced(by: settings.evaluationInterval)
                 }
@@ -69,7 +85,6 @@ public struct AlertDispatcherService<C: Clock>: Service where C.Duration == Dura
                 let rows = pipeline.flush(at: anchor.instant, silences: silences, anchor: anchor)
                 try store.commitAlerts(state: pipeline.snapshot(anchor), notifications: rows)
                 if !rows.isEmpty { logger.info("notifications queued", metadata: ["count": "\(rows.count)"]) }
-                _ = try await deliverer.deliverDue()
                 // A state whose notifications are all delivered is what a successor may start from.
                 if let role, let term, try store.nextNotificationDue() == nil { role.publish(pipeline.snapshot(anchor), term: term) }
             } catch {
@@ -77,11 +92,6 @@ public struct AlertDispatcherService<C: Clock>: Service where C.Duration == Dura
             }
             var wake = nextEvaluation
             if let flush = pipeline.nextDeadline, flush < wake { wake = flush }
-            if let due = try? store.nextNotificationDue() {
-                let inWall = due - WallClock.nowMicros()
-                let instant = clock.now.advanced(by: .microseconds(max(inWall, 0)))
-                if instant < wake { wake = instant }
-            }
             let minimum = clock.now.advanced(by: .milliseconds(50))
             if wake < minimum { wake = minimum }
             let deadline = wake

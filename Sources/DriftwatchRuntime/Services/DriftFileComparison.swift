@@ -49,7 +49,13 @@ public struct DriftFileComparison: Sendable {
         let box = EngineBox(DriftEngine(configuration: c))
         let pipeline = OrderedDecodePipeline<RequestRecord>(
             paths: [reference, current], blockSize: blockSize, depth: blocksInFlight,
-            decode: { line in try? decoder.decode(line) },
+            decode: { line in
+                // Long strings are cut before they become categories (FreeFormBounds; the vocabularies cap counts).
+                guard var record = try? decoder.decode(line) else { return nil }
+                var bounds = FreeFormBounds(capsSlices: false)
+                bounds.apply(&record)
+                return record
+            },
             consume: { records in box.ingest(&records) })
         let outcome = try pipeline.run(threads: threads)
         return Result(engine: box.engine, referenceLines: outcome.lines[0], currentLines: outcome.lines[1], undecodable: outcome.failed)

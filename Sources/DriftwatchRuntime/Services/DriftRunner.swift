@@ -33,12 +33,19 @@ public struct DriftRunner: Sendable {
         var (engine, lastRowID, expected) = try restoreForWriting()
         var counted = 0, undecodable = 0
         let decoder = RecordDecoder()
+        var bounds = FreeFormBounds(capsSlices: false)
         while counted < maxRows {
             let rows = try store.records(afterID: lastRowID, limit: min(settings.batchRows, maxRows - counted))
             if rows.isEmpty { break }
             var next = engine
             for row in rows {
-                do { next.ingest(try decoder.decode(row.raw)) } catch { undecodable += 1 }
+                do {
+                    // Long strings are cut before they become categories; distinct values are capped by the
+                    // detector's own vocabularies.
+                    var record = try decoder.decode(row.raw)
+                    bounds.apply(&record)
+                    next.ingest(record)
+                } catch { undecodable += 1 }
             }
             let newLast = rows[rows.count - 1].id
             let committed = try store.saveDriftState(lastRowID: newLast, state: try next.snapshot(), expectedLastRowID: expected)

@@ -74,8 +74,18 @@ enum MetricsBridge {
         // The analyzer's counts are committed with its checkpoint (by `run`'s analyzer or any `ingest --analyze`
         // or `analyze` on the same store): exported from there, so every writer's records are counted.
         let analysed = Mutex(RecordCounts())
+        let bounded = Mutex([String: Int64]())
         metrics.registry.addCollector {
             guard let checkpoint = try? store.analysisCheckpoint() else { return }
+            for (name, reason) in [(AnalysisBounds.truncatedName, "truncated"), (AnalysisBounds.foldedName, "folded")] {
+                let n = checkpoint.recordCounts[name] ?? 0
+                let before = bounded.withLock { last in
+                    defer { last[name] = n }
+                    return last[name] ?? 0
+                }
+                metrics.analysisBoundedValues.touch(labels: [reason])
+                if n > before { metrics.analysisBoundedValues.increment(by: Double(n - before), labels: [reason]) }
+            }
             let now = RecordCounts(named: checkpoint.recordCounts)
             let previous = analysed.withLock { last in
                 let previous = last

@@ -6,7 +6,8 @@ and appends one JSON line per request to a log: id, whether the signature was va
 body's status and the incident ids of its alerts.
 
 usage: webhook_receiver.py PORT_FILE LOG_FILE SECRET PLAN [PORT]
-PLAN is comma separated: 500, 429 (Retry-After: 1), 400, timeout (no answer for 5 s), 200; "-" for none.
+PLAN is comma separated: 500, 429 (Retry-After: 1), 400, timeout (no answer for 5 s), hang (no answer for an hour),
+200; "-" for none.
 """
 import base64, hashlib, hmac, json, os, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,9 @@ class Handler(BaseHTTPRequestHandler):
             f.write(json.dumps(entry) + "\n")
         if answer == "timeout":
             time.sleep(5)
+            return
+        if answer == "hang":
+            time.sleep(3600)
             return
         code = int(answer) if valid else 401
         self.send_response(code)
