@@ -5,6 +5,7 @@ import DriftwatchMetrics
 @testable import DriftwatchRuntime
 import DriftwatchStore
 import Foundation
+import Logging
 import Testing
 
 /// Issue 18, "bounded memory": a hostile log's long strings and endless slice values do not grow analysis state.
@@ -71,5 +72,41 @@ import Testing
         _ = metrics.render()
         #expect(metrics.registry.value("driftwatch_analysis_bounded_values_total", labels: ["truncated"]) == 300)
         #expect(metrics.registry.value("driftwatch_analysis_bounded_values_total", labels: ["folded"]) == 2_500)
+    }
+
+    /// The same bounds on the lines `ingest --analyze` and `run` hand over as read (decoded on the analysis thread).
+    @Test func linesHandedOverToTheAnalyzerAreBoundedToo() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dw-bounds-lines-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let long = String(repeating: "€", count: 7_000)
+        let start: Int64 = 1_700_000_000_000_000
+        let encoder = RecordEncoder()
+        var text: [UInt8] = []
+        for i in 0..<3_000 {
+            var slices = [Slice(key: "customer", value: .string("c\(i)"))]
+            if i % 10 == 0 { slices.append(Slice(key: "note", value: .string(long + "\(i)"))) }
+            let record = RequestRecord(requestID: "r\(i)", timestampMicros: start + Int64(i) * 2_000_000, task: "answer",
+                                       outcome: i % 7 == 0 ? .failure : .success, latency: StageLatency(total: 100), slices: slices)
+            text += encoder.encode(record)
+            text.append(UInt8(ascii: "\n"))
+        }
+        try Data(text).write(to: URL(fileURLWithPath: dir + "/service.jsonl"))
+        let store = try SQLiteStore(path: dir + "/db.sqlite")
+        let configuration = AnalysisConfiguration()
+        let analysis = try InlineAnalysis(persistence: AnalysisPersistence(store: store, configuration: configuration),
+                                          commitEvery: 1_000, logger: Logger(label: "test"))
+        var ingest = IngestConfiguration()
+        ingest.batchMaxRecords = 500
+        _ = try IngestPipeline.backfill(paths: [dir + "/service.jsonl"], sink: analysis.sink(store), configuration: ingest)
+        let summary = try analysis.finish()
+        #expect(summary.streamedRows == 3_000 && summary.storeRows == 0)
+
+        let rows = try store.analysisRollups(bucketMicros: configuration.bucketMicros)
+        #expect(!rows.isEmpty)
+        #expect(rows.allSatisfy { $0.value.utf8.count <= FreeFormBounds.maxBytes }, "a value longer than the limit reached the rollups")
+        let customers = Set(rows.filter { $0.dimension == "customer" }.map(\.value))
+        #expect(customers.count > 100 && customers.count <= FreeFormBounds.maxValuesPerSliceKey + 1, "\(customers.count) customer values kept")
+        #expect(customers.contains(FreeFormBounds.other))
     }
 }

@@ -91,7 +91,9 @@ public struct StreamingAnalyzer: Sendable {
                     let id = batch.rowIDs[offset + j]
                     guard id > 0 else { continue }
                     do throws(RecordDecodingError) {
-                        engine.ingest(try decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[lines.ranges[j]])), rowID: id)
+                        var record = try decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[lines.ranges[j]]))
+                        persistence.bounds.apply(&record)
+                        engine.ingest(record, rowID: id)
                         folded += 1
                     } catch {
                         // Stored by the scanner but not a record the decoder reads: skipped, as a catch-up skips it.
