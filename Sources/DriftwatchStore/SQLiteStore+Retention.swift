@@ -8,64 +8,110 @@ extension SQLiteStore {
     /// By age, exactly the records older than the cutoff go (a block holding both is rewritten with the
     /// newer ones). By size, whole blocks go, oldest first, until the file's used pages fit.
     public func applyRetention(_ policy: RetentionPolicy, nowMicros: Int64 = WallClock.nowMicros()) throws -> RetentionResult {
-        try withState { state in
-            let connection = state.connection
-            var deletedRecords: Int64 = 0
-            var deletedDeadLetters: Int64 = 0
-            if let maxAge = policy.maxAgeMicros {
-                let cutoff = nowMicros - maxAge
-                try connection.transaction {
-                    // Block ids first, then one block at a time: a first pass over a large store must not
-                    // hold every expired block in memory. Only a block that straddles the cutoff needs its lines.
-                    var expired: [(firstRow: Int64, straddles: Bool)] = []
-                    try StoredBlock.scan(connection, to: cutoff, withLines: false, decodeEntries: false) { block in
-                        expired.append((block.firstRow, block.tsMax >= cutoff))
-                        return true
+        try applyRetention(policy, nowMicros: nowMicros, blocksPerTransaction: Self.retentionBlocksPerTransaction)
+    }
+
+    /// Blocks one retention transaction deletes at most (~128k records): the store's lock and SQLite's write lock are
+    /// released between transactions, so the tailer, the OTLP receiver and readers wait for one such batch at most,
+    /// never for a whole pass over a large backlog.
+    public static let retentionBlocksPerTransaction = 64
+
+    /// ``applyRetention(_:nowMicros:)`` in transactions of at most `blocksPerTransaction` blocks; `betweenTransactions`
+    /// runs with no lock held after each (tests: another writer gets in).
+    package func applyRetention(_ policy: RetentionPolicy, nowMicros: Int64, blocksPerTransaction: Int,
+                                betweenTransactions: () throws -> Void = {}) throws -> RetentionResult {
+        let perTransaction = max(1, blocksPerTransaction)
+        var deletedRecords: Int64 = 0
+        var deletedDeadLetters: Int64 = 0
+        if let maxAge = policy.maxAgeMicros {
+            let cutoff = nowMicros - maxAge
+            // Block ids first (the index only: a first pass over a large store must not hold every expired block in
+            // memory), then bounded transactions. Each block is loaded again inside its transaction, and only one that
+            // straddles the cutoff then needs its lines: what happened between transactions cannot make it stale.
+            var expired: [Int64] = []
+            try withState { state in
+                try StoredBlock.scan(state.connection, to: cutoff, withLines: false, decodeEntries: false) { block in
+                    expired.append(block.firstRow)
+                    return true
+                }
+            }
+            var next = 0
+            while next < expired.count {
+                let chunk = expired[next..<min(expired.count, next + perTransaction)]
+                next += chunk.count
+                deletedRecords += try withState { state in
+                    try state.connection.transaction {
+                        var removed: Int64 = 0
+                        for firstRow in chunk {
+                            guard var block = try StoredBlock.load(state.connection, firstRow: firstRow, withLines: false) else { continue }
+                            if block.tsMax >= cutoff {
+                                guard let whole = try StoredBlock.load(state.connection, firstRow: firstRow, withLines: true) else { continue }
+                                block = whole
+                            }
+                            removed += try Self.removeBlock(block, keeping: { $0.timestampMicros >= cutoff }, state: state)
+                        }
+                        try Self.addRetentionTotals(records: removed, deadLetters: 0, state.connection)
+                        return removed
                     }
-                    for (firstRow, straddles) in expired {
-                        guard let block = try StoredBlock.load(connection, firstRow: firstRow, withLines: straddles) else { continue }
-                        deletedRecords += try Self.removeBlock(block, keeping: { $0.timestampMicros >= cutoff }, state: state)
-                    }
-                    let letters = try connection.prepare("DELETE FROM dead_letters WHERE created_at < ?")
+                }
+                try betweenTransactions()
+            }
+            deletedDeadLetters += try withState { state in
+                try state.connection.transaction {
+                    let letters = try state.connection.prepare("DELETE FROM dead_letters WHERE created_at < ?")
                     letters.bind(1, cutoff)
                     try letters.run()
-                    deletedDeadLetters += Int64(connection.changes)
-                    try Self.addRetentionTotals(records: deletedRecords, deadLetters: deletedDeadLetters, connection)
+                    let deleted = Int64(state.connection.changes)
+                    try Self.addRetentionTotals(records: 0, deadLetters: deleted, state.connection)
+                    return deleted
                 }
             }
-            // The estimate below can fall short (pages stay partly filled), so it is repeated a few times.
-            for _ in 0..<4 {
-                guard let maxBytes = policy.maxBytes else { break }
+        }
+        // The estimate below can fall short (pages stay partly filled), so it is repeated a few times.
+        for _ in 0..<4 {
+            guard let maxBytes = policy.maxBytes else { break }
+            // Estimate bytes per record from the current file and delete the oldest excess, aiming 10% under the limit
+            // so every pass is not a deletion.
+            let oldest: [Int64] = try withState { state in
+                let connection = state.connection
                 let used = try Self.usedBytes(connection)
                 let count = try connection.scalarInt("SELECT COALESCE(SUM(count), 0) FROM record_blocks")
-                guard used > maxBytes, count > 0 else { break }
-                // Estimate bytes per record from the current file and delete the oldest excess,
-                // aiming 10% under the limit so every pass is not a deletion.
+                guard used > maxBytes, count > 0 else { return [] }
                 let perRecord = max(1, used / count)
                 let excess = min(count, (used - maxBytes * 9 / 10) / perRecord + 1)
-                try connection.transaction {
-                    let statement = try connection.prepare("SELECT first_row, count FROM record_blocks ORDER BY ts_max, first_row")
-                    var oldest: [Int64] = []
-                    var planned: Int64 = 0
-                    while planned < excess, try statement.step() {
-                        oldest.append(statement.int64(0))
-                        planned += statement.int64(1)
-                    }
-                    statement.reset()
-                    var removed: Int64 = 0
-                    for firstRow in oldest {
-                        guard let block = try StoredBlock.load(connection, firstRow: firstRow, withLines: false) else { continue }
-                        removed += try Self.removeBlock(block, keeping: { _ in false }, state: state)
-                    }
-                    try Self.addRetentionTotals(records: removed, deadLetters: 0, connection)
-                    deletedRecords += removed
+                let statement = try connection.prepare("SELECT first_row, count FROM record_blocks ORDER BY ts_max, first_row")
+                var oldest: [Int64] = []
+                var planned: Int64 = 0
+                while planned < excess, try statement.step() {
+                    oldest.append(statement.int64(0))
+                    planned += statement.int64(1)
                 }
+                statement.reset()
+                return oldest
             }
-            if deletedRecords + deletedDeadLetters > 0 {
-                try connection.execute("PRAGMA incremental_vacuum")
+            if oldest.isEmpty { break }
+            var next = 0
+            while next < oldest.count {
+                let chunk = oldest[next..<min(oldest.count, next + perTransaction)]
+                next += chunk.count
+                deletedRecords += try withState { state in
+                    try state.connection.transaction {
+                        var removed: Int64 = 0
+                        for firstRow in chunk {
+                            guard let block = try StoredBlock.load(state.connection, firstRow: firstRow, withLines: false) else { continue }
+                            removed += try Self.removeBlock(block, keeping: { _ in false }, state: state)
+                        }
+                        try Self.addRetentionTotals(records: removed, deadLetters: 0, state.connection)
+                        return removed
+                    }
+                }
+                try betweenTransactions()
             }
-            return RetentionResult(deletedRecords: deletedRecords, deletedDeadLetters: deletedDeadLetters)
         }
+        if deletedRecords + deletedDeadLetters > 0 {
+            try withState { try $0.connection.execute("PRAGMA incremental_vacuum") }
+        }
+        return RetentionResult(deletedRecords: deletedRecords, deletedDeadLetters: deletedDeadLetters)
     }
 
     /// How many stored records are dated before `cutoff`: what an age pass with that cutoff would delete. Whole blocks

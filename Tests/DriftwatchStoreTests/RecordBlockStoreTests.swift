@@ -114,6 +114,29 @@ struct RecordBlockStoreTests {
         #expect(again.insertedRowIDs == [11])
     }
 
+    @Test("retention deletes in bounded transactions: another writer commits between them, and the result is a single pass's")
+    func retentionInBoundedTransactions() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        // 12 blocks of 10 records, 100 µs apart; the cutoff falls inside the 9th block.
+        for k in 0..<12 {
+            _ = try store.commit(IngestBatch(records: (0..<10).map { ingested("b\(k)-\($0)", ts: Int64(k * 10 + $0) * 100) }))
+        }
+        var interleaved = 0
+        // Between transactions the store's lock is free: a commit there would deadlock if retention held it.
+        let result = try store.applyRetention(RetentionPolicy(maxAgeMicros: 3_550), nowMicros: 12_000, blocksPerTransaction: 3) {
+            _ = try store.commit(IngestBatch(records: [ingested("late-\(interleaved)", ts: 1_000_000 + Int64(interleaved))]))
+            interleaved += 1
+        }
+        // 8 whole blocks and 5 records of the 9th (ts < 8,450): 85 records, in 3 transactions of at most 3 blocks.
+        #expect(result.deletedRecords == 85)
+        #expect(interleaved == 3)
+        #expect(try store.retentionTotals().deletedRecords == 85)
+        let kept = try store.requestIDs()
+        #expect(kept.count == 35 + interleaved)
+        #expect(kept.contains("b8-5") && !kept.contains("b8-4") && !kept.contains("b0-0"))
+        #expect((0..<interleaved).allSatisfy { kept.contains("late-\($0)") })
+    }
+
     @Test("migration 6 moves rows of the old records table into blocks, keeping row ids")
     func migrationFromRowTable() throws {
         let path = temporaryDatabasePath()
