@@ -26,8 +26,7 @@ extension SQLiteStore {
         if let maxAge = policy.maxAgeMicros {
             let cutoff = nowMicros - maxAge
             // Block ids first (the index only: a first pass over a large store must not hold every expired block in
-            // memory), then bounded transactions. Each block is loaded again inside its transaction, and only one that
-            // straddles the cutoff then needs its lines: what happened between transactions cannot make it stale.
+            // memory), then bounded transactions.
             var expired: [Int64] = []
             try withState { state in
                 try StoredBlock.scan(state.connection, to: cutoff, withLines: false, decodeEntries: false) { block in
@@ -35,27 +34,7 @@ extension SQLiteStore {
                     return true
                 }
             }
-            var next = 0
-            while next < expired.count {
-                let chunk = expired[next..<min(expired.count, next + perTransaction)]
-                next += chunk.count
-                deletedRecords += try withState { state in
-                    try state.connection.transaction {
-                        var removed: Int64 = 0
-                        for firstRow in chunk {
-                            guard var block = try StoredBlock.load(state.connection, firstRow: firstRow, withLines: false) else { continue }
-                            if block.tsMax >= cutoff {
-                                guard let whole = try StoredBlock.load(state.connection, firstRow: firstRow, withLines: true) else { continue }
-                                block = whole
-                            }
-                            removed += try Self.removeBlock(block, keeping: { $0.timestampMicros >= cutoff }, state: state)
-                        }
-                        try Self.addRetentionTotals(records: removed, deadLetters: 0, state.connection)
-                        return removed
-                    }
-                }
-                try betweenTransactions()
-            }
+            deletedRecords += try deleteBlocks(expired, perTransaction: perTransaction, olderThan: cutoff, betweenTransactions: betweenTransactions)
             deletedDeadLetters += try withState { state in
                 try state.connection.transaction {
                     let letters = try state.connection.prepare("DELETE FROM dead_letters WHERE created_at < ?")
@@ -90,28 +69,43 @@ extension SQLiteStore {
                 return oldest
             }
             if oldest.isEmpty { break }
-            var next = 0
-            while next < oldest.count {
-                let chunk = oldest[next..<min(oldest.count, next + perTransaction)]
-                next += chunk.count
-                deletedRecords += try withState { state in
-                    try state.connection.transaction {
-                        var removed: Int64 = 0
-                        for firstRow in chunk {
-                            guard let block = try StoredBlock.load(state.connection, firstRow: firstRow, withLines: false) else { continue }
-                            removed += try Self.removeBlock(block, keeping: { _ in false }, state: state)
-                        }
-                        try Self.addRetentionTotals(records: removed, deadLetters: 0, state.connection)
-                        return removed
-                    }
-                }
-                try betweenTransactions()
-            }
+            deletedRecords += try deleteBlocks(oldest, perTransaction: perTransaction, olderThan: nil, betweenTransactions: betweenTransactions)
         }
         if deletedRecords + deletedDeadLetters > 0 {
             try withState { try $0.connection.execute("PRAGMA incremental_vacuum") }
         }
         return RetentionResult(deletedRecords: deletedRecords, deletedDeadLetters: deletedDeadLetters)
+    }
+
+    /// Deletes the blocks starting at `firstRows`, `perTransaction` at a time, each transaction counting what it
+    /// deleted; with `olderThan`, only their records dated before it (a block reaching past it is reloaded with its
+    /// lines and rewritten with the rest). Blocks are loaded inside their transaction, so what happened between
+    /// transactions cannot make them stale.
+    private func deleteBlocks(_ firstRows: [Int64], perTransaction: Int, olderThan cutoff: Int64?,
+                              betweenTransactions: () throws -> Void) throws -> Int64 {
+        var deleted: Int64 = 0
+        var next = 0
+        while next < firstRows.count {
+            let chunk = firstRows[next..<min(firstRows.count, next + perTransaction)]
+            next += chunk.count
+            deleted += try withState { state in
+                try state.connection.transaction {
+                    var removed: Int64 = 0
+                    for firstRow in chunk {
+                        guard var block = try StoredBlock.load(state.connection, firstRow: firstRow, withLines: false) else { continue }
+                        if let cutoff, block.tsMax >= cutoff {
+                            guard let whole = try StoredBlock.load(state.connection, firstRow: firstRow, withLines: true) else { continue }
+                            block = whole
+                        }
+                        removed += try Self.removeBlock(block, keeping: { entry in cutoff.map { entry.timestampMicros >= $0 } ?? false }, state: state)
+                    }
+                    try Self.addRetentionTotals(records: removed, deadLetters: 0, state.connection)
+                    return removed
+                }
+            }
+            try betweenTransactions()
+        }
+        return deleted
     }
 
     /// How many stored records are dated before `cutoff`: what an age pass with that cutoff would delete. Whole blocks

@@ -40,28 +40,15 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try SQLiteStore(path: dir + "/db.sqlite")
-        let long = String(repeating: "€", count: 7_000)   // a 21 KB slice value
-        let start: Int64 = 1_700_000_000_000_000
-        var records: [RequestRecord] = []
-        for i in 0..<3_000 {
-            var slices = [Slice(key: "customer", value: .string("c\(i)"))]
-            if i % 10 == 0 { slices.append(Slice(key: "note", value: .string(long + "\(i)"))) }
-            records.append(RequestRecord(requestID: "r\(i)", timestampMicros: start + Int64(i) * 2_000_000, task: "answer",
-                                         outcome: i % 7 == 0 ? .failure : .success, latency: StageLatency(total: 100), slices: slices))
-        }
+        let records = Self.hostileRecords()
         let encoder = RecordEncoder()
         _ = try store.commit(IngestBatch(records: records.map { IngestedRecord(record: $0, raw: encoder.encode($0)) }))
         let configuration = AnalysisConfiguration()
         try AnalysisPersistence(store: store, configuration: configuration).update()
 
-        let rows = try store.analysisRollups(bucketMicros: configuration.bucketMicros)
-        #expect(!rows.isEmpty)
-        #expect(rows.allSatisfy { $0.value.utf8.count <= FreeFormBounds.maxBytes }, "a value longer than the limit reached the rollups")
-        let customers = Set(rows.filter { $0.dimension == "customer" }.map(\.value))
-        #expect(customers.count > 100 && customers.count <= FreeFormBounds.maxValuesPerSliceKey + 1, "\(customers.count) customer values kept")
-        #expect(customers.contains(FreeFormBounds.other))
+        try Self.expectBoundedRollups(store, configuration)
         // The stored lines keep everything as written.
-        #expect(try store.records(afterID: 0, limit: 1).first.map { String(decoding: $0.raw, as: UTF8.self).contains(long) } == true)
+        #expect(try store.records(afterID: 0, limit: 1).first.map { String(decoding: $0.raw, as: UTF8.self).contains(Self.long) } == true)
 
         let status = try StatusReport.make(store: store)
         #expect(status.analysis?.stringsTruncated == 300)
@@ -79,15 +66,9 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dw-bounds-lines-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let long = String(repeating: "€", count: 7_000)
-        let start: Int64 = 1_700_000_000_000_000
         let encoder = RecordEncoder()
         var text: [UInt8] = []
-        for i in 0..<3_000 {
-            var slices = [Slice(key: "customer", value: .string("c\(i)"))]
-            if i % 10 == 0 { slices.append(Slice(key: "note", value: .string(long + "\(i)"))) }
-            let record = RequestRecord(requestID: "r\(i)", timestampMicros: start + Int64(i) * 2_000_000, task: "answer",
-                                       outcome: i % 7 == 0 ? .failure : .success, latency: StageLatency(total: 100), slices: slices)
+        for record in Self.hostileRecords() {
             text += encoder.encode(record)
             text.append(UInt8(ascii: "\n"))
         }
@@ -102,6 +83,25 @@ import Testing
         let summary = try analysis.finish()
         #expect(summary.streamedRows == 3_000 && summary.storeRows == 0)
 
+        try Self.expectBoundedRollups(store, configuration)
+    }
+
+    /// A 21 KB slice value.
+    static let long = String(repeating: "€", count: 7_000)
+
+    /// 3,000 records with 3,000 distinct customers, every tenth with a `note` longer than the limit.
+    static func hostileRecords() -> [RequestRecord] {
+        let start: Int64 = 1_700_000_000_000_000
+        return (0..<3_000).map { i in
+            var slices = [Slice(key: "customer", value: .string("c\(i)"))]
+            if i % 10 == 0 { slices.append(Slice(key: "note", value: .string(long + "\(i)"))) }
+            return RequestRecord(requestID: "r\(i)", timestampMicros: start + Int64(i) * 2_000_000, task: "answer",
+                                 outcome: i % 7 == 0 ? .failure : .success, latency: StageLatency(total: 100), slices: slices)
+        }
+    }
+
+    /// No rollup value longer than the limit; the customers capped, the rest folded into `__other__`.
+    static func expectBoundedRollups(_ store: SQLiteStore, _ configuration: AnalysisConfiguration) throws {
         let rows = try store.analysisRollups(bucketMicros: configuration.bucketMicros)
         #expect(!rows.isEmpty)
         #expect(rows.allSatisfy { $0.value.utf8.count <= FreeFormBounds.maxBytes }, "a value longer than the limit reached the rollups")

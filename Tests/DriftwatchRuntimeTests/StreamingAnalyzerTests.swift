@@ -17,6 +17,18 @@ struct StreamingAnalyzerTests {
         return try WorkloadGenerator(configuration).map { IngestedRecord(record: $0, raw: encoder.encode($0)) }
     }
 
+    /// The stored incidents are those of one engine fed every record directly, and the hourly task rollups count
+    /// every record once.
+    private func expectSameAsDirectRun(_ store: SQLiteStore, _ records: [IngestedRecord]) throws {
+        var reference = try AnalysisEngine()
+        for r in records { reference.ingest(r.record) }
+        let stored = try store.incidents().map { try AnalysisPersistence.decode($0.document) }
+        #expect(!stored.isEmpty)
+        #expect(Set(stored.map(\.id)) == Set(reference.rankedIncidents.map(\.id)))
+        let taskRows = try store.analysisRollups(bucketMicros: 3_600_000_000).filter { $0.dimension.isEmpty }
+        #expect(taskRows.reduce(0) { $0 + $1.requests } == Int64(records.count))
+    }
+
     @Test("hand-overs with duplicates, a gap and a second writer still analyse every stored row exactly once")
     func exactlyOnceWithGaps() throws {
         let store = try SQLiteStore(path: ":memory:")
@@ -46,13 +58,7 @@ struct StreamingAnalyzerTests {
         #expect(fromStore >= 1_000 && fromStore < records.count / 2)
         #expect(try store.analysisCheckpoint().lastRowID == Int64(records.count))
 
-        var reference = try AnalysisEngine()
-        for r in records { reference.ingest(r.record) }
-        let stored = try store.incidents().map { try AnalysisPersistence.decode($0.document) }
-        #expect(!stored.isEmpty)
-        #expect(Set(stored.map(\.id)) == Set(reference.rankedIncidents.map(\.id)))
-        let taskRows = try store.analysisRollups(bucketMicros: 3_600_000_000).filter { $0.dimension.isEmpty }
-        #expect(taskRows.reduce(0) { $0 + $1.requests } == Int64(records.count))
+        try expectSameAsDirectRun(store, records)
     }
 
     @Test("the tailer hands format v1 lines over undecoded; the analyzer decodes them on its thread, every row once")
@@ -82,13 +88,7 @@ struct StreamingAnalyzerTests {
         #expect(summary.progress.undecodable == 0)
         #expect(try store.analysisCheckpoint().lastRowID == Int64(records.count))
 
-        var reference = try AnalysisEngine()
-        for r in records { reference.ingest(r.record) }
-        let stored = try store.incidents().map { try AnalysisPersistence.decode($0.document) }
-        #expect(!stored.isEmpty)
-        #expect(Set(stored.map(\.id)) == Set(reference.rankedIncidents.map(\.id)))
-        let taskRows = try store.analysisRollups(bucketMicros: 3_600_000_000).filter { $0.dimension.isEmpty }
-        #expect(taskRows.reduce(0) { $0 + $1.requests } == Int64(records.count))
+        try expectSameAsDirectRun(store, records)
         #expect(summary.threadCPUSeconds.map { $0 > 0 } ?? true)
     }
 

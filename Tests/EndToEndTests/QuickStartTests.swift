@@ -68,20 +68,6 @@ struct QuickStart {
 
 @Suite("README quick start", .serialized)
 struct QuickStartTests {
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw HTTPTestClient.Failure(description: "no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     @Test("the section's blocks are tagged: files, commands, the two long-running processes and the build")
     func sectionIsComplete() throws {
         let quickStart = try QuickStart.read()
@@ -102,7 +88,7 @@ struct QuickStartTests {
         var quickStart = try QuickStart.read()
         let dir = TemporaryDirectory(prefix: "dw-quickstart")
         // The README's receiver listens on 9000, and the configuration sends there: both move to a free port.
-        let port = try Self.freePort()
+        let port = try OTLPCrashRecoveryTests.freePort()
         let uses = quickStart.replace("9000", with: "\(port)")
         #expect(uses >= 2, "the port 9000 appears in \(uses) block(s): the receiver and the webhook URL must agree")
 
